@@ -1,0 +1,119 @@
+"""The entry module: one function builds the whole dispatcher the bot runs.
+
+Tests, the benchmarks and the preview tools call the same `build_dispatcher`, so
+what they exercise is what runs in production.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.types import ErrorEvent
+from aiogram_dialog import BgManagerFactory, DialogManager, ShowMode, setup_dialogs
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
+from aiogram_dialog.api.protocols import MessageManagerProtocol
+
+from dialogs import build_dialogs_router
+from dialogs.menu.commands import start_home
+from models import DomainError
+
+from .config import Settings
+from .middlewares import InFlight, UserMiddleware
+from .storage import PeeweeStorage
+from .telemetry import SentryMiddleware, SentryNameMiddleware
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on our side. It has been logged; try again or send /start."
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession()
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.telegram_token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+@dataclass
+class App:
+    """The dispatcher and the objects around it that run modes and tests need."""
+
+    dispatcher: Dispatcher
+    bg_factory: BgManagerFactory
+    in_flight: InFlight
+    settings: Settings
+    extras: dict = field(default_factory=dict)
+
+
+async def on_stale_dialog(event: ErrorEvent, dialog_manager: DialogManager) -> None:
+    """A press on a window whose dialog is gone or outdated: answer it, show home."""
+    log.info("Stale dialog button (%s); restarting the menu", type(event.exception).__name__)
+    callback = event.update.callback_query
+    if callback is not None:
+        await callback.answer("That screen was out of date, here is a fresh one.")
+    await start_home(dialog_manager, show_mode=ShowMode.SEND)
+
+
+async def on_domain_error(event: ErrorEvent) -> None:
+    """A refusal from `models` that no handler caught: show it, as it is meant for users."""
+    text = str(event.exception)
+    if event.update.callback_query is not None:
+        await event.update.callback_query.answer(text[:200], show_alert=True)
+    elif event.update.message is not None:
+        await event.update.message.answer(text)
+
+
+async def on_unexpected_error(event: ErrorEvent) -> None:
+    log.error("Unhandled error in update %s", event.update.update_id, exc_info=event.exception)
+    try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer(SORRY[:200], show_alert=True)
+        elif event.update.message is not None:
+            await event.update.message.answer(SORRY)
+    except Exception:  # the error may be the network itself; it is logged above
+        log.warning("Could not tell the user about the error", exc_info=True)
+
+
+def build_error_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(on_stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
+    router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(on_unexpected_error)
+    return router
+
+
+def build_dispatcher(
+    settings: Settings,
+    *,
+    storage: BaseStorage | None = None,
+    events_isolation: BaseEventIsolation | None = None,
+    message_manager: MessageManagerProtocol | None = None,
+    **workflow_data,
+) -> App:
+    """Compose storage, middlewares, error handlers, every dialog and `setup_dialogs`."""
+    storage = storage or PeeweeStorage()
+    dp = Dispatcher(storage=storage, events_isolation=events_isolation, settings=settings, **workflow_data)
+    in_flight = InFlight()
+    dp.update.outer_middleware(in_flight)
+    dp.update.outer_middleware(SentryMiddleware())
+    dp.update.outer_middleware(UserMiddleware())
+    dp.message.middleware(SentryNameMiddleware())
+    dp.callback_query.middleware(SentryNameMiddleware())
+    dp.message.filter(F.chat.type == "private")
+    dp.include_router(build_error_router())
+    dp.include_router(build_dialogs_router())
+    bg_factory = setup_dialogs(dp, message_manager=message_manager, events_isolation=events_isolation)
+    dp["bg_factory"] = bg_factory
+    return App(dispatcher=dp, bg_factory=bg_factory, in_flight=in_flight, settings=settings)

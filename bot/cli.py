@@ -1,0 +1,98 @@
+"""`carpool-bot` / `python -m bot`: run the bot, or one maintenance task.
+
+Configuration problems are reported as one message and exit status 2, before
+anything is written (no database file, no log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("carpool")
+
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="carpool-bot",
+        description="Telegram carpool bot for a volleyball club. Settings come from the "
+        "environment and from .env (see .env.example).",
+    )
+    parser.add_argument("--env-file", default=".env", help="dotenv file to read (default: .env)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="apply pending migrations and run the bot (the default)")
+    sub.add_parser("migrate", help="apply pending database migrations and exit")
+    make = sub.add_parser("makemigration", help="(developers) write a migration for model changes")
+    make.add_argument("name", help="short name, e.g. add_trip_note")
+    return parser
+
+
+def _settings(args: argparse.Namespace, *, require_token: bool) -> Settings:
+    try:
+        return load_settings(args.env_file, require_token=require_token)
+    except ConfigError as exc:
+        print(exc.report(), file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def _setup(settings: Settings, *, log_to_file: bool = True) -> None:
+    from .logs import setup_logging
+
+    setup_logging(settings.log_level, settings.log_dir if log_to_file else None, (settings.telegram_token,))
+
+
+def cmd_migrate(settings: Settings) -> list[str]:
+    from .db import migrate
+
+    done = migrate(settings.database_url)
+    log.info("Applied %d migration(s)%s", len(done), (": " + ", ".join(done)) if done else "")
+    return done
+
+
+def cmd_run(settings: Settings) -> None:
+    from .db import init_database
+    from .runner import run
+
+    cmd_migrate(settings)
+    init_database(settings.database_url)
+    run(settings)
+
+
+def cmd_makemigration(settings: Settings, name: str) -> None:
+    from .db import make_router, open_database
+    from models import ALL_MODELS, db
+
+    database = open_database(settings.database_url, foreign_keys=False)
+    db.initialize(database)
+    created = make_router(database).create(name, auto=ALL_MODELS)
+    print(f"created migrations/{created}.py" if created else "models and migrations agree: nothing to do")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    settings = _settings(args, require_token=command == "run")
+    _setup(settings, log_to_file=command == "run")
+    try:
+        if command == "run":
+            cmd_run(settings)
+        elif command == "migrate":
+            cmd_migrate(settings)
+        elif command == "makemigration":
+            cmd_makemigration(settings, args.name)
+    except KeyboardInterrupt:
+        pass
+    except Exception:
+        log.exception("carpool-bot %s failed", command)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

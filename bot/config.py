@@ -1,0 +1,145 @@
+"""Configuration from the environment (and `.env` when present).
+
+Every problem is collected and reported at once (`ConfigError`), so an operator
+fixes the whole file in one go. Nothing here touches the disk besides reading
+`.env`: the database and log files are created later, only once the
+configuration is known to be valid.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from environs import Env, EnvValidationError
+from marshmallow.validate import OneOf, Range, Regexp
+
+TOKEN_RE = r"^\d{3,20}:[A-Za-z0-9_-]{20,}$"
+LOG_LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
+DEFAULT_DATABASE_URL = "sqlite:///data/carpool.sqlite3"
+
+
+class ConfigError(Exception):
+    """Invalid configuration; `problems` lists each one as `NAME: what is wrong`."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def report(self) -> str:
+        lines = ["Configuration error(s):"] + [f"  - {p}" for p in self.problems]
+        lines.append("See .env.example for every variable and its meaning.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: str
+    database_url: str = DEFAULT_DATABASE_URL
+    sentry_dsn: str = ""
+    sentry_traces_sample_rate: float = 0.0
+    sentry_environment: str = "production"
+    log_level: str = "INFO"
+    log_dir: Path = Path("logs")
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    telegram_api_url: str = ""
+    reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
+    redis_url: str = ""
+    shutdown_timeout: float = 10.0
+
+    @property
+    def timezone_name(self) -> str:
+        return self.timezone.key
+
+
+def parse_offsets(raw: str) -> tuple[timedelta, ...]:
+    """`24h,2h,30m` -> durations, largest first; empty -> no reminders."""
+    result = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        m = re.fullmatch(r"(\d{1,4})\s*([hm])", part.lower())
+        if not m or int(m.group(1)) == 0:
+            raise ValueError(f"{part!r} is not an offset like 24h or 30m")
+        n, unit = int(m.group(1)), m.group(2)
+        result.append(timedelta(hours=n) if unit == "h" else timedelta(minutes=n))
+    return tuple(sorted(set(result), reverse=True))
+
+
+def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bool = True) -> Settings:
+    """Read and validate the settings; raise `ConfigError` listing every problem."""
+    env = Env(eager=False)
+    if env_file and Path(env_file).is_file():
+        env.read_env(str(env_file), recurse=False, override=False)
+    problems: list[str] = []
+
+    token_rule = Regexp(TOKEN_RE, error="must look like 123456789:AAE... (digits, colon, secret)")
+    if require_token:
+        token = env.str("TELEGRAM_TOKEN", validate=token_rule)
+    else:
+        token = env.str("TELEGRAM_TOKEN", "")
+    database_url = env.str("DATABASE_URL", DEFAULT_DATABASE_URL)
+    sentry_dsn = env.str("SENTRY_DSN", "")
+    traces = env.float(
+        "SENTRY_TRACES_SAMPLE_RATE", 0.0, validate=Range(0, 1, error="must be between 0 and 1")
+    )
+    sentry_env = env.str("SENTRY_ENVIRONMENT", "production")
+    log_level = env.str("LOG_LEVEL", "INFO", validate=OneOf(
+        LOG_LEVELS + [x.lower() for x in LOG_LEVELS], error="must be one of " + ", ".join(LOG_LEVELS)
+    ))
+    log_dir = env.path("LOG_DIR", "logs")
+    tz_name = env.str("TIMEZONE", "UTC")
+    api_url = env.str("TELEGRAM_API_URL", "")
+    reminders_raw = env.str("REMINDERS", "24h,2h")
+    redis_url = env.str("REDIS_URL", "")
+    shutdown_timeout = env.float("SHUTDOWN_TIMEOUT", 10.0, validate=Range(0, 600))
+    try:
+        env.seal()
+    except EnvValidationError as exc:
+        for name, messages in sorted(exc.error_messages.items()):
+            for msg in messages if isinstance(messages, list) else [messages]:
+                problems.append(f"{name}: {_humanize(name, msg)}")
+
+    tz = ZoneInfo("UTC")
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"TIMEZONE: {tz_name!r} is not an IANA time zone name (e.g. Europe/Berlin)")
+    if not re.match(r"^(sqlite|sqliteext|postgres|postgresql|postgresext)://", database_url or ""):
+        problems.append("DATABASE_URL: must start with sqlite:/// or postgresql://")
+    if sentry_dsn and not re.match(r"^https?://[^@]+@[^/]+/\d+$", sentry_dsn):
+        problems.append("SENTRY_DSN: must look like https://<key>@<host>/<project id> (or be empty)")
+    if api_url and not re.match(r"^https?://", api_url):
+        problems.append("TELEGRAM_API_URL: must be an http(s):// URL")
+    if redis_url and not re.match(r"^rediss?://", redis_url):
+        problems.append("REDIS_URL: must start with redis:// or rediss://")
+    offsets: tuple[timedelta, ...] = ()
+    try:
+        offsets = parse_offsets(reminders_raw)
+    except ValueError as exc:
+        problems.append(f"REMINDERS: {exc}; use a comma-separated list such as 24h,2h (empty: none)")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        telegram_token=token or "",
+        database_url=database_url,
+        sentry_dsn=sentry_dsn,
+        sentry_traces_sample_rate=traces,
+        sentry_environment=sentry_env,
+        log_level=log_level.upper(),
+        log_dir=Path(log_dir),
+        timezone=tz,
+        telegram_api_url=api_url.rstrip("/"),
+        reminders=offsets,
+        redis_url=redis_url,
+        shutdown_timeout=shutdown_timeout,
+    )
+
+
+def _humanize(name: str, msg: str) -> str:
+    if msg == "Environment variable not set.":
+        return "is required but not set" + (" (put it in .env)" if name == "TELEGRAM_TOKEN" else "")
+    return msg

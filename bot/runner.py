@@ -1,0 +1,49 @@
+"""Run modes. Long polling for now; the production issue adds webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import sentry_sdk
+
+from models import db
+
+from .app import build_dispatcher, create_bot
+from .commands import register_commands
+from .config import Settings
+from .telemetry import init_sentry
+
+log = logging.getLogger(__name__)
+
+
+async def run_polling(settings: Settings) -> None:
+    init_sentry(settings)  # inside the running loop (sentry-sdk's asyncio integration needs it)
+    bot = create_bot(settings)
+    app = build_dispatcher(settings)
+    dp = app.dispatcher
+
+    @dp.startup()
+    async def on_startup() -> None:
+        me = await bot.get_me()
+        log.info("Bot @%s (id %s) starting, long polling", me.username, me.id)
+        await bot.delete_webhook(drop_pending_updates=False)
+        await register_commands(bot)
+
+    @dp.shutdown()
+    async def on_shutdown() -> None:
+        # aiogram has stopped fetching; let the updates it already handed out finish.
+        left = await app.in_flight.drain(settings.shutdown_timeout)
+        log.info("Shut down cleanly" if not left else "Shut down with %d update(s) cut short", left)
+
+    try:
+        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        if not db.is_closed():
+            db.close()
+        if sentry_sdk.get_client().is_active():
+            sentry_sdk.flush(timeout=2)
+
+
+def run(settings: Settings) -> None:
+    asyncio.run(run_polling(settings))

@@ -1,0 +1,22 @@
+"""Every flow of the bot as aiogram-dialog window graphs, and the commands that open them.
+
+`build_dialogs_router()` makes new Dialog objects on every call: a Dialog is a
+Router and can have only one parent, so each Dispatcher (and each test) needs its own.
+"""
+
+from aiogram import Router
+
+from .menu import build_main_dialog
+from .menu.commands import build_commands_router
+from .roles import build_register_dialog, build_switch_role_dialog
+
+
+def build_dialogs() -> list:
+    return [build_main_dialog(), build_register_dialog(), build_switch_role_dialog()]
+
+
+def build_dialogs_router() -> Router:
+    router = Router(name="dialogs")
+    router.include_router(build_commands_router())
+    router.include_routers(*build_dialogs())
+    return router

@@ -1,0 +1,19 @@
+"""Every StatesGroup of every dialog. State names are stored in users' dialog
+stacks (and in the database): renaming one is a data migration."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class MainSG(StatesGroup):
+    menu = State()
+
+
+class RegisterSG(StatesGroup):
+    role = State()
+
+
+class SwitchRoleSG(StatesGroup):
+    confirm = State()
+
+
+ALL_STATES_GROUPS = [MainSG, RegisterSG, SwitchRoleSG]

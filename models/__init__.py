@@ -1,0 +1,28 @@
+"""Tables and domain operations. Plain synchronous code, no aiogram: each write
+operation opens, finishes and commits its own transaction, and checks who acts."""
+
+from .base import BaseModel, db, utcnow
+from .errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from .tables import (
+    ALL_MODELS,
+    ROLE_DRIVER,
+    ROLE_PASSENGER,
+    ROLES,
+    TRIP_CANCELLED,
+    TRIP_DONE,
+    TRIP_OPEN,
+    FsmRecord,
+    Participant,
+    PickupPoint,
+    TemplatePickupPoint,
+    Trip,
+    TripTemplate,
+    User,
+)
+
+__all__ = [
+    "ALL_MODELS", "ROLES", "ROLE_DRIVER", "ROLE_PASSENGER", "TRIP_CANCELLED", "TRIP_DONE",
+    "TRIP_OPEN", "BaseModel", "Conflict", "DomainError", "FsmRecord", "NotFound",
+    "Participant", "PermissionDenied", "PickupPoint", "TemplatePickupPoint", "Trip",
+    "TripTemplate", "User", "ValidationError", "db", "utcnow",
+]

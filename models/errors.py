@@ -1,0 +1,22 @@
+"""Domain errors. Their message is written for the player who caused them:
+dialogs show `str(error)` as it is, so keep it short, friendly and actionable."""
+
+
+class DomainError(Exception):
+    """An operation refused for a reason the user can understand and act on."""
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or is not visible to the actor)."""
+
+
+class PermissionDenied(DomainError):
+    """The actor may not do this (wrong role, not the owner)."""
+
+
+class ValidationError(DomainError):
+    """The input is out of range or malformed."""
+
+
+class Conflict(DomainError):
+    """The state changed under the user (full trip, stale screen, name taken)."""

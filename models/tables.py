@@ -1,0 +1,112 @@
+"""Peewee tables. A change here needs a migration in `migrations/` (a test checks drift).
+
+Times: every `DateTimeField` holds naive UTC. A trip's date and its pickup times are
+what the driver typed, in the club's time zone; `Trip.departs_at` / `Trip.ends_at`
+are the first and last pickup in UTC, kept in step by the operations, so lists and
+the scheduler can use an index instead of computing local times row by row.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from .base import BaseModel, utcnow
+
+ROLE_DRIVER = "driver"
+ROLE_PASSENGER = "passenger"
+ROLES = (ROLE_DRIVER, ROLE_PASSENGER)
+
+TRIP_OPEN = "open"
+TRIP_CANCELLED = "cancelled"
+TRIP_DONE = "done"
+TRIP_STATUSES = (TRIP_OPEN, TRIP_CANCELLED, TRIP_DONE)
+
+
+class User(BaseModel):
+    telegram_id = pw.BigIntegerField(unique=True, index=True)
+    name = pw.CharField(max_length=256)
+    username = pw.CharField(max_length=64, null=True)
+    role = pw.CharField(max_length=16, null=True)  # None until the player picks one
+    car = pw.CharField(max_length=100, default="")
+    reachable = pw.BooleanField(default=True)
+    unreachable_reason = pw.CharField(max_length=200, default="")
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    @property
+    def is_driver(self) -> bool:
+        return self.role == ROLE_DRIVER
+
+
+class Trip(BaseModel):
+    driver = pw.ForeignKeyField(User, backref="trips", on_delete="CASCADE", index=True)
+    destination = pw.CharField(max_length=100)
+    departure_date = pw.DateField()
+    seats = pw.IntegerField()
+    status = pw.CharField(max_length=16, default=TRIP_OPEN, index=True)
+    comment = pw.TextField(default="")
+    cancel_reason = pw.TextField(default="")
+    departs_at = pw.DateTimeField(index=True)
+    ends_at = pw.DateTimeField(index=True)
+    version = pw.IntegerField(default=1)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class PickupPoint(BaseModel):
+    trip = pw.ForeignKeyField(Trip, backref="pickup_points", on_delete="CASCADE", index=True)
+    address = pw.CharField(max_length=200)
+    time = pw.TimeField(formats=["%H:%M:%S", "%H:%M"])
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "pickup_point"
+
+
+class Participant(BaseModel):
+    trip = pw.ForeignKeyField(Trip, backref="participants", on_delete="CASCADE", index=True)
+    passenger = pw.ForeignKeyField(User, backref="seats", on_delete="CASCADE", index=True)
+    pickup_point = pw.ForeignKeyField(PickupPoint, backref="participants", on_delete="CASCADE", index=True)
+    joined_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("trip", "passenger"), True),)
+
+
+class TripTemplate(BaseModel):
+    driver = pw.ForeignKeyField(User, backref="templates", on_delete="CASCADE", index=True)
+    name = pw.CharField(max_length=40)
+    destination = pw.CharField(max_length=100)
+    seats = pw.IntegerField()
+    comment = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "trip_template"
+        indexes = ((("driver", "name"), True),)
+
+
+class TemplatePickupPoint(BaseModel):
+    template = pw.ForeignKeyField(TripTemplate, backref="pickup_points", on_delete="CASCADE", index=True)
+    address = pw.CharField(max_length=200)
+    time = pw.TimeField(formats=["%H:%M:%S", "%H:%M"])
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "template_pickup_point"
+
+
+class FsmRecord(BaseModel):
+    """aiogram FSM / aiogram-dialog state, one row per storage key (see bot/storage.py)."""
+
+    key = pw.CharField(max_length=255, primary_key=True)
+    state = pw.CharField(max_length=255, null=True)
+    data = pw.TextField(default="{}")
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "fsm_record"
+
+
+ALL_MODELS = [User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord]

@@ -1,0 +1,95 @@
+"""Players: registration, roles, and the authorization rules every operation uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .base import db, utcnow
+from .errors import NotFound, PermissionDenied, ValidationError
+from .tables import ROLE_DRIVER, ROLE_PASSENGER, ROLES, TRIP_OPEN, Participant, Trip, User
+
+NAME_MAX = 256
+
+
+def _clean_name(first_name: str | None, last_name: str | None) -> str:
+    name = " ".join(p.strip() for p in (first_name or "", last_name or "") if p and p.strip())
+    return (name or "Player")[:NAME_MAX]
+
+
+def register_user(
+    telegram_id: int, first_name: str | None, last_name: str | None = None, username: str | None = None
+) -> tuple[User, bool]:
+    """Create the player, or refresh their name and username. Returns (user, created)."""
+    name = _clean_name(first_name, last_name)
+    username = (username or None) and username[:64]
+    with db.atomic():
+        user = User.get_or_none(User.telegram_id == telegram_id)
+        if user is None:
+            return User.create(telegram_id=telegram_id, name=name, username=username), True
+        if (user.name, user.username) != (name, username):
+            user.name, user.username, user.updated_at = name, username, utcnow()
+            user.save(only=[User.name, User.username, User.updated_at])
+        return user, False
+
+
+def get_user(telegram_id: int) -> User | None:
+    return User.get_or_none(User.telegram_id == telegram_id)
+
+
+def require_user(telegram_id: int) -> User:
+    user = get_user(telegram_id)
+    if user is None:
+        raise NotFound("I don't know you yet: send /start first.")
+    return user
+
+
+def set_role(telegram_id: int, role: str) -> User:
+    """Choose or switch the role. Never touches trips or seats."""
+    if role not in ROLES:
+        raise ValidationError(f"Unknown role {role!r}.")
+    with db.atomic():
+        user = require_user(telegram_id)
+        if user.role != role:
+            user.role, user.updated_at = role, utcnow()
+            user.save(only=[User.role, User.updated_at])
+        return user
+
+
+def other_role(role: str | None) -> str:
+    return ROLE_PASSENGER if role == ROLE_DRIVER else ROLE_DRIVER
+
+
+@dataclass(frozen=True)
+class RoleStats:
+    """What stays the same when a player switches role (shown before they confirm)."""
+
+    driving: int  # upcoming open trips they drive
+    riding: int  # upcoming open trips they have a seat in
+
+
+def role_stats(telegram_id: int) -> RoleStats:
+    user = require_user(telegram_id)
+    now = utcnow()
+    upcoming = (Trip.status == TRIP_OPEN) & (Trip.ends_at > now)
+    driving = Trip.select().where(upcoming & (Trip.driver == user)).count()
+    riding = (
+        Participant.select().join(Trip).where(upcoming & (Participant.passenger == user)).count()
+    )
+    return RoleStats(driving=driving, riding=riding)
+
+
+# --- authorization: every operation that creates or manages calls these -----------------
+
+
+def require_driver(actor: User) -> None:
+    """Creating trips and templates needs the driver role."""
+    if actor.role != ROLE_DRIVER:
+        raise PermissionDenied(
+            "Only drivers can do this. Switch your role to driver with /switch_role first."
+        )
+
+
+def require_owner(actor: User, owner_id: int, what: str = "trip") -> None:
+    """Managing a trip or a template needs owning it, whatever the current role."""
+    if actor.id != owner_id:
+        raise PermissionDenied(f"This {what} is not yours, so you cannot change it.")
