@@ -64,7 +64,7 @@ def open_database(url: str, *, foreign_keys: bool = True) -> pw.Database:
         return connect(url, pragmas=pragmas)
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
-    return connect(url, autorollback=True)
+    return connect(url)
 
 
 def init_database(url: str) -> pw.Database:

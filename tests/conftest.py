@@ -52,3 +52,38 @@ def env(database, settings):
     from tests.harness import DialogEnv
 
     return DialogEnv(settings)
+
+
+PG_ADMIN_URL = os.environ.get("CARPOOL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_TEST_URL = os.environ.get("CARPOOL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _service_missing(name: str, error: Exception):
+    if require_services():
+        pytest.fail(f"{name} is required (CARPOOL_REQUIRE_SERVICES=1) but not answering: {error}")
+    pytest.skip(f"{name} not running here: {error}")
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import uuid
+
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
+    except psycopg2.OperationalError as exc:
+        _service_missing("PostgreSQL", exc)
+    admin.autocommit = True
+    name = f"carpool_t_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        if not db.is_closed() and getattr(db.obj, "database", None) == name:
+            db.close()
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
