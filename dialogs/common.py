@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager
-from aiogram_dialog.widgets.kbd import Cancel
+from aiogram.fsm.state import State
+from aiogram_dialog.widgets.kbd import Cancel, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, DomainError, User, users
@@ -51,3 +52,17 @@ async def show_error(event: Message | CallbackQuery, error: DomainError | str) -
         await event.answer(text[:200], show_alert=True)
     else:
         await event.answer(q(text))
+
+
+class PreviewStart(Start):
+    """Declares, for the preview and the transitions diagram, a `start` made in handler code."""
+
+    def __init__(self, state: State) -> None:
+        super().__init__(Const(""), "", state)
+
+
+class PreviewSwitchTo(SwitchTo):
+    """Declares a `switch_to` made in handler code."""
+
+    def __init__(self, state: State) -> None:
+        super().__init__(Const(""), "", state)

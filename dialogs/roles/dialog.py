@@ -9,7 +9,7 @@ from aiogram_dialog.widgets.text import Const, Format
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, users
 
-from ..common import BACK, ROLE_LABELS, acting_user, q, tg_user_id
+from ..common import BACK, ROLE_LABELS, PreviewStart, acting_user, q, tg_user_id
 from ..states import MainSG, RegisterSG, SwitchRoleSG
 
 
@@ -39,7 +39,7 @@ def build_register_dialog() -> Dialog:
             getter=register_getter,
             state=RegisterSG.role,
             preview_data={"name": "Anna Example"},
-            preview_add_transitions=[Cancel()],  # on_role_chosen starts MainSG.menu
+            preview_add_transitions=[PreviewStart(MainSG.menu)],
         ),
     )
 
@@ -91,5 +91,6 @@ def build_switch_role_dialog() -> Dialog:
                 "new_role": ROLE_LABELS[ROLE_PASSENGER],
                 "notes": "Your 2 upcoming trips stay yours to manage.\nYour seat in 1 trip stays.",
             },
+            preview_add_transitions=[PreviewStart(MainSG.menu)],
         ),
     )
