@@ -28,7 +28,8 @@ def q(text: str | None) -> str:
 
 
 def tg_user_id(manager: DialogManager) -> int:
-    return manager.event.from_user.id
+    """Telegram id of whoever caused this update (also inside error handlers)."""
+    return manager.middleware_data["event_from_user"].id
 
 
 def acting_user(manager: DialogManager) -> User:

@@ -80,9 +80,9 @@ class Player:
         self.client = BotClient(env.dp, user_id=user_id, chat_id=user_id, bot=env.bot)
         self.client.user = self.client.user.model_copy(update={"first_name": first_name})
 
-    async def send(self, text: str) -> Message:
+    async def send(self, text: str) -> Message | None:
         await self.client.send(text)
-        return self.screen()
+        return self.last_screen()
 
     async def click(self, text: str, message: Message | None = None) -> Message:
         """Press the button whose text matches `text` (a regex, whole text) on the screen."""
@@ -91,12 +91,18 @@ class Player:
         self.env.mm.assert_answered(callback_id)
         return self.screen()
 
-    def screen(self) -> Message:
-        """The last message shown to this player by the dialogs."""
+    def last_screen(self) -> Message | None:
         for msg in reversed(self.env.mm.sent_messages):
             if msg.chat.id == self.id and msg.text is not None:
                 return msg
-        raise AssertionError(f"nothing shown to user {self.id}")
+        return None
+
+    def screen(self) -> Message:
+        """The last message shown to this player by the dialogs."""
+        msg = self.last_screen()
+        if msg is None:
+            raise AssertionError(f"nothing shown to user {self.id}")
+        return msg
 
     def buttons(self) -> list[str]:
         return button_texts(self.screen())

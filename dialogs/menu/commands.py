@@ -9,6 +9,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from models import users
 
+from ..common import tg_user_id
 from ..states import MainSG, RegisterSG, SwitchRoleSG
 
 HELP_TEXT = (
@@ -24,7 +25,7 @@ HELP_TEXT = (
 
 async def start_home(manager: DialogManager, show_mode: ShowMode = ShowMode.SEND) -> None:
     """The player's home: the role choice until they have one, then the main menu."""
-    user = users.get_user(manager.event.from_user.id)
+    user = users.get_user(tg_user_id(manager))
     state = MainSG.menu if user is not None and user.role else RegisterSG.role
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
 
