@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 
 import pytest
 from aiogram import Bot, Dispatcher, F
@@ -18,14 +19,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-try:  # the import path depends on how pytest was configured (rootdir on sys.path or not)
-    from tests.fakeapi import ALLOWED_NEWER, FakeTelegram, SpecNotFoundError
-    from tests.fakeapi import spec as fakespec
-    from tests.fakeapi.server import _HANDLERS
-except ImportError:
-    from fakeapi import ALLOWED_NEWER, FakeTelegram, SpecNotFoundError
-    from fakeapi import spec as fakespec
-    from fakeapi.server import _HANDLERS
+from tests.fakeapi import ALLOWED_NEWER, BENIGN_ERRORS, FakeTelegram, SpecNotFoundError
+from tests.fakeapi import spec as fakespec
+from tests.fakeapi.server import _HANDLERS
 
 TOKEN = "123456:ABC"
 
@@ -41,6 +37,22 @@ class _Session(AiohttpSession):
 def make_bot(tg: FakeTelegram, **defaults) -> Bot:
     session = _Session(api=TelegramAPIServer.from_base(tg.base_url))
     return Bot(TOKEN, session=session, default=DefaultBotProperties(**defaults) if defaults else None)
+
+
+def run_polling(dp: Dispatcher, bot: Bot) -> Callable[[], None]:
+    """Poll in a thread with its own loop (as the bot subprocess would); returns a stopper."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(
+        dp.start_polling(bot, handle_signals=False, polling_timeout=1),))
+    thread.start()
+
+    def stop() -> None:
+        # not .result(): start_polling returning ends run_until_complete before stop_polling resumes
+        asyncio.run_coroutine_threadsafe(dp.stop_polling(), loop)
+        thread.join(5)
+        loop.close()
+        assert not thread.is_alive()
+    return stop
 
 
 def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
@@ -258,11 +270,7 @@ def test_dispatcher_echo_against_the_fake(tg):
         await query.answer()
         await query.message.edit_text(f"pressed {query.data}")
 
-    loop = asyncio.new_event_loop()
-    bot = make_bot(tg, parse_mode="HTML", link_preview_is_disabled=True)
-    thread = threading.Thread(target=loop.run_until_complete, args=(
-        dp.start_polling(bot, handle_signals=False, polling_timeout=1),))
-    thread.start()
+    stop = run_polling(dp, make_bot(tg, parse_mode="HTML", link_preview_is_disabled=True))
     try:
         ann.send("hello")
         assert ann.wait_screen("hello", timeout=5).buttons == [["Again"]]
@@ -276,11 +284,55 @@ def test_dispatcher_echo_against_the_fake(tg):
         with pytest.raises(AssertionError, match="did not match 'nothing'"):
             ann.wait_screen("nothing", timeout=0.1)
     finally:
-        asyncio.run_coroutine_threadsafe(dp.stop_polling(), loop).result(5)
-        thread.join(5)
-        loop.close()
-    assert not thread.is_alive()
+        stop()
     assert not tg.rejected(), tg.describe_requests()
+
+
+def test_aiogram_dialog_flow_against_the_fake(tg):
+    """aiogram-dialog works against the fake, and provokes (and handles) "message is not modified"."""
+    from aiogram.filters import CommandStart
+    from aiogram.fsm.state import State, StatesGroup
+    from aiogram_dialog import Dialog, DialogManager, StartMode, Window, setup_dialogs
+    from aiogram_dialog.widgets.input import MessageInput
+    from aiogram_dialog.widgets.kbd import Button
+    from aiogram_dialog.widgets.text import Const, Format
+
+    class TripSG(StatesGroup):
+        destination = State()
+        confirm = State()
+
+    async def on_destination(message: Message, widget, manager: DialogManager) -> None:
+        manager.dialog_data["to"] = message.text
+        await manager.switch_to(TripSG.confirm)
+
+    async def getter(dialog_manager: DialogManager, **kwargs) -> dict:
+        return {"to": dialog_manager.dialog_data.get("to")}
+
+    dp = Dispatcher()
+    dp.include_router(Dialog(
+        Window(Const("Where to?"), MessageInput(on_destination), state=TripSG.destination),
+        Window(Format("Going to {to}"), Button(Const("OK"), id="ok"), state=TripSG.confirm, getter=getter)))
+    setup_dialogs(dp)
+
+    @dp.message(CommandStart())
+    async def start(message: Message, dialog_manager: DialogManager) -> None:
+        await dialog_manager.start(TripSG.destination, mode=StartMode.RESET_STACK)
+
+    ann = tg.user(1001)
+    stop = run_polling(dp, make_bot(tg))
+    try:
+        ann.send("/start")
+        ann.wait_screen("Where to?", timeout=5)
+        ann.send("Paris")
+        assert ann.wait_screen("Going to Paris", timeout=5).buttons == [["OK"]]
+        cb_id = ann.press("OK")
+        tg.wait_for_request("answerCallbackQuery", timeout=5)
+        assert tg.callback_answer(cb_id) == {}
+    finally:
+        stop()
+    # removing the keyboard of the keyboard-less "Where to?" message, re-rendering an unchanged window
+    assert {r.method for r in tg.rejected()} == {"editMessageReplyMarkup", "editMessageText"}
+    assert not tg.rejected(ignore=BENIGN_ERRORS)
 
 
 def test_allowed_newer_covers_what_aiogram_can_send():

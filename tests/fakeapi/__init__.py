@@ -1,0 +1,7 @@
+"""A strict fake Telegram Bot API server for end-to-end tests (see server.py)."""
+
+from .server import BENIGN_ERRORS, BotMessage, FakeTelegram, FakeUser, RecordedRequest
+from .spec import ALLOWED_NEWER, ApiError, SpecNotFoundError
+
+__all__ = ["ALLOWED_NEWER", "BENIGN_ERRORS", "ApiError", "BotMessage", "FakeTelegram", "FakeUser",
+           "RecordedRequest", "SpecNotFoundError"]

@@ -1,0 +1,320 @@
+"""What Telegram accepts: the Bot API specification and the rules the fake server enforces.
+
+The specification is ``shared/telegram-bot-api/api.json`` (Bot API 10.1, from
+PaulSonOfLars/telegram-bot-api-spec). It is found through ``$CARPOOL_BOT_API_SPEC`` or by walking up
+from this file to a directory holding ``shared/telegram-bot-api/api.json`` (``/work/main`` →
+``/work/shared``; a CI clone ``<clone>`` → ``<clone>/../shared``). It is loaded at import; a missing
+file only raises (``SpecNotFoundError``) when a server starts.
+
+Everything here is pure functions: parameter coercion, HTML entity parsing, keyboard checks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+SPEC_ENV = "CARPOOL_BOT_API_SPEC"
+SPEC_RELPATH = Path("shared", "telegram-bot-api", "api.json")
+
+# Parameters aiogram 3.31 (Bot API 10.3) may send that api.json (10.1) lacks; allowed per method.
+# New in 10.2/10.3: ephemeral messages (receiver_user_id, callback_query_id,
+# ephemeral_message_parameters). Legacy ones Telegram still accepts and aiogram still sends:
+# disable_web_page_preview (sent together with link_preview_options whenever
+# DefaultBotProperties(link_preview_is_disabled=...) is set), reply_to_message_id and
+# allow_sending_without_reply (when passed explicitly). tests/test_fakeapi.py checks this list
+# against aiogram's own method models for every method the fake implements.
+_SEND_NEWER = frozenset({
+    "receiver_user_id", "callback_query_id", "ephemeral_message_parameters",
+    "reply_to_message_id", "allow_sending_without_reply",
+})
+ALLOWED_NEWER: dict[str, frozenset[str]] = {
+    "sendMessage": _SEND_NEWER | {"disable_web_page_preview"},
+    "editMessageText": frozenset({"disable_web_page_preview"}),
+}
+
+# Result fields that aiogram 3.31 requires and api.json (10.1) lacks: added to objects the fake builds.
+NEWER_REQUIRED: dict[str, dict[str, Any]] = {
+    "ChatMemberAdministrator": {"can_send_welcome_messages": False},
+    "ChatAdministratorRights": {"can_send_welcome_messages": False},
+}
+
+# Primitive spec types; anything else (an object type or "Array of ...") travels as JSON text.
+_PRIMITIVE = {"Integer", "String", "Boolean", "Float", "InputFile"}
+# InlineKeyboardButton fields that are decoration, not the button's action.
+BUTTON_DECORATION = {"text", "icon_custom_emoji_id", "style"}
+
+
+class SpecNotFoundError(RuntimeError):
+    """api.json could not be located."""
+
+
+class ApiError(Exception):
+    """A Telegram error answer: ``{"ok": false, "error_code": code, "description": ...}``."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None):
+        super().__init__(f"{code} {description}")
+        self.code, self.description, self.retry_after = code, description, retry_after
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"ok": False, "error_code": self.code, "description": self.description}
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+def bad(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
+
+
+def find_spec_path() -> Path:
+    """``$CARPOOL_BOT_API_SPEC``, else the first ``<ancestor>/shared/telegram-bot-api/api.json``."""
+    if env := os.environ.get(SPEC_ENV):
+        path = Path(env)
+        if not path.is_file():
+            raise SpecNotFoundError(f"{SPEC_ENV}={env} is not a file")
+        return path
+    here = Path(__file__).resolve()
+    for ancestor in here.parents:
+        if (ancestor / SPEC_RELPATH).is_file():
+            return ancestor / SPEC_RELPATH
+    raise SpecNotFoundError(
+        f"Bot API spec not found: set {SPEC_ENV} or put {SPEC_RELPATH} in a directory above {here}"
+        " (the repository clone and shared/ must be siblings)"
+    )
+
+
+class ApiSpec:
+    """Methods and types of api.json, with case-insensitive method lookup (as Telegram does)."""
+
+    def __init__(self, data: dict[str, Any], path: Path | None = None):
+        self.path, self.version = path, data.get("version", "?")
+        self.methods = {n: {f["name"]: f for f in m.get("fields", [])} for n, m in data["methods"].items()}
+        self.types = {n: {f["name"]: f for f in t.get("fields", [])} for n, t in data["types"].items()}
+        self._lower = {n.lower(): n for n in self.methods}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ApiSpec:
+        path = path or find_spec_path()
+        return cls(json.loads(path.read_text(encoding="utf-8")), path)
+
+    def canonical(self, method: str) -> str | None:
+        return self._lower.get(method.lower())
+
+    def allowed_params(self, method: str) -> set[str]:
+        return set(self.methods[method]) | ALLOWED_NEWER.get(method, frozenset())
+
+    def filled(self, type_name: str, **given: Any) -> dict[str, Any]:
+        """An object of ``type_name`` with ``given`` plus neutral values for other required fields."""
+        neutral = {"Boolean": False, "Integer": 0, "Float": 0.0, "String": ""}
+        obj = {**NEWER_REQUIRED.get(type_name, {}), **given}
+        for name, field in self.types[type_name].items():
+            if field["required"] and name not in obj:
+                kind = field["types"][0]
+                obj[name] = neutral[kind] if kind in neutral else (
+                    [] if kind.startswith("Array") else self.filled(kind))
+        return obj
+
+    def coerce_params(self, method: str, raw: dict[str, Any]) -> dict[str, Any]:
+        """Check names and required flags, then convert form strings to typed values."""
+        fields, allowed = self.methods[method], self.allowed_params(method)
+        for name in raw:
+            if name not in allowed:
+                raise bad(f"unknown parameter {name}")
+        for name, field in fields.items():
+            if field["required"] and raw.get(name) in (None, ""):
+                raise bad("message text is empty" if name == "text" else f"{name} is empty")
+        return {k: _coerce(k, v, fields[k]["types"]) if k in fields else _guess(v) for k, v in raw.items()}
+
+
+def _coerce(name: str, value: Any, types: list[str]) -> Any:
+    if not isinstance(value, str):  # JSON bodies are typed already; uploaded files stay as they are
+        return value
+    if "Integer" in types:
+        try:
+            return int(value)
+        except ValueError:
+            if "String" not in types:
+                raise bad(f"invalid parameter {name}: expected an Integer") from None
+    if "Float" in types:
+        try:
+            return float(value)
+        except ValueError:
+            raise bad(f"invalid parameter {name}: expected a Float") from None
+    if "Boolean" in types:
+        if value.lower() in ("true", "1", "false", "0"):
+            return value.lower() in ("true", "1")
+        raise bad(f"invalid parameter {name}: expected a Boolean")
+    if any(t not in _PRIMITIVE for t in types) and not (set(types) & {"String", "InputFile"}):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise bad(f"can't parse {name} JSON object") from None
+    return value
+
+
+def _guess(value: Any) -> Any:
+    """Decode a parameter the spec does not describe (ALLOWED_NEWER): JSON if it parses."""
+    try:
+        return json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
+def load_spec_or_none() -> tuple[ApiSpec | None, Exception | None]:
+    try:
+        return ApiSpec.load(), None
+    except (SpecNotFoundError, OSError, ValueError, KeyError) as exc:
+        return None, exc
+
+
+SPEC, SPEC_ERROR = load_spec_or_none()
+
+
+def require_spec() -> ApiSpec:
+    if SPEC is None:
+        raise SpecNotFoundError(str(SPEC_ERROR))
+    return SPEC
+
+
+# --------------------------------------------------------------------------- message text
+_TAG = re.compile(r"""<(/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>""")
+_ATTR = re.compile(r"""([\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_HTML_ENTITY = {
+    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
+    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "span": "spoiler",
+    "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji", "tg-time": "date_time",
+}
+MAX_TEXT, MAX_CALLBACK_DATA, MAX_CALLBACK_ANSWER = 4096, 64, 200
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's HTML parse mode: the visible text and its entities (UTF-16 offsets).
+
+    Raises ``ApiError`` "can't parse entities: ..." for unknown, unclosed or mismatched tags and
+    for a bare ``<`` (user text that was not escaped).
+    """
+    out: list[str] = []
+    stack: list[tuple[str, int, dict[str, str]]] = []
+    entities: list[dict[str, Any]] = []
+    pos = offset = 0
+
+    def fail(msg: str) -> ApiError:
+        return bad(f"can't parse entities: {msg}")
+
+    while pos < len(text):
+        lt = text.find("<", pos)
+        chunk = html.unescape(text[pos: len(text) if lt < 0 else lt])
+        out.append(chunk)
+        offset += utf16_len(chunk)
+        if lt < 0:
+            break
+        byte_at = len(text[:lt].encode())
+        m = _TAG.match(text, lt)
+        name = (m.group(2) if m else re.match(r"</?([^\s>]*)", text[lt:]).group(1)).lower()
+        if not m or name not in _HTML_ENTITY:
+            raise fail(f'Unsupported start tag "{name}" at byte offset {byte_at}')
+        if not m.group(1):  # opening tag
+            attrs = {a: next((v for v in vals if v is not None), "") for a, *vals in _ATTR.findall(m.group(3))}
+            if name == "span" and attrs.get("class") != "tg-spoiler":
+                raise fail(f'Tag "span" must have class "tg-spoiler" at byte offset {byte_at}')
+            stack.append((name, offset, attrs))
+        else:
+            if not stack:
+                raise fail(f"Unexpected end tag at byte offset {byte_at}")
+            top, start, attrs = stack.pop()
+            if top != name:
+                raise fail(f'Unmatched end tag at byte offset {byte_at}, expected "</{top}>", found "</{name}>"')
+            kind = _HTML_ENTITY[name]
+            if kind == "code" and stack and stack[-1][0] == "pre" and attrs.get("class", "").startswith("language-"):
+                stack[-1][2]["language"] = attrs["class"][len("language-"):]
+            elif offset > start:
+                entity: dict[str, Any] = {"type": kind, "offset": start, "length": offset - start}
+                if kind == "text_link":
+                    entity["url"] = attrs.get("href", "")
+                elif kind == "pre" and attrs.get("language"):
+                    entity["language"] = attrs["language"]
+                elif kind == "custom_emoji":
+                    entity["custom_emoji_id"] = attrs.get("emoji-id", "")
+                elif kind == "blockquote" and "expandable" in attrs:
+                    entity["type"] = "expandable_blockquote"
+                entities.append(entity)
+        pos = m.end()
+    if stack:
+        raise fail(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+    entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    return "".join(out), entities
+
+
+def render_text(text: str | None, parse_mode: str | None, entities: Any = None) -> tuple[str, list]:
+    """Visible text and entities of a message text, checked against Telegram's limits.
+
+    Only HTML is parsed; Markdown/MarkdownV2 text is measured raw.
+    """
+    mode = (parse_mode or "").lower()
+    if mode == "html":
+        plain, ents = parse_html(text or "")
+    elif mode in ("", "markdown", "markdownv2"):
+        plain, ents = text or "", (entities if isinstance(entities, list) else [])
+    else:
+        raise bad(f"unsupported parse_mode {parse_mode}")
+    if not plain.strip():
+        raise bad("message text is empty")
+    if len(plain) > MAX_TEXT:
+        raise bad("message is too long")
+    return plain, ents
+
+
+# --------------------------------------------------------------------------- keyboards
+def check_reply_markup(markup: Any, inline_only: bool = False) -> None:
+    """Validate a reply_markup object the way Telegram does (the checks that matter here)."""
+    if not isinstance(markup, dict):
+        raise bad("can't parse reply keyboard markup JSON object")
+    if "inline_keyboard" in markup:
+        rows = markup["inline_keyboard"]
+        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+            raise bad("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays")
+        for button in (b for row in rows for b in row):
+            check_inline_button(button)
+    elif inline_only:
+        raise bad("inline keyboard expected")
+    elif "keyboard" in markup:
+        rows = markup["keyboard"]
+        if not isinstance(rows, list) or not all(isinstance(r, list) and r for r in rows):
+            raise bad("keyboard must be non-empty Array of Arrays")
+    elif not (markup.get("remove_keyboard") is True or markup.get("force_reply") is True):
+        raise bad("can't parse reply keyboard markup JSON object")
+
+
+def check_inline_button(button: Any) -> None:
+    if not isinstance(button, dict) or not isinstance(button.get("text"), str):
+        raise bad("can't parse inline keyboard button: Field \"text\" must be of type String")
+    actions = [k for k in button if k not in BUTTON_DECORATION]
+    if len(actions) != 1:
+        raise bad("can't parse inline keyboard button: exactly one of the optional fields must be used"
+                  if actions else "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+    if "callback_data" in button:
+        data = button["callback_data"]
+        if not isinstance(data, str) or not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+            raise bad("BUTTON_DATA_INVALID")
+    if "url" in button and not re.match(r"(https?|tg)://\S+$", str(button["url"])):
+        raise bad("BUTTON_URL_INVALID")
+
+
+def check_commands(commands: Any) -> None:
+    if not isinstance(commands, list) or len(commands) > 100:
+        raise bad("commands must be an Array of at most 100 BotCommand")
+    for cmd in commands:
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", str(cmd.get("command", ""))):
+            raise bad("BOT_COMMAND_INVALID")
+        if not 1 <= len(str(cmd.get("description", ""))) <= 256:
+            raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
