@@ -5,6 +5,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 COMMANDS: list[tuple[str, str]] = [
     ("start", "Main menu"),
+    ("newtrip", "Offer a ride (drivers)"),
     ("switch_role", "Switch between driver and passenger"),
     ("cancel", "Leave the current dialog"),
     ("help", "How this bot works"),

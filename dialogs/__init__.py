@@ -8,11 +8,19 @@ from aiogram import Router
 
 from .menu import build_main_dialog
 from .menu.commands import build_commands_router
+from .pickups import build_pickups_dialog
 from .roles import build_register_dialog, build_switch_role_dialog
+from .wizard import build_wizard_dialog
 
 
 def build_dialogs() -> list:
-    return [build_main_dialog(), build_register_dialog(), build_switch_role_dialog()]
+    return [
+        build_main_dialog(),
+        build_register_dialog(),
+        build_switch_role_dialog(),
+        build_wizard_dialog(),
+        build_pickups_dialog(),
+    ]
 
 
 def build_dialogs_router() -> Router:

@@ -67,3 +67,35 @@ class PreviewSwitchTo(SwitchTo):
 
     def __init__(self, state: State) -> None:
         super().__init__(Const(""), "", state)
+
+
+def club_tz(manager: DialogManager):
+    """The club's time zone (from settings; UTC in previews, where there are none)."""
+    from zoneinfo import ZoneInfo
+
+    settings = manager.middleware_data.get("settings")
+    return settings.timezone if settings is not None else ZoneInfo("UTC")
+
+
+async def on_input_error(message: Message, widget, manager: DialogManager, error: ValueError) -> None:
+    """TextInput refused the text: say why; the same window is shown again below."""
+    await message.answer(f"⚠️ {q(str(error))}")
+
+
+async def on_not_text(message: Message, widget, manager: DialogManager) -> None:
+    await message.answer("⚠️ Please send this as a text message, or use the buttons.")
+
+
+def text_only_guard():
+    """Put after a TextInput: answers stickers, photos and the like with a clear message."""
+    from aiogram.enums import ContentType
+    from aiogram_dialog.widgets.input import MessageInput
+
+    return MessageInput(on_not_text, content_types=[ContentType.ANY])
+
+
+def fmt_date(iso_or_date) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(iso_or_date) if isinstance(iso_or_date, str) else iso_or_date
+    return f"{day:%a %d %b %Y}"

@@ -16,4 +16,21 @@ class SwitchRoleSG(StatesGroup):
     confirm = State()
 
 
-ALL_STATES_GROUPS = [MainSG, RegisterSG, SwitchRoleSG]
+class NewTripSG(StatesGroup):
+    template = State()
+    destination = State()
+    date = State()
+    seats = State()
+    comment = State()
+    summary = State()
+    created = State()
+
+
+class PickupSG(StatesGroup):
+    points = State()
+    address = State()
+    time = State()
+    remove = State()
+
+
+ALL_STATES_GROUPS = [MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG]

@@ -14,8 +14,9 @@ class PermissionDenied(DomainError):
     """The actor may not do this (wrong role, not the owner)."""
 
 
-class ValidationError(DomainError):
-    """The input is out of range or malformed."""
+class ValidationError(DomainError, ValueError):
+    """The input is out of range or malformed. Also a ValueError, so aiogram-dialog's
+    `TextInput(type_factory=...)` routes it to the window's `on_error`."""
 
 
 class Conflict(DomainError):

@@ -1,4 +1,11 @@
-"""Generic checks for aiogram-dialog 2.6 dialogs (runtime introspection + ast)."""
+"""Checks that keep the dialog preview true (aiogram-dialog 2.6; runtime introspection + ast).
+
+`orphan_states`: states without a window. `undeclared_jumps`: for each window, the
+handlers its widgets call are parsed; every `manager.start/switch_to/next/back/done`
+they (or the project helpers they call, with the arguments bound) can reach must be
+declared by the window's keyboard or `preview_add_transitions`.
+Adapted from bomzheg/Shvatka's AST check, working on live Dialog objects.
+"""
 from __future__ import annotations
 
 import ast
@@ -145,6 +152,49 @@ def _resolve(node: ast.AST, ns: dict[str, Any]) -> Any:
     return _MISSING
 
 
+def _resolve_all(node: ast.AST | None, ns: dict[str, Any], local: dict[str, list], bound: dict[str, list]) -> list:
+    """Every value an expression may take: helper arguments bound by the caller, local
+    assignments, both arms of `a if c else b`, and every value of `{...}[key]`."""
+    if node is None:
+        return [_MISSING]
+    if isinstance(node, ast.Name) and node.id in bound:
+        return bound[node.id]
+    if isinstance(node, ast.Name) and node.id in local:
+        return [v for expr in local[node.id] for v in _resolve_all(expr, ns, {}, bound)]
+    if isinstance(node, ast.IfExp):
+        return _resolve_all(node.body, ns, local, bound) + _resolve_all(node.orelse, ns, local, bound)
+    if isinstance(node, ast.Subscript):
+        container = node.value
+        if isinstance(container, ast.Name) and container.id in local:
+            exprs = local[container.id]
+            if all(isinstance(e, ast.Dict) for e in exprs):
+                return [v for e in exprs for item in e.values for v in _resolve_all(item, ns, {}, bound)]
+        return [_MISSING]
+    return [_resolve(node, ns)]
+
+
+def _local_assignments(tree: ast.AST) -> dict[str, list]:
+    local: dict[str, list] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            local.setdefault(node.targets[0].id, []).append(node.value)
+    return local
+
+
+def _bind(callee: Callable, call: ast.Call, ns, local, bound) -> dict[str, list]:
+    try:
+        params = list(inspect.signature(callee).parameters)
+    except (TypeError, ValueError):
+        return {}
+    out = {}
+    for name, arg in zip(params, call.args):
+        out[name] = _resolve_all(arg, ns, local, bound)
+    for kw in call.keywords:
+        if kw.arg:
+            out[kw.arg] = _resolve_all(kw.value, ns, local, bound)
+    return out
+
+
 def _manager_names(fn: Callable) -> set[str]:
     names = {"manager", "dialog_manager"}
     for p in inspect.signature(fn).parameters.values():
@@ -160,30 +210,33 @@ def _state_arg(call: ast.Call) -> ast.AST | None:
     return next((k.value for k in call.keywords if k.arg == "state"), None)
 
 
-def handler_jumps(fn: Callable, dialog: Dialog, state: State, _seen=None) -> Jumps:
+def handler_jumps(fn: Callable, dialog: Dialog, state: State, _seen=None, bound=None) -> Jumps:
     _seen = _seen if _seen is not None else set()
+    bound = bound or {}
     res = Jumps()
-    if fn in _seen:
+    key = (fn, repr(sorted((k, [str(x) for x in v]) for k, v in bound.items())))
+    if key in _seen:
         return res
-    _seen.add(fn)
+    _seen.add(key)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):            # lambdas on one line, C funcs...
         res.unresolved.append(f"{fn.__qualname__}: source not parseable")
         return res
     ns, managers = _namespace(fn), _manager_names(fn)
+    local = _local_assignments(tree)
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
             continue
         f = call.func
         if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in managers:
             if f.attr in ("switch_to", "start"):
-                arg = _state_arg(call)
-                target = _resolve(arg, ns) if arg is not None else _MISSING
-                if isinstance(target, State):
-                    res.targets.add(target)
-                else:
-                    res.unresolved.append(f"{fn.__qualname__}: {ast.unparse(call)}")
+                targets = _resolve_all(_state_arg(call), ns, local, bound)
+                for target in targets:
+                    if isinstance(target, State):
+                        res.targets.add(target)
+                    else:
+                        res.unresolved.append(f"{fn.__qualname__}: {ast.unparse(call)}")
             elif f.attr == "next":
                 res.targets.add(_step(dialog, state, +1))
             elif f.attr == "back":
@@ -193,7 +246,7 @@ def handler_jumps(fn: Callable, dialog: Dialog, state: State, _seen=None) -> Jum
             continue
         callee = _unwrap(_resolve(f, ns))               # follow project helpers
         if callee is not None and not _is_library(callee) and "site-packages" not in (inspect.getsourcefile(callee) or ""):
-            sub = handler_jumps(callee, dialog, state, _seen)
+            sub = handler_jumps(callee, dialog, state, _seen, _bind(callee, call, ns, local, bound))
             res.targets |= sub.targets
             res.unresolved += sub.unresolved
     res.targets.discard(None)

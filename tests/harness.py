@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import Bot
-from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
-from aiogram.types import Chat, Message
+from aiogram.methods import AnswerCallbackQuery, GetMe, SendMessage, TelegramMethod
+from aiogram.types import Chat, Message, User
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 from aiogram_dialog.test_tools.memory_storage import JsonMemoryStorage
@@ -30,6 +30,7 @@ class RecordingBot(Bot):
     def __init__(self) -> None:  # no token, no session: nothing can reach Telegram
         self.calls: list[TelegramMethod] = []
         self._message_id = 10_000
+        self._me = None
 
     @property
     def id(self) -> int:
@@ -45,6 +46,8 @@ class RecordingBot(Bot):
         self.calls.append(method)
         if isinstance(method, AnswerCallbackQuery):
             return True
+        if isinstance(method, GetMe):
+            return User(id=42, is_bot=True, first_name="Carpool", username="carpool_test_bot")
         if isinstance(method, SendMessage):
             self._message_id += 1
             return Message(
@@ -103,6 +106,18 @@ class Player:
         if msg is None:
             raise AssertionError(f"nothing shown to user {self.id}")
         return msg
+
+    async def pick_date(self, day) -> Message:
+        """Press `day` on the calendar window on screen, paging months forward as needed."""
+        for _ in range(13):
+            texts = self.buttons()
+            wanted = [f"{day:%d}", f"[ {day:%d} ]"]
+            header = f"🗓 {day:%B %Y}"
+            if header in texts:
+                label = next(t for t in texts if t in wanted)
+                return await self.click(re.escape(label))
+            await self.click(r".* >>")
+        raise AssertionError(f"could not reach {day} on the calendar")
 
     def buttons(self) -> list[str]:
         return button_texts(self.screen())

@@ -10,12 +10,14 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from models import users
 
 from ..common import tg_user_id
+from ..wizard import start_new_trip
 from ..states import MainSG, RegisterSG, SwitchRoleSG
 
 HELP_TEXT = (
     "🏐 <b>Club carpool</b>\n\n"
     "Drivers offer seats to games and trainings; passengers pick a pickup point and take a seat.\n\n"
     "/start — main menu\n"
+    "/newtrip — offer a ride (drivers)\n"
     "/switch_role — switch between driver and passenger\n"
     "/cancel — leave whatever you are doing and go back to the menu\n"
     "/help — this text\n\n"
@@ -59,5 +61,12 @@ def build_commands_router() -> Router:
             return
         await dialog_manager.start(MainSG.menu, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
         await dialog_manager.start(SwitchRoleSG.confirm, show_mode=ShowMode.SEND)
+
+    @router.message(Command("newtrip"))
+    async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:
+        if users.get_user(message.from_user.id) is None:
+            await message.answer("Send /start first and choose a role.")
+            return
+        await start_new_trip(dialog_manager, message)
 
     return router

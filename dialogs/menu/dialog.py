@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
-from aiogram_dialog.widgets.kbd import Start
+from aiogram.types import CallbackQuery
+from aiogram_dialog.widgets.kbd import Button, Start
 from aiogram_dialog.widgets.text import Const, Format
 
 from ..common import ROLE_LABELS, PreviewUser, acting_user, q
-from ..states import MainSG, SwitchRoleSG
+from ..common import PreviewStart
+from ..states import MainSG, NewTripSG, SwitchRoleSG
+from ..wizard import start_new_trip
+
+
+async def on_new_trip(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await start_new_trip(manager, event)
 
 
 async def menu_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -33,10 +40,12 @@ def build_main_dialog() -> Dialog:
         Window(
             Format("👋 <b>{name}</b>, you are a {role}."),
             Const("What would you like to do?"),
+            Button(Const("🚗 New trip"), id="newtrip", on_click=on_new_trip, when="is_driver"),
             Start(Const("🔁 Switch role"), id="role", state=SwitchRoleSG.confirm),
             getter=menu_getter,
             state=MainSG.menu,
             preview_data=MENU_PREVIEW,
+            preview_add_transitions=[PreviewStart(NewTripSG.template), PreviewStart(NewTripSG.destination)],
         ),
         launch_mode=LaunchMode.ROOT,
     )

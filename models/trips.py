@@ -1,0 +1,232 @@
+"""Trips: validation of what drivers type, and creating a trip with its pickup points.
+
+Dates and pickup times are the club's local ones (the `tz` argument); the UTC
+instants derived from them (`departs_at`, `ends_at`) are computed here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .base import db, utcnow
+from .errors import ValidationError
+from .tables import PickupPoint, Trip, TripTemplate, User
+from .users import require_driver, require_owner, require_user
+
+DESTINATION_MIN, DESTINATION_MAX = 2, 100
+ADDRESS_MIN, ADDRESS_MAX = 2, 200
+COMMENT_MAX = 500
+SEATS_MIN, SEATS_MAX = 1, 8
+PICKUPS_MAX = 10
+BOOKING_HORIZON_DAYS = 366
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(raw: str | None, *, multiline: bool = False) -> str:
+    """Strip control and bidi characters; collapse whitespace (keep newlines if multiline)."""
+    text = _CONTROL.sub("", raw or "")
+    if multiline:
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        return "\n".join(lines).strip()
+    return " ".join(text.split())
+
+
+def _length(value: str, what: str, lo: int, hi: int) -> str:
+    if not lo <= len(value) <= hi:
+        raise ValidationError(f"{what} must be {lo} to {hi} characters long (you sent {len(value)}).")
+    return value
+
+
+def validate_destination(raw: str) -> str:
+    return _length(clean_text(raw), "The destination", DESTINATION_MIN, DESTINATION_MAX)
+
+
+def validate_address(raw: str) -> str:
+    return _length(clean_text(raw), "The address", ADDRESS_MIN, ADDRESS_MAX)
+
+
+def validate_comment(raw: str) -> str:
+    text = clean_text(raw, multiline=True)
+    if len(text) > COMMENT_MAX:
+        raise ValidationError(f"The comment can be at most {COMMENT_MAX} characters (you sent {len(text)}).")
+    return text
+
+
+def validate_seats(raw: str | int) -> int:
+    try:
+        seats = int(str(raw).strip())
+    except ValueError:
+        raise ValidationError(f"Send a number of seats from {SEATS_MIN} to {SEATS_MAX}.") from None
+    if not SEATS_MIN <= seats <= SEATS_MAX:
+        raise ValidationError(f"Seats must be from {SEATS_MIN} to {SEATS_MAX}.")
+    return seats
+
+
+_TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:.h]\s*(\d{2})\s*$")
+
+
+def parse_time(raw: str) -> time:
+    """`18:30`, `9:05`, `18.30` -> time; anything else (or 25:61) is refused."""
+    m = _TIME_RE.match(raw or "")
+    if not m:
+        raise ValidationError("Send the time as HH:MM, for example 18:30 or 9:05.")
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour > 23 or minute > 59:
+        raise ValidationError("That is not a time of day: hours go 0–23 and minutes 0–59.")
+    return time(hour, minute)
+
+
+def local_today(tz: ZoneInfo) -> date:
+    return datetime.now(tz).date()
+
+
+def validate_date(day: date, tz: ZoneInfo) -> date:
+    today = local_today(tz)
+    if day < today:
+        raise ValidationError("That date is in the past: pick today or a later day.")
+    if day > today + timedelta(days=BOOKING_HORIZON_DAYS):
+        raise ValidationError("That is more than a year ahead: pick a closer date.")
+    return day
+
+
+def to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The naive-UTC instant of a local date and time in the club's zone."""
+    local = datetime.combine(day, at).replace(tzinfo=tz)
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def validate_pickup_time(day: date | None, at: time, tz: ZoneInfo) -> time:
+    """For a trip today, a pickup time already past is refused."""
+    if day is not None and day == local_today(tz) and to_utc(day, at, tz) <= utcnow():
+        raise ValidationError(f"{at:%H:%M} today has already passed: pick a later time.")
+    return at
+
+
+@dataclass
+class PickupDraft:
+    address: str
+    time: time
+
+
+@dataclass
+class TripDraft:
+    """Everything the wizard collected, as plain values."""
+
+    destination: str
+    departure_date: date
+    seats: int
+    pickups: list[PickupDraft] = field(default_factory=list)
+    comment: str = ""
+
+
+def validate_draft(draft: TripDraft, tz: ZoneInfo) -> TripDraft:
+    """Re-check every field (the wizard did too, but anything can reach an operation)."""
+    pickups = [PickupDraft(validate_address(p.address), p.time) for p in draft.pickups]
+    if not pickups:
+        raise ValidationError("Add at least one pickup point.")
+    if len(pickups) > PICKUPS_MAX:
+        raise ValidationError(f"A trip can have at most {PICKUPS_MAX} pickup points.")
+    day = validate_date(draft.departure_date, tz)
+    for p in pickups:
+        validate_pickup_time(day, p.time, tz)
+    return TripDraft(
+        destination=validate_destination(draft.destination),
+        departure_date=day,
+        seats=validate_seats(draft.seats),
+        pickups=sorted(pickups, key=lambda p: p.time),
+        comment=validate_comment(draft.comment),
+    )
+
+
+def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo) -> Trip:
+    """Create a trip and its pickup points in one transaction. Drivers only."""
+    actor = require_user(actor_telegram_id)
+    require_driver(actor)
+    clean = validate_draft(draft, tz)
+    times = [to_utc(clean.departure_date, p.time, tz) for p in clean.pickups]
+    with db.atomic():
+        trip = Trip.create(
+            driver=actor,
+            destination=clean.destination,
+            departure_date=clean.departure_date,
+            seats=clean.seats,
+            comment=clean.comment,
+            departs_at=min(times),
+            ends_at=max(times),
+        )
+        PickupPoint.insert_many(
+            [
+                {"trip": trip.id, "address": p.address, "time": p.time, "position": i}
+                for i, p in enumerate(clean.pickups)
+            ]
+        ).execute()
+    return trip
+
+
+def recent_destination_choices(actor_telegram_id: int, limit: int = 4) -> list[tuple[int, str]]:
+    """The driver's last distinct destinations as (id of a trip that had it, destination),
+    most recent first. The trip id makes a short, checkable button id."""
+    rows = (
+        Trip.select(Trip.id, Trip.destination)
+        .join(User)
+        .where(User.telegram_id == actor_telegram_id)
+        .order_by(Trip.id.desc())
+        .limit(50)
+    )
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen.setdefault(row.destination, row.id)
+        if len(seen) == limit:
+            break
+    return [(trip_id, dest) for dest, trip_id in seen.items()]
+
+
+def destination_of_own_trip(actor_telegram_id: int, trip_id: int) -> str | None:
+    """The destination of one of the actor's own trips (None for anyone else's)."""
+    row = (
+        Trip.select(Trip.destination)
+        .join(User)
+        .where((Trip.id == trip_id) & (User.telegram_id == actor_telegram_id))
+        .first()
+    )
+    return row.destination if row else None
+
+
+def get_trip(trip_id: int) -> Trip | None:
+    return Trip.select(Trip, User).join(User).where(Trip.id == trip_id).first()
+
+
+def pickup_points(trip_id: int) -> list[PickupPoint]:
+    return list(PickupPoint.select().where(PickupPoint.trip == trip_id).order_by(PickupPoint.time, PickupPoint.position))
+
+
+# --- templates as the wizard needs them (the templates issue adds managing them) ----------
+
+
+def list_templates(actor_telegram_id: int) -> list[TripTemplate]:
+    return list(
+        TripTemplate.select(TripTemplate)
+        .join(User)
+        .where(User.telegram_id == actor_telegram_id)
+        .order_by(TripTemplate.name)
+    )
+
+
+def template_draft(actor_telegram_id: int, template_id: int) -> dict:
+    """A template's values for the wizard (everything but the date). Owner only."""
+    actor = require_user(actor_telegram_id)
+    template = TripTemplate.get_or_none(TripTemplate.id == template_id)
+    if template is None:
+        raise ValidationError("That template no longer exists.")
+    require_owner(actor, template.driver_id, "template")
+    points = sorted(template.pickup_points, key=lambda p: (p.time, p.position))
+    return {
+        "destination": template.destination,
+        "seats": template.seats,
+        "comment": template.comment,
+        "pickups": [{"address": p.address, "time": p.time.strftime("%H:%M")} for p in points],
+    }

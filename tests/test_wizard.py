@@ -1,0 +1,317 @@
+"""The trip wizard through the real dispatcher: every step, Back, the summary's
+jump-and-return, templates, validation, Cancel, and the create operation itself."""
+
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from models import (
+    ROLE_DRIVER, ROLE_PASSENGER, PermissionDenied, PickupPoint, TemplatePickupPoint, Trip, TripTemplate,
+    ValidationError, trips, users,
+)
+
+UTC = ZoneInfo("UTC")
+
+
+def tomorrow() -> date:
+    return trips.local_today(UTC) + timedelta(days=1)
+
+
+def row_counts():
+    return Trip.select().count(), PickupPoint.select().count()
+
+
+async def new_driver(env, uid=1, name="Dee"):
+    p = env.player(uid, name)
+    await p.send("/start")
+    await p.click("🚗 I drive")
+    return p
+
+
+async def walk_to_summary(p, *, destination="Riverside Arena", day=None, seats="3",
+                          points=(("Central Station", "18:00"), ("Oak Street 12", "17:45")), comment=None):
+    screen = await p.send("/newtrip")
+    assert "Where to?" in screen.text
+    screen = await p.send(destination)
+    assert "Which day?" in screen.text
+    screen = await p.pick_date(day or tomorrow())
+    assert "How many free seats?" in screen.text
+    screen = await p.click(seats)
+    for i, (address, at) in enumerate(points):
+        if i:
+            screen = await p.click("➕ Add another")
+        assert "send the <b>address</b>" in screen.text
+        screen = await p.send(address)
+        assert "Pickup time" in screen.text
+        screen = await p.send(at)
+        assert "Pickup points" in screen.text
+    screen = await p.click("✅ Done")
+    assert "Any comment" in screen.text
+    screen = await (p.send(comment) if comment else p.click("⏭ Skip"))
+    assert "Check your trip" in screen.text
+    return screen
+
+
+async def test_whole_wizard_creates_trip(env):
+    dee = await new_driver(env)
+    summary = await walk_to_summary(dee, comment="Bring the ball bag")
+    assert "Riverside Arena" in summary.text and "3 seats" in summary.text
+    # pickup points are shown in time order
+    assert summary.text.index("17:45") < summary.text.index("18:00")
+    assert row_counts() == (0, 0)
+    created = await dee.click("✅ Confirm")
+    assert "Trip created" in created.text
+    trip = Trip.get()
+    assert f"https://t.me/carpool_test_bot?start=trip_{trip.id}" in created.text
+    assert (trip.destination, trip.seats, trip.comment) == ("Riverside Arena", 3, "Bring the ball bag")
+    assert trip.departure_date == tomorrow()
+    points = trips.pickup_points(trip.id)
+    assert [(p.address, p.time) for p in points] == [("Oak Street 12", time(17, 45)), ("Central Station", time(18))]
+    assert trip.departs_at.time() == time(17, 45) and trip.ends_at.time() == time(18)
+    assert dee.has_button("💾 Save as template") and dee.has_button("🏠 Main menu")
+
+
+async def test_back_from_every_step_keeps_values(env):
+    dee = await new_driver(env)
+    await walk_to_summary(dee, comment="note one")
+    screen = await dee.click("⬅️ Back")
+    assert "Any comment" in screen.text and "note one" in screen.text
+    screen = await dee.click("⬅️ Back")
+    assert "Pickup points" in screen.text and "Central Station" in screen.text
+    screen = await dee.click("⬅️ Back")
+    assert "How many free seats?" in screen.text and "Now: <i>3</i>" in screen.text
+    screen = await dee.click("⬅️ Back")
+    assert "Which day?" in screen.text and f"{tomorrow():%d %b %Y}" in screen.text
+    screen = await dee.click("⬅️ Back")
+    assert "Where to?" in screen.text and "Riverside Arena" in screen.text
+    screen = await dee.click("⬅️ Back")  # the first step: Back leaves the wizard
+    assert "you are a 🚗 driver" in screen.text
+    assert row_counts() == (0, 0)
+
+
+async def test_pickup_address_back_and_time_back(env):
+    dee = await new_driver(env)
+    await dee.send("/newtrip")
+    await dee.send("Gym")
+    await dee.pick_date(tomorrow())
+    screen = await dee.click("2")
+    assert "send the <b>address</b>" in screen.text
+    screen = await dee.send("Station")
+    screen = await dee.click("⬅️ Back")
+    assert "send the <b>address</b>" in screen.text
+    screen = await dee.click("⬅️ Back")  # no points yet: back to seats
+    assert "How many free seats?" in screen.text
+
+
+@pytest.mark.parametrize("field,button,expect", [
+    ("destination", "🏁 Destination", "Where to?"),
+    ("date", "📅 Date", "Which day?"),
+    ("seats", "💺 Seats", "How many free seats?"),
+    ("pickups", "📍 Pickups", "Pickup points"),
+    ("comment", "💬 Comment", "Any comment"),
+])
+async def test_summary_jump_and_return(env, field, button, expect):
+    dee = await new_driver(env)
+    await walk_to_summary(dee)
+    screen = await dee.click(button)
+    assert expect in screen.text
+    if field == "destination":
+        screen = await dee.send("Club gym")
+    elif field == "date":
+        screen = await dee.pick_date(tomorrow() + timedelta(days=1))
+    elif field == "seats":
+        screen = await dee.send("5")
+    elif field == "pickups":
+        await dee.click("➖ Remove one")
+        await dee.click("❌ 18:00 Central Station")
+        screen = await dee.click("✅ Done")
+    else:
+        screen = await dee.send("Changed my mind")
+    assert "Check your trip" in screen.text
+    expected = {
+        "destination": "Club gym",
+        "date": f"{tomorrow() + timedelta(days=1):%d %b %Y}",
+        "seats": "5 seats",
+        "comment": "Changed my mind",
+    }.get(field)
+    if expected:
+        assert expected in screen.text
+    else:
+        assert "Central Station" not in screen.text and "Oak Street 12" in screen.text
+    # Back from an opened step also returns to the summary
+    await dee.click(button)
+    screen = await dee.click("⬅️ Back")
+    assert "Check your trip" in screen.text
+
+
+async def test_template_prefills_everything_but_the_date(env):
+    dee = await new_driver(env)
+    driver = users.get_user(1)
+    tpl = TripTemplate.create(driver=driver, name="Tuesday training", destination="Club gym", seats=4,
+                              comment="As usual")
+    TemplatePickupPoint.create(template=tpl, address="Station", time=time(18, 30))
+    TemplatePickupPoint.create(template=tpl, address="Bakery", time=time(18, 15), position=1)
+    screen = await dee.send("/newtrip")
+    assert "templates" in screen.text and dee.has_button("📋 Tuesday training")
+    screen = await dee.click("📋 Tuesday training")
+    assert "Which day?" in screen.text
+    screen = await dee.pick_date(tomorrow())
+    assert "How many free seats?" in screen.text and "Now: <i>4</i>" in screen.text
+    await dee.click("4")
+    screen = await dee.click("✅ Done")  # the template's points are already there
+    screen = await dee.click("⏭ Skip")
+    screen = await dee.click("✅ Confirm")
+    trip = Trip.get()
+    assert (trip.destination, trip.seats) == ("Club gym", 4)
+    assert [p.address for p in trips.pickup_points(trip.id)] == ["Bakery", "Station"]
+    assert TemplatePickupPoint.select().count() == 2  # the template itself is untouched
+    # from scratch is offered too, and Back from the destination returns to the templates
+    await dee.send("/newtrip")
+    await dee.click("✏️ From scratch")
+    screen = await dee.click("⬅️ Back")
+    assert dee.has_button("📋 Tuesday training")
+
+
+async def test_recent_destinations_offered(env):
+    dee = await new_driver(env)
+    await walk_to_summary(dee, destination="Riverside Arena")
+    await dee.click("✅ Confirm")
+    screen = await dee.send("/newtrip")
+    assert dee.has_button("Riverside Arena")
+    screen = await dee.click("Riverside Arena")
+    assert "Which day?" in screen.text
+
+
+@pytest.mark.parametrize("step,bad,message", [
+    ("destination", "x", "2 to 100 characters"),
+    ("destination", "y" * 10_000, "2 to 100 characters"),
+    ("seats", "0", "from 1 to 8"),
+    ("seats", "9", "from 1 to 8"),
+    ("seats", "lots", "number of seats"),
+    ("address", "a", "2 to 200 characters"),
+    ("time", "25:61", "hours go 0–23"),
+    ("time", "soon", "HH:MM"),
+    ("comment", "z" * 501, "at most 500"),
+])
+async def test_bad_input_keeps_the_step_open(env, step, bad, message):
+    dee = await new_driver(env)
+    await dee.send("/newtrip")
+    prompts = {"destination": "Where to?", "seats": "How many free seats?", "address": "send the <b>address</b>",
+               "time": "Pickup time", "comment": "Any comment"}
+    if step != "destination":
+        await dee.send("Gym")
+        await dee.pick_date(tomorrow())
+    if step in ("address", "time", "comment"):
+        await dee.click("3")
+    if step in ("time", "comment"):
+        await dee.send("Station")
+    if step == "comment":
+        await dee.send("18:00")
+        await dee.click("✅ Done")
+    before = len(env.bot.sent_texts(1))
+    screen = await dee.send(bad)
+    errors = env.bot.sent_texts(1)[before:]
+    assert errors and message in errors[-1] and errors[-1].startswith("⚠️")
+    assert prompts[step] in screen.text
+    assert row_counts() == (0, 0)
+
+
+async def test_html_in_text_is_shown_as_text(env):
+    dee = await new_driver(env)
+    summary = await walk_to_summary(dee, destination="<b>Arena</b> & co",
+                                    points=(("<script>alert(1)</script>", "18:00"),))
+    assert "&lt;b&gt;Arena&lt;/b&gt; &amp; co" in summary.text
+    assert "&lt;script&gt;" in summary.text and "<script>" not in summary.text
+
+
+async def test_eleventh_pickup_point_refused(env):
+    dee = await new_driver(env)
+    await dee.send("/newtrip")
+    await dee.send("Gym")
+    await dee.pick_date(tomorrow())
+    await dee.click("3")
+    for i in range(10):
+        if i:
+            await dee.click("➕ Add another")
+        await dee.send(f"Stop {i}")
+        await dee.send(f"{8 + i}:00")
+    assert not dee.has_button("➕ Add another")
+    assert "10. " in dee.screen().text
+
+
+async def test_past_time_today_refused(env):
+    dee = await new_driver(env)
+    now = __import__("datetime").datetime.now(UTC)
+    if now.hour == 0 and now.minute < 1:
+        pytest.skip("needs a minute of today already past")  # pragma: no cover
+    await dee.send("/newtrip")
+    await dee.send("Gym")
+    await dee.pick_date(trips.local_today(UTC))
+    await dee.click("3")
+    await dee.send("Station")
+    before = len(env.bot.sent_texts(1))
+    screen = await dee.send("00:00")
+    assert "already passed" in env.bot.sent_texts(1)[before:][-1]
+    assert "Pickup time" in screen.text
+
+
+@pytest.mark.parametrize("stop_at", ["destination", "date", "seats", "pickups", "comment", "summary"])
+async def test_cancel_at_every_step_saves_nothing(env, stop_at):
+    dee = await new_driver(env)
+    await dee.send("/newtrip")
+    steps = ["destination", "date", "seats", "pickups", "comment", "summary"]
+    actions = [lambda: dee.send("Gym"), lambda: dee.pick_date(tomorrow()), lambda: dee.click("3"),
+               None, lambda: dee.click("⏭ Skip")]
+    for step, action in zip(steps, actions):
+        if step == stop_at:
+            break
+        if step == "pickups":
+            await dee.send("Station")
+            await dee.send("18:00")
+            await dee.click("✅ Done")
+        else:
+            await action()
+    screen = await dee.click("✖️ Cancel")
+    assert "you are a 🚗 driver" in screen.text
+    assert row_counts() == (0, 0)
+
+
+async def test_passenger_is_refused_with_how_to_switch(env):
+    pat = env.player(2, "Pat")
+    await pat.send("/start")
+    await pat.click("🙋 I need a ride")
+    assert not pat.has_button("🚗 New trip")
+    await pat.send("/newtrip")
+    assert "/switch_role" in env.bot.sent_texts(2)[-1]
+
+
+def _draft(**over):
+    values = dict(destination="Gym", departure_date=tomorrow(), seats=3,
+                  pickups=[trips.PickupDraft("Station", time(18))], comment="")
+    values.update(over)
+    return trips.TripDraft(**values)
+
+
+def test_create_operation_rules(database):
+    users.register_user(1, "Dee")
+    users.set_role(1, ROLE_DRIVER)
+    users.register_user(2, "Pat")
+    users.set_role(2, ROLE_PASSENGER)
+    with pytest.raises(PermissionDenied):
+        trips.create_trip(2, _draft(), UTC)
+    for bad in (dict(seats=0), dict(seats=9), dict(destination="x"), dict(pickups=[]),
+                dict(departure_date=tomorrow() - timedelta(days=2)),
+                dict(pickups=[trips.PickupDraft(f"Stop {i}", time(8, i)) for i in range(11)])):
+        with pytest.raises(ValidationError):
+            trips.create_trip(1, _draft(**bad), UTC)
+    assert row_counts() == (0, 0)
+    trip = trips.create_trip(1, _draft(), UTC)
+    assert row_counts() == (1, 1) and trip.driver.telegram_id == 1
+
+
+def test_time_zone_conversion():
+    berlin = ZoneInfo("Europe/Berlin")
+    assert trips.to_utc(date(2026, 7, 1), time(18), berlin).hour == 16   # CEST, UTC+2
+    assert trips.to_utc(date(2026, 12, 1), time(18), berlin).hour == 17  # CET, UTC+1
+    assert trips.parse_time("9.05") == time(9, 5) and trips.parse_time("18:30") == time(18, 30)
