@@ -34,7 +34,10 @@ async def run_polling(settings: Settings) -> None:
     async def on_shutdown() -> None:
         # aiogram has stopped fetching; let the updates it already handed out finish.
         left = await app.in_flight.drain(settings.shutdown_timeout)
-        log.info("Shut down cleanly" if not left else "Shut down with %d update(s) cut short", left)
+        if left:
+            log.warning("Shutting down with %d update(s) cut short", left)
+        else:
+            log.info("All updates handled; shutting down")
 
     try:
         await dp.start_polling(bot, handle_signals=True, close_bot_session=True)

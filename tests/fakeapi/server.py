@@ -129,6 +129,7 @@ class FakeTelegram:
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._requests: list[RecordedRequest] = []
+        self._polls_started = 0  # getUpdates calls received (answered or still waiting)
         self._updates: collections.deque[dict] = collections.deque()
         self._update_ids = itertools.count(1)
         self._cb_ids = itertools.count(1)
@@ -304,6 +305,9 @@ class FakeTelegram:
         if self._webhook["url"]:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
+        with self._cond:
+            self._polls_started += 1
+            self._cond.notify_all()
         limit = params.get("limit", 100)
         if not 1 <= limit <= 100:
             limit = 100
@@ -592,6 +596,16 @@ class FakeTelegram:
             if self._cond.wait_for(match, timeout):
                 return match()
         raise AssertionError(f"no {method} request within {timeout}s; last requests:\n{self.describe_requests()}")
+
+    @property
+    def polls_started(self) -> int:
+        return self._polls_started
+
+    def wait_polling(self, after: int = 0, timeout: float = 30) -> None:
+        """Wait until more than ``after`` getUpdates calls have arrived (a bot is polling)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._polls_started > after, timeout):
+                raise AssertionError(f"no getUpdates within {timeout}s; last requests:\n{self.describe_requests()}")
 
     def describe_requests(self, last: int = 10) -> str:
         return "\n".join(f"  {r.method} {r.params} -> {r.status} {r.description or ''}"

@@ -1,0 +1,81 @@
+"""Run the real `carpool-bot` program as a subprocess against the fake Bot API."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.fakeapi import FakeTelegram
+
+
+def carpool_bot_command() -> list[str]:
+    script = Path(sys.executable).parent / "carpool-bot"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+class BotProcess:
+    def __init__(self, tg: FakeTelegram, workdir: Path, **env: str):
+        self.tg = tg
+        self.workdir = workdir
+        self.env = {
+            k: v for k, v in os.environ.items()
+            if not k.startswith(("TELEGRAM_", "DATABASE_", "SENTRY_", "LOG_", "REDIS_", "WEBHOOK_"))
+        }
+        self.env.update(
+            TELEGRAM_TOKEN=tg.token,
+            TELEGRAM_API_URL=tg.base_url,
+            DATABASE_URL=f"sqlite:///{workdir}/data/carpool.sqlite3",
+            LOG_DIR=str(workdir / "logs"),
+            LOG_LEVEL="INFO",
+            SHUTDOWN_TIMEOUT="10",
+        )
+        self.env.update(env)
+        self.proc: subprocess.Popen | None = None
+        self.log_path = workdir / "bot-output.log"
+
+    def start(self, wait_polling: bool = True) -> "BotProcess":
+        self._log = open(self.log_path, "ab")
+        self._first_request = len(self.tg.requests)
+        polls = self.tg.polls_started
+        self.proc = subprocess.Popen(carpool_bot_command(), cwd=self.workdir, env=self.env,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        if wait_polling:
+            try:
+                self.tg.wait_polling(after=polls, timeout=60)
+            except AssertionError:
+                raise AssertionError(f"bot is not polling; output:\n{self.output()}") from None
+        return self
+
+    def wait_request(self, method: str, timeout: float = 20, predicate=None):
+        try:
+            return self.tg.wait_for_request(method, timeout=timeout, predicate=predicate, start=self._first_request)
+        except AssertionError:
+            raise AssertionError(f"no {method} request; bot output:\n{self.output()}") from None
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> tuple[int, float]:
+        """Send `sig`, wait for the exit; return (exit status, seconds it took)."""
+        assert self.proc is not None
+        started = time.monotonic()
+        self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"bot did not exit within {timeout}s; output:\n{self.output()}") from None
+        finally:
+            self._log.close()
+        return code, time.monotonic() - started
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+            self._log.close()

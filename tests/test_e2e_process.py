@@ -1,0 +1,67 @@
+"""The real bot process against the fake Bot API, over HTTP."""
+
+import signal
+import time
+
+import pytest
+
+from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from tests.process import BotProcess
+
+TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
+
+
+@pytest.fixture
+def tg():
+    with FakeTelegram(token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def bot(tg, tmp_path):
+    process = BotProcess(tg, tmp_path)
+    yield process
+    process.kill()
+
+
+def test_starts_registers_commands_polls_and_stops_cleanly(tg, bot):
+    bot.start()
+    bot.wait_request("getMe")
+    commands = {c["command"] for c in tg.commands(scope={"type": "all_private_chats"})}
+    assert {"start", "newtrip", "switch_role", "cancel", "help"} <= commands
+    ann = tg.user(100, "Ann")
+    ann.send("/start")
+    ann.wait_screen("Welcome")
+    ann.press("🚗 I drive")
+    ann.wait_screen("you are a 🚗 driver")
+    # a slow handler is running when SIGTERM arrives: it finishes, then the bot exits 0
+    tg.delay("sendMessage", 2.0)
+    ann.send("/help")
+    time.sleep(0.8)
+    code, took = bot.stop(signal.SIGTERM)
+    assert code == 0, bot.output()
+    assert took < 8
+    assert any("/switch_role" in (m.text or "") for m in ann.messages())
+    assert not tg.rejected(ignore=BENIGN_ERRORS)
+    out = bot.output()
+    assert TOKEN not in out and "Traceback" not in out
+    assert TOKEN not in (bot.workdir / "logs" / "carpool-bot.log").read_text()
+
+
+def test_role_choice_survives_a_restart(tg, bot, tmp_path):
+    bot.start()
+    bea = tg.user(200, "Bea")
+    bea.send("/start")
+    bea.wait_screen("Welcome")
+    code, _ = bot.stop(signal.SIGINT)
+    assert code == 0
+    restarted = BotProcess(tg, tmp_path)
+    try:
+        restarted.start()
+        bea.press("🙋 I need a ride")  # the button of the window the first process showed
+        bea.wait_screen("you are a 🙋 passenger")
+        code, _ = restarted.stop()
+        assert code == 0
+    finally:
+        restarted.kill()
+    assert not tg.rejected(ignore=BENIGN_ERRORS)
