@@ -25,6 +25,7 @@ from dialogs import build_dialogs_router
 from dialogs.menu.commands import start_home
 from models import DomainError
 
+from . import dialog_ids
 from .config import Settings
 from .middlewares import InFlight, UserMiddleware
 from .storage import PeeweeStorage
@@ -103,6 +104,7 @@ def build_dispatcher(
     **workflow_data,
 ) -> App:
     """Compose storage, middlewares, error handlers, every dialog and `setup_dialogs`."""
+    dialog_ids.install()
     storage = storage or PeeweeStorage()
     dp = Dispatcher(storage=storage, events_isolation=events_isolation, settings=settings, **workflow_data)
     in_flight = InFlight()
