@@ -25,9 +25,11 @@ from dialogs import build_dialogs_router
 from dialogs.menu.commands import start_home
 from models import DomainError
 
+from .chat_member import build_chat_member_router
 from . import dialog_ids
 from .config import Settings
 from .middlewares import InFlight, UserMiddleware
+from .notifier import Notifier
 from .storage import PeeweeStorage
 from .telemetry import SentryMiddleware, SentryNameMiddleware
 
@@ -101,12 +103,18 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
     events_isolation: BaseEventIsolation | None = None,
     message_manager: MessageManagerProtocol | None = None,
+    notifier: Notifier | None = None,
     **workflow_data,
 ) -> App:
-    """Compose storage, middlewares, error handlers, every dialog and `setup_dialogs`."""
+    """Compose storage, middlewares, error handlers, every dialog and `setup_dialogs`.
+
+    `notifier` goes into workflow data: a handler that enqueued notifications calls
+    `notifier.wake()` (it is None in tests that do not deliver)."""
     dialog_ids.install()
     storage = storage or PeeweeStorage()
-    dp = Dispatcher(storage=storage, events_isolation=events_isolation, settings=settings, **workflow_data)
+    dp = Dispatcher(
+        storage=storage, events_isolation=events_isolation, settings=settings, notifier=notifier, **workflow_data
+    )
     in_flight = InFlight()
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(SentryMiddleware())
@@ -115,6 +123,7 @@ def build_dispatcher(
     dp.callback_query.middleware(SentryNameMiddleware())
     dp.message.filter(F.chat.type == "private")
     dp.include_router(build_error_router())
+    dp.include_router(build_chat_member_router())
     dp.include_router(build_dialogs_router())
     bg_factory = setup_dialogs(dp, message_manager=message_manager, events_isolation=events_isolation)
     dp["bg_factory"] = bg_factory

@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 
-from models import users
+from models import outbox, users
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,9 @@ class InFlight(BaseMiddleware):
 class UserMiddleware(BaseMiddleware):
     """Puts the known player (`models.User` or None) into handler data as `user`.
 
-    It never registers anyone: /start does that, so a stranger leaves no trace.
+    It never registers anyone: /start does that, so a stranger leaves no trace. A known
+    player marked unreachable (blocked the bot) who writes or presses a button is
+    reachable again: the notifier writes to them from then on.
     """
 
     async def __call__(
@@ -67,5 +69,15 @@ class UserMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         tg_user = data.get("event_from_user")
-        data["user"] = users.get_user(tg_user.id) if tg_user is not None else None
+        user = data["user"] = users.get_user(tg_user.id) if tg_user is not None else None
+        if user is not None and not user.reachable and _is_interaction(event):
+            outbox.mark_reachable(user.telegram_id)
+            user.reachable, user.unreachable_reason = True, ""
+            log.info("User %s wrote to the bot: reachable again", user.id)
         return await handler(event, data)
+
+
+def _is_interaction(event: TelegramObject) -> bool:
+    """Something the user did in a chat with the bot (not a my_chat_member change, not
+    aiogram-dialog's background updates, which carry no message)."""
+    return isinstance(event, Update) and bool(event.message or event.edited_message or event.callback_query)

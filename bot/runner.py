@@ -12,6 +12,7 @@ from models import db
 from .app import build_dispatcher, create_bot
 from .commands import register_commands
 from .config import Settings
+from .notifier import Notifier
 from .telemetry import init_sentry
 
 log = logging.getLogger(__name__)
@@ -20,8 +21,10 @@ log = logging.getLogger(__name__)
 async def run_polling(settings: Settings) -> None:
     init_sentry(settings)  # inside the running loop (sentry-sdk's asyncio integration needs it)
     bot = create_bot(settings)
-    app = build_dispatcher(settings)
+    notifier = Notifier(bot)
+    app = build_dispatcher(settings, notifier=notifier)
     dp = app.dispatcher
+    notifier_task: asyncio.Task | None = None
 
     @dp.startup()
     async def on_startup() -> None:
@@ -29,11 +32,18 @@ async def run_polling(settings: Settings) -> None:
         log.info("Bot @%s (id %s) starting, long polling", me.username, me.id)
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot)
+        nonlocal notifier_task
+        notifier_task = asyncio.create_task(notifier.run(), name="notifier")  # sends what a past run left
 
     @dp.shutdown()
     async def on_shutdown() -> None:
         # aiogram has stopped fetching; let the updates it already handed out finish.
         left = await app.in_flight.drain(settings.shutdown_timeout)
+        # Then the notifier: it finishes the message in flight; the rest stay pending for the next start.
+        await notifier.stop(settings.shutdown_timeout)
+        if notifier_task is not None and notifier_task.done() and not notifier_task.cancelled():
+            if exc := notifier_task.exception():
+                log.error("The notifier had crashed", exc_info=exc)
         if left:
             log.warning("Shutting down with %d update(s) cut short", left)
         else:

@@ -5,6 +5,10 @@ from .base import BaseModel, db, utcnow
 from .errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from .tables import (
     ALL_MODELS,
+    NOTIFY_DROPPED,
+    NOTIFY_FAILED,
+    NOTIFY_PENDING,
+    NOTIFY_SENT,
     ROLE_DRIVER,
     ROLE_PASSENGER,
     ROLES,
@@ -12,6 +16,7 @@ from .tables import (
     TRIP_DONE,
     TRIP_OPEN,
     FsmRecord,
+    Notification,
     Participant,
     PickupPoint,
     TemplatePickupPoint,
@@ -21,8 +26,9 @@ from .tables import (
 )
 
 __all__ = [
-    "ALL_MODELS", "ROLES", "ROLE_DRIVER", "ROLE_PASSENGER", "TRIP_CANCELLED", "TRIP_DONE",
-    "TRIP_OPEN", "BaseModel", "Conflict", "DomainError", "FsmRecord", "NotFound",
-    "Participant", "PermissionDenied", "PickupPoint", "TemplatePickupPoint", "Trip",
-    "TripTemplate", "User", "ValidationError", "db", "utcnow",
+    "ALL_MODELS", "NOTIFY_DROPPED", "NOTIFY_FAILED", "NOTIFY_PENDING", "NOTIFY_SENT", "ROLES",
+    "ROLE_DRIVER", "ROLE_PASSENGER", "TRIP_CANCELLED", "TRIP_DONE", "TRIP_OPEN", "BaseModel",
+    "Conflict", "DomainError", "FsmRecord", "NotFound", "Notification", "Participant",
+    "PermissionDenied", "PickupPoint", "TemplatePickupPoint", "Trip", "TripTemplate", "User",
+    "ValidationError", "db", "utcnow",
 ]

@@ -21,6 +21,12 @@ TRIP_CANCELLED = "cancelled"
 TRIP_DONE = "done"
 TRIP_STATUSES = (TRIP_OPEN, TRIP_CANCELLED, TRIP_DONE)
 
+NOTIFY_PENDING = "pending"
+NOTIFY_SENT = "sent"
+NOTIFY_DROPPED = "dropped"  # recipient unreachable (blocked the bot, never started it)
+NOTIFY_FAILED = "failed"  # gave up: permanent error, or transient ones max_attempts times
+NOTIFY_STATES = (NOTIFY_PENDING, NOTIFY_SENT, NOTIFY_DROPPED, NOTIFY_FAILED)
+
 
 class User(BaseModel):
     telegram_id = pw.BigIntegerField(unique=True, index=True)
@@ -109,4 +115,28 @@ class FsmRecord(BaseModel):
         table_name = "fsm_record"
 
 
-ALL_MODELS = [User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord]
+class Notification(BaseModel):
+    """The outbox: a message to one player, written in the transaction of the change it
+    reports and delivered later by `bot.notifier` (see `models.outbox`)."""
+
+    recipient = pw.ForeignKeyField(User, backref="notifications", on_delete="CASCADE", index=True)
+    chat_id = pw.BigIntegerField()  # recipient.telegram_id, so the sender needs no join
+    text = pw.TextField()  # HTML; user-supplied parts escaped by the caller
+    kind = pw.CharField(max_length=32)  # e.g. "trip_cancelled", for logs and metrics
+    trip = pw.ForeignKeyField(Trip, backref="notifications", null=True, on_delete="SET NULL", index=True)
+    reply_markup = pw.TextField(default="")  # JSON of an InlineKeyboardMarkup, "" for none
+    state = pw.CharField(max_length=16, default=NOTIFY_PENDING)
+    attempts = pw.IntegerField(default=0)
+    error = pw.TextField(default="")  # last error, or why it was dropped
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+    next_attempt_at = pw.DateTimeField(null=True)  # set by a retry; None: due now
+
+    class Meta:
+        table_name = "notification"
+        indexes = ((("state", "id"), False),)
+
+
+ALL_MODELS = [
+    User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord, Notification,
+]

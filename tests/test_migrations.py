@@ -45,7 +45,8 @@ def populate():
 
 
 def counts():
-    return {m.__name__: m.select().count() for m in ALL_MODELS}
+    """Rows per table, for the tables that exist yet (later migrations add more)."""
+    return {m.__name__: m.select().count() for m in ALL_MODELS if m.table_exists()}
 
 
 def test_sqlite_empty_database(tmp_path):
@@ -83,7 +84,8 @@ def test_every_migration_keeps_rows(tmp_path):
     db.close()
     migrate(url)
     init_database(url)
-    assert counts() == before
+    after = counts()
+    assert {name: after[name] for name in before} == before
     db.close()
 
 
