@@ -5,6 +5,8 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 COMMANDS: list[tuple[str, str]] = [
     ("start", "Main menu"),
+    ("trips", "Find a ride"),
+    ("mytrips", "Your trips"),
     ("newtrip", "Offer a ride (drivers)"),
     ("switch_role", "Switch between driver and passenger"),
     ("cancel", "Leave the current dialog"),

@@ -8,8 +8,10 @@ from aiogram import Router
 
 from .menu import build_main_dialog
 from .menu.commands import build_commands_router
+from .car import build_car_dialog
 from .pickups import build_pickups_dialog
 from .roles import build_register_dialog, build_switch_role_dialog
+from .trips import build_find_dialog, build_my_trips_dialog, build_trip_dialog
 from .wizard import build_wizard_dialog
 
 
@@ -20,6 +22,10 @@ def build_dialogs() -> list:
         build_switch_role_dialog(),
         build_wizard_dialog(),
         build_pickups_dialog(),
+        build_find_dialog(),
+        build_trip_dialog(),
+        build_my_trips_dialog(),
+        build_car_dialog(),
     ]
 
 

@@ -33,4 +33,24 @@ class PickupSG(StatesGroup):
     remove = State()
 
 
-ALL_STATES_GROUPS = [MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG]
+class FindSG(StatesGroup):
+    list = State()
+
+
+class TripSG(StatesGroup):
+    card = State()
+    pick = State()
+    confirm = State()
+    change = State()
+    leave = State()
+
+
+class MyTripsSG(StatesGroup):
+    list = State()
+
+
+class CarSG(StatesGroup):
+    edit = State()
+
+
+ALL_STATES_GROUPS = [MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG, FindSG, TripSG, MyTripsSG, CarSG]

@@ -93,3 +93,20 @@ def require_owner(actor: User, owner_id: int, what: str = "trip") -> None:
     """Managing a trip or a template needs owning it, whatever the current role."""
     if actor.id != owner_id:
         raise PermissionDenied(f"This {what} is not yours, so you cannot change it.")
+
+
+CAR_MAX = 100
+
+
+def set_car(telegram_id: int, raw: str) -> User:
+    """The driver's car description shown to their passengers ("" removes it)."""
+    from .trips import clean_text
+
+    car = clean_text(raw)
+    if len(car) > CAR_MAX:
+        raise ValidationError(f"Keep the car description under {CAR_MAX} characters (you sent {len(car)}).")
+    with db.atomic():
+        user = require_user(telegram_id)
+        user.car, user.updated_at = car, utcnow()
+        user.save(only=[User.car, User.updated_at])
+        return user

@@ -7,16 +7,18 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from models import users
+from models import ROLE_PASSENGER, rides, users
 
 from ..common import tg_user_id
 from ..wizard import start_new_trip
-from ..states import MainSG, RegisterSG, SwitchRoleSG
+from ..states import FindSG, MainSG, MyTripsSG, RegisterSG, SwitchRoleSG, TripSG
 
 HELP_TEXT = (
     "🏐 <b>Club carpool</b>\n\n"
     "Drivers offer seats to games and trainings; passengers pick a pickup point and take a seat.\n\n"
     "/start — main menu\n"
+    "/trips — find a ride to the next game\n"
+    "/mytrips — the trips you are in\n"
     "/newtrip — offer a ride (drivers)\n"
     "/switch_role — switch between driver and passenger\n"
     "/cancel — leave whatever you are doing and go back to the menu\n"
@@ -32,6 +34,36 @@ async def start_home(manager: DialogManager, show_mode: ShowMode = ShowMode.SEND
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
 
 
+async def _known(message: Message) -> bool:
+    """True for a registered player with a role; others are told to /start."""
+    user = users.get_user(message.from_user.id)
+    if user is None or not user.role:
+        await message.answer("Send /start first and choose a role.")
+        return False
+    return True
+
+
+async def _on_top_of_menu(manager: DialogManager, state, data: dict | None = None) -> None:
+    """Open a dialog above a fresh main menu, so its Back lands on the menu."""
+    await manager.start(MainSG.menu, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+    await manager.start(state, data=data, show_mode=ShowMode.SEND)
+
+
+async def open_shared_trip(message: Message, manager: DialogManager, user, created: bool, arg: str) -> None:
+    """`/start trip_<id>`: the share link opens the trip card. A newcomer arriving
+    this way came to ride, so they are registered as a passenger (they can switch)."""
+    if created or not user.role:
+        users.set_role(user.telegram_id, ROLE_PASSENGER)
+    raw = arg.removeprefix("trip_")
+    trip = rides.trip_exists(int(raw)) if raw.isdigit() and len(raw) < 12 else False
+    if not trip:
+        await message.answer("I couldn't find that trip: the link may be broken or the trip was removed. "
+                             "Here is the menu; try 🔎 Find a trip.")
+        await start_home(manager)
+        return
+    await _on_top_of_menu(manager, TripSG.card, {"trip_id": int(raw)})
+
+
 def build_commands_router() -> Router:
     router = Router(name="commands")
     router.message.filter(F.chat.type == "private")
@@ -39,8 +71,21 @@ def build_commands_router() -> Router:
     @router.message(CommandStart())
     async def cmd_start(message: Message, command: CommandObject, dialog_manager: DialogManager) -> None:
         tg = message.from_user
-        users.register_user(tg.id, tg.first_name, tg.last_name, tg.username)
+        user, created = users.register_user(tg.id, tg.first_name, tg.last_name, tg.username)
+        if command.args and command.args.startswith("trip_"):
+            await open_shared_trip(message, dialog_manager, user, created, command.args)
+            return
         await start_home(dialog_manager)
+
+    @router.message(Command("trips"))
+    async def cmd_trips(message: Message, dialog_manager: DialogManager) -> None:
+        if await _known(message):
+            await _on_top_of_menu(dialog_manager, FindSG.list)
+
+    @router.message(Command("mytrips"))
+    async def cmd_my_trips(message: Message, dialog_manager: DialogManager) -> None:
+        if await _known(message):
+            await _on_top_of_menu(dialog_manager, MyTripsSG.list)
 
     @router.message(Command("cancel"))
     async def cmd_cancel(message: Message, dialog_manager: DialogManager) -> None:
@@ -59,8 +104,7 @@ def build_commands_router() -> Router:
         if user is None or not user.role:
             await message.answer("Send /start first and choose a role.")
             return
-        await dialog_manager.start(MainSG.menu, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-        await dialog_manager.start(SwitchRoleSG.confirm, show_mode=ShowMode.SEND)
+        await _on_top_of_menu(dialog_manager, SwitchRoleSG.confirm)
 
     @router.message(Command("newtrip"))
     async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:

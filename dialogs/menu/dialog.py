@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram.types import CallbackQuery
-from aiogram_dialog.widgets.kbd import Button, Start
+from aiogram_dialog.widgets.kbd import Button, Row, Start
 from aiogram_dialog.widgets.text import Const, Format
 
 from ..common import ROLE_LABELS, PreviewUser, acting_user, q
 from ..common import PreviewStart
-from ..states import MainSG, NewTripSG, SwitchRoleSG
+from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, SwitchRoleSG
 from ..wizard import start_new_trip
 
 
@@ -41,6 +41,11 @@ def build_main_dialog() -> Dialog:
             Format("👋 <b>{name}</b>, you are a {role}."),
             Const("What would you like to do?"),
             Button(Const("🚗 New trip"), id="newtrip", on_click=on_new_trip, when="is_driver"),
+            Row(
+                Start(Const("🔎 Find a trip"), id="find", state=FindSG.list),
+                Start(Const("🧳 My trips"), id="mine", state=MyTripsSG.list),
+            ),
+            Start(Const("🚙 My car"), id="car", state=CarSG.edit, when="is_driver"),
             Start(Const("🔁 Switch role"), id="role", state=SwitchRoleSG.confirm),
             getter=menu_getter,
             state=MainSG.menu,

@@ -1,0 +1,110 @@
+"""Texts of trip lists and cards (HTML; every user-typed value escaped here)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
+from models.rides import PointView, TripCard, TripRow, contact_link, first_name
+
+from ..common import fmt_date, q
+
+
+def trip_line(row: TripRow) -> str:
+    pickup = f"{row.first_pickup:%H:%M}" if row.first_pickup else "?"
+    seats = "FULL" if row.full else f"{row.seats_left} left"
+    return f"{row.destination[:30]} · {row.departure_date:%a %d %b} {pickup} · {first_name(row.driver_name)} · {seats}"
+
+
+def _status_line(trip: Trip) -> str:
+    if trip.status == TRIP_CANCELLED:
+        reason = f": {q(trip.cancel_reason)}" if trip.cancel_reason else ""
+        return f"❌ <b>Cancelled</b>{reason}\n"
+    if trip.status == TRIP_DONE:
+        return "🏁 This trip is over.\n"
+    return ""
+
+
+def _person(user: User, with_contact: bool, show_reach: bool) -> str:
+    text = contact_link(user) if with_contact else q(first_name(user.name))
+    if show_reach and not user.reachable:
+        text += " ⚠️ <i>unreachable by the bot</i>"
+    return text
+
+
+def card_text(card: TripCard) -> str:
+    trip, driver = card.trip, card.driver
+    insider = card.viewer_is_driver or card.my_seat is not None
+    lines = [_status_line(trip) + f"🏁 <b>{q(trip.destination)}</b>", f"📅 {fmt_date(trip.departure_date)}"]
+    driver_line = f"🚗 Driver: {contact_link(driver) if insider else q(first_name(driver.name))}"
+    if insider and driver.car:
+        driver_line += f" · {q(driver.car)}"
+    lines.append(driver_line)
+    lines.append("📍 Pickup points:")
+    for view in card.points:
+        point = view.point
+        line = f"  <b>{point.time:%H:%M}</b> — {q(point.address)}"
+        if card.viewer_is_driver and view.passengers:
+            line += "\n" + "\n".join(f"      • {_person(p, True, True)}" for p in view.passengers)
+        if card.my_seat is not None and card.my_seat.pickup_point_id == point.id:
+            line += "  ← <i>your pickup</i>"
+        lines.append(line)
+    if card.seats_left:
+        lines.append(f"💺 {card.seats_left} of {trip.seats} seats free")
+    else:
+        lines.append(f"💺 Full ({trip.seats} seats)")
+    if card.passengers and not card.viewer_is_driver:
+        lines.append("👥 Going: " + ", ".join(q(first_name(p.name)) for p in card.passengers))
+    if trip.comment:
+        lines.append(f"💬 {q(trip.comment)}")
+    if card.my_seat is not None:
+        lines.append("\n✅ <b>You have a seat.</b> Message the driver above if plans change.")
+    return "\n".join(lines)
+
+
+# --- realistic preview data, built with the same functions (unsaved model instances) ---------
+
+
+def _preview_people():
+    dee = User(id=1, telegram_id=1001, name="Dee Driver", username="dee", role="driver", car="red Skoda, AB-123")
+    ann = User(id=2, telegram_id=1002, name="Ann Smith", username="ann", role="passenger")
+    bob = User(id=3, telegram_id=1003, name="Bob Jones", username=None, role="passenger", reachable=False)
+    cat = User(id=4, telegram_id=1004, name="Cat Lee", username="cat", role="passenger")
+    return dee, ann, bob, cat
+
+
+def preview_card(*, viewer: str = "passenger", status: str = "open", full: bool = False) -> TripCard:
+    dee, ann, bob, cat = _preview_people()
+    day = date.today() + timedelta(days=8)
+    trip = Trip(id=42, driver=dee, destination="Away game at Riverside Arena", departure_date=day,
+                seats=3, status=status, comment="Bring the ball bag, please.",
+                cancel_reason="the game was moved" if status == TRIP_CANCELLED else "",
+                departs_at=datetime.combine(day, time(17, 45)), ends_at=datetime.combine(day, time(18, 10)))
+    points = [
+        PointView(PickupPoint(id=1, trip=trip, address="Central Station, north exit", time=time(17, 45)), [ann]),
+        PointView(PickupPoint(id=2, trip=trip, address="Oak Street 12", time=time(18, 0)), [bob] + ([cat] if full else [])),
+        PointView(PickupPoint(id=3, trip=trip, address="Sports centre car park", time=time(18, 10)), []),
+    ]
+    stranger = User(id=5, telegram_id=1005, name="Fay Newcomer", role="passenger")
+    viewer_user = {"driver": dee, "rider": ann}.get(viewer, stranger)
+    my_seat = Participant(id=9, trip=trip, passenger=ann, pickup_point=points[0].point) if viewer == "rider" else None
+    return TripCard(trip=trip, driver=dee, points=points, taken=3 if full else 2, viewer=viewer_user, my_seat=my_seat)
+
+
+def preview_rows() -> list[TripRow]:
+    day = date.today() + timedelta(days=8)
+    return [
+        TripRow(42, "Away game at Riverside Arena", day, time(17, 45), "Dee Driver", 3, 2),
+        TripRow(43, "Tuesday training", day + timedelta(days=3), time(18, 30), "Eve Wheeler", 4, 4),
+        TripRow(44, "Club gym", day + timedelta(days=4), time(19, 0), "Dee Driver", 2, 0),
+    ]
+
+
+def preview_rides() -> list:
+    from models.rides import RideRow
+
+    day = date.today() + timedelta(days=8)
+    return [
+        RideRow(42, "Away game at Riverside Arena", day, "Central Station, north exit", time(17, 45), "open"),
+        RideRow(45, "Cup final", day + timedelta(days=6), "Oak Street 12", time(9, 30), "cancelled"),
+    ]

@@ -1,0 +1,303 @@
+"""Finding, joining and leaving trips. A seat can never be overbooked.
+
+The seat check and the insert run in one transaction that first takes the trip's
+write lock: `BEGIN IMMEDIATE` on SQLite (the database-wide write lock, taken
+before the count), `SELECT … FOR UPDATE` on the trip row on PostgreSQL. Two
+passengers racing for the last seat are serialized there; the second one counts
+the first one's seat and is told the trip is full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import peewee as pw
+
+from . import outbox
+from .base import db, utcnow
+from .errors import Conflict, NotFound, PermissionDenied
+from .tables import TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, Trip, User
+from .users import require_user
+
+PAGE_SIZE = 5
+
+
+def first_name(name: str) -> str:
+    return (name or "").split(" ", 1)[0] or "Player"
+
+
+def contact_link(user: User) -> str:
+    """HTML link that opens a chat with the player in Telegram."""
+    label = html.escape(user.name, quote=False)
+    if user.username:
+        return f'<a href="https://t.me/{html.escape(user.username)}">{label}</a>'
+    return f'<a href="tg://user?id={user.telegram_id}">{label}</a>'
+
+
+def _upcoming(now: datetime | None = None) -> pw.Expression:
+    """Open and not yet departed (first pickup still ahead)."""
+    return (Trip.status == TRIP_OPEN) & (Trip.departs_at > (now or utcnow()))
+
+
+@dataclass
+class TripRow:
+    id: int
+    destination: str
+    departure_date: object
+    first_pickup: object
+    driver_name: str
+    seats: int
+    taken: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.seats_left == 0
+
+
+def _taken_subquery():
+    return (
+        Participant.select(pw.fn.COUNT(Participant.id))
+        .where(Participant.trip == Trip.id)
+    )
+
+
+def _first_pickup_subquery():
+    return PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
+
+
+def list_upcoming(page: int = 0, page_size: int = PAGE_SIZE, now: datetime | None = None) -> tuple[list[TripRow], int]:
+    """One page of upcoming open trips, soonest first, and the total count. Two queries."""
+    where = _upcoming(now)
+    total = Trip.select().where(where).count()
+    query = (
+        Trip.select(
+            Trip.id, Trip.destination, Trip.departure_date, Trip.seats, User.name.alias("driver_name"),
+            _taken_subquery().alias("taken"), _first_pickup_subquery().alias("first_pickup"),
+        )
+        .join(User)
+        .where(where)
+        .order_by(Trip.departs_at, Trip.id)
+        .offset(max(page, 0) * page_size)
+        .limit(page_size)
+        .dicts()
+    )
+    rows = [
+        TripRow(
+            id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
+            first_pickup=PickupPoint.time.python_value(r["first_pickup"]),
+            driver_name=r["driver_name"], seats=r["seats"], taken=r["taken"] or 0,
+        )
+        for r in query
+    ]
+    return rows, total
+
+
+@dataclass
+class PointView:
+    point: PickupPoint
+    passengers: list[User] = field(default_factory=list)
+
+
+@dataclass
+class TripCard:
+    """Everything a trip card shows, read in a few queries."""
+
+    trip: Trip
+    driver: User
+    points: list[PointView]
+    taken: int
+    viewer: User | None
+    my_seat: Participant | None
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.trip.seats - self.taken, 0)
+
+    @property
+    def viewer_is_driver(self) -> bool:
+        return self.viewer is not None and self.viewer.id == self.driver.id
+
+    @property
+    def departed(self) -> bool:
+        return self.trip.departs_at <= utcnow()
+
+    @property
+    def joinable(self) -> bool:
+        return (
+            self.trip.status == TRIP_OPEN and not self.departed and self.seats_left > 0
+            and not self.viewer_is_driver and self.my_seat is None
+        )
+
+    @property
+    def passengers(self) -> list[User]:
+        return [p for view in self.points for p in view.passengers]
+
+
+def trip_exists(trip_id: int) -> bool:
+    return Trip.select().where(Trip.id == trip_id).exists()
+
+
+def trip_card(trip_id: int, viewer_telegram_id: int | None) -> TripCard:
+    trip = Trip.select(Trip, User).join(User).where(Trip.id == trip_id).first()
+    if trip is None:
+        raise NotFound("That trip does not exist (any more).")
+    viewer = User.get_or_none(User.telegram_id == viewer_telegram_id) if viewer_telegram_id else None
+    points = {p.id: PointView(p) for p in PickupPoint.select().where(PickupPoint.trip == trip.id)
+              .order_by(PickupPoint.time, PickupPoint.position)}
+    my_seat = None
+    taken = 0
+    for seat in (Participant.select(Participant, User).join(User).where(Participant.trip == trip.id)
+                 .order_by(Participant.joined_at, Participant.id)):
+        taken += 1
+        if seat.pickup_point_id in points:
+            points[seat.pickup_point_id].passengers.append(seat.passenger)
+        if viewer is not None and seat.passenger_id == viewer.id:
+            my_seat = seat
+    return TripCard(trip=trip, driver=trip.driver, points=list(points.values()), taken=taken,
+                    viewer=viewer, my_seat=my_seat)
+
+
+@contextlib.contextmanager
+def _trip_lock(trip_id: int):
+    """A write transaction holding the trip's lock for the check-then-write that follows."""
+    if isinstance(db.obj, pw.SqliteDatabase):
+        with db.atomic("IMMEDIATE"):
+            yield Trip.get_or_none(Trip.id == trip_id)
+    else:
+        with db.atomic():
+            yield Trip.select().where(Trip.id == trip_id).for_update().first()
+
+
+def _when(trip: Trip, point: PickupPoint) -> str:
+    return f"{trip.departure_date:%a %d %b} at {point.time:%H:%M}"
+
+
+def _check_open(trip: Trip | None) -> Trip:
+    if trip is None:
+        raise NotFound("That trip does not exist (any more).")
+    if trip.status == TRIP_CANCELLED:
+        raise Conflict("This trip has been cancelled" + (f": {trip.cancel_reason}" if trip.cancel_reason else "."))
+    if trip.status == TRIP_DONE or trip.departs_at <= utcnow():
+        raise Conflict("This trip has already left.")
+    return trip
+
+
+def _point_of(trip: Trip, pickup_point_id: int) -> PickupPoint:
+    point = PickupPoint.get_or_none((PickupPoint.id == pickup_point_id) & (PickupPoint.trip == trip.id))
+    if point is None:
+        raise Conflict("That pickup point is no longer part of this trip.")
+    return point
+
+
+def join_trip(actor_telegram_id: int, trip_id: int, pickup_point_id: int) -> Participant:
+    """Take a seat at a pickup point; the driver is told. Atomic against overbooking."""
+    actor = require_user(actor_telegram_id)
+    with _trip_lock(trip_id) as trip:
+        trip = _check_open(trip)
+        if trip.driver_id == actor.id:
+            raise PermissionDenied("This is your own trip: drivers cannot take a seat in it.")
+        if Participant.select().where((Participant.trip == trip.id) & (Participant.passenger == actor.id)).exists():
+            raise Conflict("You already have a seat in this trip.")
+        point = _point_of(trip, pickup_point_id)
+        taken = Participant.select().where(Participant.trip == trip.id).count()
+        if taken >= trip.seats:
+            raise Conflict("Sorry, this trip is full.")
+        seat = Participant.create(trip=trip, passenger=actor, pickup_point=point)
+        left = trip.seats - taken - 1
+        outbox.enqueue(
+            trip.driver,
+            f"🙋 {contact_link(actor)} joined your trip to <b>{html.escape(trip.destination)}</b>: "
+            f"pickup {html.escape(point.address)}, {_when(trip, point)}. "
+            f"{_seats_left_text(left)}",
+            kind="joined",
+            trip=trip,
+        )
+    return seat
+
+
+def _seats_left_text(left: int) -> str:
+    return "The car is now full." if left <= 0 else f"{left} seat{'s' if left != 1 else ''} left."
+
+
+def _my_seat(actor: User, trip: Trip) -> Participant:
+    seat = Participant.get_or_none((Participant.trip == trip.id) & (Participant.passenger == actor.id))
+    if seat is None:
+        raise Conflict("You do not have a seat in this trip.")
+    return seat
+
+
+def leave_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> None:
+    """Give up a seat; it is free at once and the driver is told."""
+    actor = require_user(actor_telegram_id)
+    with _trip_lock(trip_id) as trip:
+        if trip is None:
+            raise NotFound("That trip does not exist (any more).")
+        seat = _my_seat(actor, trip)
+        point = seat.pickup_point
+        seat.delete_instance()
+        taken = Participant.select().where(Participant.trip == trip.id).count()
+        if trip.status == TRIP_OPEN:
+            why = f" ({html.escape(reason)})" if reason else ""
+            outbox.enqueue(
+                trip.driver,
+                f"🚶 {contact_link(actor)} left your trip to <b>{html.escape(trip.destination)}</b> "
+                f"on {_when(trip, point)}{why}. {_seats_left_text(trip.seats - taken)}",
+                kind="left",
+                trip=trip,
+            )
+
+
+def change_pickup(actor_telegram_id: int, trip_id: int, pickup_point_id: int) -> Participant:
+    actor = require_user(actor_telegram_id)
+    with _trip_lock(trip_id) as trip:
+        trip = _check_open(trip)
+        seat = _my_seat(actor, trip)
+        point = _point_of(trip, pickup_point_id)
+        if seat.pickup_point_id == point.id:
+            return seat
+        seat.pickup_point = point
+        seat.save(only=[Participant.pickup_point])
+        outbox.enqueue(
+            trip.driver,
+            f"📍 {contact_link(actor)} now gets in at {html.escape(point.address)}, {_when(trip, point)} "
+            f"(trip to <b>{html.escape(trip.destination)}</b>).",
+            kind="pickup_changed",
+            trip=trip,
+        )
+        return seat
+
+
+@dataclass
+class RideRow:
+    trip_id: int
+    destination: str
+    departure_date: object
+    address: str
+    time: object
+    status: str
+
+
+def my_rides(actor_telegram_id: int, now: datetime | None = None) -> list[RideRow]:
+    """The passenger's upcoming seats with their pickup point, soonest first (one query)."""
+    now = now or utcnow()
+    query = (
+        Participant.select(Trip.id, Trip.destination, Trip.departure_date, Trip.status,
+                           PickupPoint.address, PickupPoint.time)
+        .join(Trip).switch(Participant).join(PickupPoint)
+        .switch(Participant).join(User)
+        .where((User.telegram_id == actor_telegram_id) & (Trip.ends_at > now) & (Trip.status != TRIP_DONE))
+        .order_by(Trip.departs_at, Trip.id)
+        .dicts()
+    )
+    return [
+        RideRow(trip_id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
+                address=r["address"], time=PickupPoint.time.python_value(r["time"]), status=r["status"])
+        for r in query
+    ]
