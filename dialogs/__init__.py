@@ -9,6 +9,7 @@ from aiogram import Router
 from .menu import build_main_dialog
 from .menu.commands import build_commands_router
 from .car import build_car_dialog
+from .manage import build_edit_dialog
 from .pickups import build_pickups_dialog
 from .roles import build_register_dialog, build_switch_role_dialog
 from .trips import build_find_dialog, build_my_trips_dialog, build_trip_dialog
@@ -26,6 +27,7 @@ def build_dialogs() -> list:
         build_trip_dialog(),
         build_my_trips_dialog(),
         build_car_dialog(),
+        build_edit_dialog(),
     ]
 
 

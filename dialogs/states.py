@@ -31,6 +31,7 @@ class PickupSG(StatesGroup):
     address = State()
     time = State()
     remove = State()
+    change = State()
 
 
 class FindSG(StatesGroup):
@@ -53,4 +54,17 @@ class CarSG(StatesGroup):
     edit = State()
 
 
-ALL_STATES_GROUPS = [MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG, FindSG, TripSG, MyTripsSG, CarSG]
+class EditTripSG(StatesGroup):
+    menu = State()
+    destination = State()
+    date = State()
+    seats = State()
+    comment = State()
+    remove_confirm = State()
+    cancel = State()
+    cancel_confirm = State()
+
+
+ALL_STATES_GROUPS = [
+    MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG, FindSG, TripSG, MyTripsSG, CarSG, EditTripSG,
+]

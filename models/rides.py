@@ -140,6 +140,11 @@ class TripCard:
         return [p for view in self.points for p in view.passengers]
 
 
+def trip_version(trip_id: int) -> int | None:
+    row = Trip.select(Trip.version).where(Trip.id == trip_id).first()
+    return row.version if row else None
+
+
 def trip_exists(trip_id: int) -> bool:
     return Trip.select().where(Trip.id == trip_id).exists()
 
@@ -196,11 +201,19 @@ def _point_of(trip: Trip, pickup_point_id: int) -> PickupPoint:
     return point
 
 
-def join_trip(actor_telegram_id: int, trip_id: int, pickup_point_id: int) -> Participant:
-    """Take a seat at a pickup point; the driver is told. Atomic against overbooking."""
+def join_trip(
+    actor_telegram_id: int, trip_id: int, pickup_point_id: int, seen_version: int | None = None
+) -> Participant:
+    """Take a seat at a pickup point; the driver is told. Atomic against overbooking.
+
+    `seen_version`: the trip version the passenger's screen showed; if the driver
+    changed the trip since, the join is refused so they can look at it first.
+    """
     actor = require_user(actor_telegram_id)
     with _trip_lock(trip_id) as trip:
         trip = _check_open(trip)
+        if seen_version is not None and trip.version != seen_version:
+            raise Conflict("The driver changed this trip a moment ago. Check the new details, then join again.")
         if trip.driver_id == actor.id:
             raise PermissionDenied("This is your own trip: drivers cannot take a seat in it.")
         if Participant.select().where((Participant.trip == trip.id) & (Participant.passenger == actor.id)).exists():

@@ -150,7 +150,7 @@ async def test_empty_list(env):
     screen = await ann.send("/trips")
     assert "No upcoming trips" in screen.text
     screen = await ann.send("/mytrips")
-    assert "no seats" in screen.text
+    assert "no upcoming trips" in screen.text
 
 
 async def test_list_pages(env):

@@ -51,6 +51,7 @@ async def points_getter(dialog_manager: DialogManager, **kwargs) -> dict:
         "can_add": len(points) < trips.PICKUPS_MAX,
         "has_points": bool(points),
         "items": [(i, f"❌ {p['time']} {p['address'][:40]}") for i, p in enumerate(points)],
+        "change_items": [(i, f"✏️ {p['time']} {p['address'][:40]}") for i, p in enumerate(points)],
         "max": trips.PICKUPS_MAX,
     }
 
@@ -77,8 +78,15 @@ async def on_cancel(event: CallbackQuery, button: Button, manager: DialogManager
     await _finish(manager, "cancel")
 
 
+def _editing(manager: DialogManager) -> Point | None:
+    """The point being changed ("✏️ Change one"), or None when adding a new one."""
+    index = manager.dialog_data.get("edit_index")
+    points = _points(manager)
+    return points[index] if index is not None and 0 <= index < len(points) else None
+
+
 async def on_address(message: Message, widget: ManagedTextInput, manager: DialogManager, address: str) -> None:
-    if len(_points(manager)) >= trips.PICKUPS_MAX:
+    if _editing(manager) is None and len(_points(manager)) >= trips.PICKUPS_MAX:
         await message.answer(f"⚠️ A trip can have at most {trips.PICKUPS_MAX} pickup points.")
         await manager.switch_to(PickupSG.points)
         return
@@ -86,7 +94,34 @@ async def on_address(message: Message, widget: ManagedTextInput, manager: Dialog
     await manager.switch_to(PickupSG.time)
 
 
+async def on_keep_address(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    point = _editing(manager)
+    if point is None:
+        await manager.switch_to(PickupSG.points)
+        return
+    manager.dialog_data["address"] = point["address"]
+    await manager.switch_to(PickupSG.time)
+
+
+async def on_keep_time(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    point = _editing(manager)
+    if point is None:
+        await manager.switch_to(PickupSG.points)
+        return
+    await _add_point(manager, time.fromisoformat(point["time"]))
+
+
+async def on_change(event: CallbackQuery, widget, manager: DialogManager, item_id: str) -> None:
+    index = int(item_id)
+    if not 0 <= index < len(_points(manager)):
+        await manager.switch_to(PickupSG.points)
+        return
+    manager.dialog_data["edit_index"] = index
+    await manager.switch_to(PickupSG.address)
+
+
 async def on_back_from_address(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data.pop("edit_index", None)
     if _points(manager):
         await manager.switch_to(PickupSG.points)
     else:
@@ -94,12 +129,21 @@ async def on_back_from_address(event: CallbackQuery, button: Button, manager: Di
 
 
 async def address_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"number": len(_points(dialog_manager)) + 1}
+    point = _editing(dialog_manager)
+    return {
+        "number": len(_points(dialog_manager)) + 1,
+        "editing": point is not None,
+        "adding": point is None,
+        "current": q(point["address"]) if point else "",
+    }
 
 
 async def time_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     day = dialog_manager.dialog_data.get("day")
+    point = _editing(dialog_manager)
     return {
+        "editing": point is not None,
+        "current": point["time"] if point else "",
         "address": q(dialog_manager.dialog_data.get("address", "")),
         "today_note": "\n(The trip is today: pick a time still ahead.)"
         if day and date.fromisoformat(day) == trips.local_today(club_tz(dialog_manager))
@@ -118,7 +162,12 @@ async def _add_point(manager: DialogManager, at: time) -> None:
         await manager.switch_to(PickupSG.address)
         return
     points = _points(manager)
-    points.append({"address": address, "time": at.strftime("%H:%M")})
+    point = _editing(manager)
+    if point is not None:  # a changed point keeps its identity (and its passengers)
+        point.update(address=address, time=at.strftime("%H:%M"))
+    else:
+        points.append({"address": address, "time": at.strftime("%H:%M")})
+    manager.dialog_data.pop("edit_index", None)
     manager.dialog_data["points"] = _sorted(points)
     await manager.switch_to(PickupSG.points)
 
@@ -164,6 +213,7 @@ POINTS_PREVIEW = {
     "can_add": True,
     "has_points": True,
     "items": [(i, f"❌ {p['time']} {p['address']}") for i, p in enumerate(PREVIEW_POINTS)],
+    "change_items": [(i, f"✏️ {p['time']} {p['address']}") for i, p in enumerate(PREVIEW_POINTS)],
     "max": trips.PICKUPS_MAX,
 }
 
@@ -179,6 +229,7 @@ def build_pickups_dialog() -> Dialog:
             Const("\nAdd another, remove one, or tap Done."),
             Row(
                 Button(Const("➕ Add another"), id="add", on_click=on_add, when="can_add"),
+                SwitchTo(Const("✏️ Change one"), id="chg", state=PickupSG.change, when="has_points"),
                 SwitchTo(Const("➖ Remove one"), id="rm", state=PickupSG.remove, when="has_points"),
             ),
             Button(Const("✅ Done"), id="done", on_click=on_done, when="has_points"),
@@ -189,13 +240,15 @@ def build_pickups_dialog() -> Dialog:
             preview_add_transitions=[PreviewSwitchTo(PickupSG.address), Cancel()],
         ),
         Window(
-            Format("📍 Pickup point {number}: send the <b>address</b> (2–200 characters)."),
+            Format("📍 Pickup point {number}: send the <b>address</b> (2–200 characters).", when="adding"),
+            Format("📍 Send the new <b>address</b> for this pickup point (now: <i>{current}</i>).", when="editing"),
             TextInput(id="addr", type_factory=trips.validate_address, on_success=on_address, on_error=on_input_error),
             text_only_guard(),
+            Button(Const("➡️ Keep this address"), id="keep", on_click=on_keep_address, when="editing"),
             Row(Button(BACK, id="back", on_click=on_back_from_address), _cancel()),
             getter=address_getter,
             state=PickupSG.address,
-            preview_data={"number": 4},
+            preview_data={"number": 4, "editing": False, "adding": True, "current": ""},
             preview_add_transitions=[PreviewSwitchTo(PickupSG.time), PreviewSwitchTo(PickupSG.points), Cancel()],
         ),
         Window(
@@ -206,10 +259,11 @@ def build_pickups_dialog() -> Dialog:
             text_only_guard(),
             TimeSelect(id="tsel", on_value_changed=on_time_picked, hour_header=Const("— hour —"),
                        minute_header=Const("— minute —")),
+            Button(Format("➡️ Keep {current}"), id="keep", on_click=on_keep_time, when="editing"),
             Row(SwitchTo(BACK, id="back", state=PickupSG.address), _cancel()),
             getter=time_getter,
             state=PickupSG.time,
-            preview_data={"address": "Oak Street 12", "today_note": ""},
+            preview_data={"address": "Oak Street 12", "today_note": "", "editing": True, "current": "18:00"},
             preview_add_transitions=[PreviewSwitchTo(PickupSG.points), PreviewSwitchTo(PickupSG.address), Cancel()],
         ),
         Window(
@@ -223,6 +277,18 @@ def build_pickups_dialog() -> Dialog:
             state=PickupSG.remove,
             preview_data=POINTS_PREVIEW,
             preview_add_transitions=[PreviewSwitchTo(PickupSG.points)],
+        ),
+        Window(
+            Const("Which pickup point do you want to change?"),
+            Column(
+                Select(Format("{item[1]}"), id="chsel", item_id_getter=lambda item: item[0], items="change_items",
+                       on_click=on_change),
+            ),
+            SwitchTo(BACK, id="back", state=PickupSG.points),
+            getter=points_getter,
+            state=PickupSG.change,
+            preview_data=POINTS_PREVIEW,
+            preview_add_transitions=[PreviewSwitchTo(PickupSG.address)],
         ),
         on_start=on_start,
     )

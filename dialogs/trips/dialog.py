@@ -12,11 +12,12 @@ from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import DomainError, rides
+from models import DomainError, manage, rides
 
 from ..common import BACK, PreviewSwitchTo, PreviewStart, q, show_error, tg_user_id
-from ..states import FindSG, MyTripsSG, TripSG
-from .render import card_text, preview_card, preview_rides, preview_rows, trip_line
+from ..manage import start_cancel, start_edit
+from ..states import EditTripSG, FindSG, MyTripsSG, TripSG
+from .render import card_text, preview_card, preview_driven, preview_rides, preview_rows, trip_line
 
 
 async def open_trip(manager: DialogManager, trip_id: int) -> None:
@@ -73,6 +74,7 @@ def _card_data(card: rides.TripCard, notice: str = "") -> dict:
     return {
         "card": card_text(card),
         "notice": notice,
+        "can_manage": card.viewer_is_driver and card.trip.status == "open" and not card.departed,
         "joinable": card.joinable,
         "has_seat": card.my_seat is not None and card.trip.status == "open" and not card.departed,
         "points": [(v.point.id, f"📍 {v.point.time:%H:%M} {v.point.address[:40]}") for v in card.points],
@@ -81,6 +83,7 @@ def _card_data(card: rides.TripCard, notice: str = "") -> dict:
 
 async def on_point_for_join(event: CallbackQuery, widget, manager: DialogManager, item_id: int) -> None:
     manager.dialog_data["point_id"] = int(item_id)
+    manager.dialog_data["seen_version"] = rides.trip_version(_trip_id(manager))
     await manager.switch_to(TripSG.confirm)
 
 
@@ -103,7 +106,8 @@ async def _refused(event: CallbackQuery, manager: DialogManager, error: DomainEr
 async def on_join(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
     if not manager.is_preview():
         try:
-            rides.join_trip(tg_user_id(manager), _trip_id(manager), manager.dialog_data.get("point_id", 0))
+            rides.join_trip(tg_user_id(manager), _trip_id(manager), manager.dialog_data.get("point_id", 0),
+                            manager.dialog_data.get("seen_version"))
         except DomainError as exc:
             await _refused(event, manager, exc)
             return
@@ -135,6 +139,20 @@ async def on_leave(event: CallbackQuery, button: Button, manager: DialogManager)
     await manager.switch_to(TripSG.card)
 
 
+async def on_edit(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    try:
+        await start_edit(manager, _trip_id(manager))
+    except DomainError as exc:
+        await show_error(event, exc)
+
+
+async def on_cancel_trip(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    try:
+        await start_cancel(manager, _trip_id(manager))
+    except DomainError as exc:
+        await show_error(event, exc)
+
+
 def _wake_notifier(manager: DialogManager) -> None:
     notifier = manager.middleware_data.get("notifier")
     if notifier is not None:
@@ -145,19 +163,31 @@ def _wake_notifier(manager: DialogManager) -> None:
 
 
 async def mine_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    rows = rides.my_rides(tg_user_id(dialog_manager))
-    return _mine_data(rows)
+    tid = tg_user_id(dialog_manager)
+    return _mine_data(rides.my_rides(tid), manage.driven_trips(tid))
 
 
-def _mine_data(rows) -> dict:
+def _mine_data(rows, driven) -> dict:
     def label(r):
         mark = "❌ " if r.status == "cancelled" else ""
         return f"{mark}{r.destination[:30]} · {r.departure_date:%a %d %b} · {r.time:%H:%M} {r.address[:25]}"
 
-    return {"rides": [(r.trip_id, label(r)) for r in rows], "empty": not rows, "count": len(rows)}
+    def drive_label(d):
+        mark = "❌ " if d.status == "cancelled" else "🚗 "
+        first = f"{d.first_pickup:%H:%M}" if d.first_pickup else "?"
+        return f"{mark}{d.destination[:30]} · {d.departure_date:%a %d %b} {first} · {d.taken}/{d.seats} booked"
+
+    return {
+        "rides": [(r.trip_id, label(r)) for r in rows],
+        "driven": [(d.trip_id, drive_label(d)) for d in driven],
+        "has_rides": bool(rows),
+        "has_driven": bool(driven),
+        "empty": not rows and not driven,
+    }
 
 
 CARD_PREVIEW = _card_data(preview_card())
+DRIVER_PREVIEW = _card_data(preview_card(viewer="driver"))
 RIDER_PREVIEW = _card_data(preview_card(viewer="rider"))
 
 
@@ -196,10 +226,15 @@ def build_trip_dialog() -> Dialog:
                 SwitchTo(Const("📍 Change pickup"), id="chg", state=TripSG.change, when="has_seat"),
                 SwitchTo(Const("🚶 Leave"), id="leave", state=TripSG.leave, when="has_seat"),
             ),
+            Row(
+                Button(Const("✏️ Edit"), id="edit", on_click=on_edit, when="can_manage"),
+                Button(Const("❌ Cancel trip"), id="cancel_trip", on_click=on_cancel_trip, when="can_manage"),
+            ),
             Cancel(BACK, id="back"),
             getter=card_getter,
             state=TripSG.card,
-            preview_data=CARD_PREVIEW,
+            preview_data=DRIVER_PREVIEW,
+            preview_add_transitions=[PreviewStart(EditTripSG.menu), PreviewStart(EditTripSG.cancel)],
         ),
         Window(
             Const("Where do you get in? Pick your pickup point:"),
@@ -254,7 +289,13 @@ def build_my_trips_dialog() -> Dialog:
     return Dialog(
         Window(
             Const("🧳 <b>My trips</b>"),
-            Const("You have no seats in upcoming trips. Find one with /trips.", when="empty"),
+            Const("You have no upcoming trips. Find one with /trips.", when="empty"),
+            Const("\nTrips you drive (tap to see passengers, edit or cancel):", when="has_driven"),
+            Column(
+                Select(Format("{item[1]}"), id="drive", item_id_getter=lambda item: item[0], items="driven",
+                       type_factory=int, on_click=on_trip_selected),
+            ),
+            Const("\nYour seats:", when="has_rides"),
             Column(
                 Select(Format("{item[1]}"), id="ride", item_id_getter=lambda item: item[0], items="rides",
                        type_factory=int, on_click=on_trip_selected),
@@ -262,7 +303,7 @@ def build_my_trips_dialog() -> Dialog:
             Cancel(BACK, id="back"),
             getter=mine_getter,
             state=MyTripsSG.list,
-            preview_data=_mine_data(preview_rides()),
+            preview_data=_mine_data(preview_rides(), preview_driven()),
             preview_add_transitions=[PreviewStart(TripSG.card)],
         ),
         launch_mode=LaunchMode.SINGLE_TOP,

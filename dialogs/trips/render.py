@@ -108,3 +108,10 @@ def preview_rides() -> list:
         RideRow(42, "Away game at Riverside Arena", day, "Central Station, north exit", time(17, 45), "open"),
         RideRow(45, "Cup final", day + timedelta(days=6), "Oak Street 12", time(9, 30), "cancelled"),
     ]
+
+
+def preview_driven() -> list:
+    from models.manage import DrivenRow
+
+    day = date.today() + timedelta(days=8)
+    return [DrivenRow(42, "Away game at Riverside Arena", day, time(17, 45), 3, 2, "open")]

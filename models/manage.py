@@ -1,0 +1,287 @@
+"""Drivers manage their trips: edit (one transaction, with the notifications) and cancel.
+
+An edit is computed against the version of the trip the driver's screen showed
+(`base_version`): if another screen of theirs changed the trip meanwhile, the edit is
+refused with a Conflict and the driver sees the fresh state. Each passenger gets one
+message listing exactly the changes that concern them.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from . import outbox
+from .base import db, utcnow
+from .errors import Conflict, NotFound, PermissionDenied, ValidationError
+from .rides import _trip_lock, contact_link
+from .tables import TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User
+from .trips import (
+    PICKUPS_MAX, to_utc, validate_address, validate_comment, validate_date, validate_destination,
+    validate_pickup_time, validate_seats,
+)
+from .users import require_user
+
+log = logging.getLogger(__name__)
+REASON_MAX = 300
+
+
+@dataclass
+class PointEdit:
+    id: int | None  # None: a new point
+    address: str
+    time: time
+
+
+@dataclass
+class TripEdit:
+    """The fields to change; None leaves a field as it is."""
+
+    destination: str | None = None
+    departure_date: date | None = None
+    seats: int | None = None
+    comment: str | None = None
+    pickups: list[PointEdit] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None for v in (self.destination, self.departure_date, self.seats, self.comment, self.pickups))
+
+
+def owned_trip(actor: User, trip_id: int, *, action: str = "manage") -> Trip:
+    """The trip, if the actor drives it (whatever their current role). Forged attempts are logged."""
+    trip = Trip.get_or_none(Trip.id == trip_id)
+    if trip is None:
+        raise NotFound("That trip does not exist (any more).")
+    if trip.driver_id != actor.id:
+        log.warning("Refused: user %s tried to %s trip %s of user %s", actor.telegram_id, action, trip.id,
+                    trip.driver_id)
+        raise PermissionDenied("Only the driver of this trip can change it.")
+    return trip
+
+
+@dataclass
+class EditPlan:
+    """What an edit would do: the diff lines and whose seats it would cost."""
+
+    lines: list[str]
+    removed_passengers: list[User] = field(default_factory=list)
+    booked: int = 0
+
+
+def _fmt_day(day: date) -> str:
+    return f"{day:%a %d %b %Y}"
+
+
+def _points_by_id(trip: Trip) -> dict[int, PickupPoint]:
+    return {p.id: p for p in PickupPoint.select().where(PickupPoint.trip == trip.id)}
+
+
+def plan_edit(actor_telegram_id: int, trip_id: int, edit: TripEdit) -> EditPlan:
+    """The diff (old → new) for the driver's confirmation window. Reads only."""
+    actor = require_user(actor_telegram_id)
+    trip = owned_trip(actor, trip_id, action="edit")
+    e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
+    lines = []
+    if edit.destination is not None and edit.destination != trip.destination:
+        lines.append(f"🏁 Destination: {e(trip.destination)} → {e(edit.destination)}")
+    if edit.departure_date is not None and edit.departure_date != trip.departure_date:
+        lines.append(f"📅 Date: {_fmt_day(trip.departure_date)} → {_fmt_day(edit.departure_date)}")
+    if edit.seats is not None and edit.seats != trip.seats:
+        lines.append(f"💺 Seats: {trip.seats} → {edit.seats}")
+    if edit.comment is not None and edit.comment != trip.comment:
+        lines.append(f"💬 Comment: {e(trip.comment or '—')} → {e(edit.comment or '—')}")
+    removed: list[User] = []
+    if edit.pickups is not None:
+        old = _points_by_id(trip)
+        kept = {p.id for p in edit.pickups if p.id is not None}
+        for p in edit.pickups:
+            if p.id is None:
+                lines.append(f"📍 New pickup: {p.time:%H:%M} {e(p.address)}")
+            elif p.id in old and (old[p.id].address, old[p.id].time) != (p.address, p.time):
+                o = old[p.id]
+                lines.append(f"📍 {o.time:%H:%M} {e(o.address)} → {p.time:%H:%M} {e(p.address)}")
+        for pid, o in old.items():
+            if pid not in kept:
+                lines.append(f"📍 Removed: {o.time:%H:%M} {e(o.address)}")
+        gone = [pid for pid in old if pid not in kept]
+        if gone:
+            removed = list(User.select().join(Participant, on=(Participant.passenger == User.id))
+                           .where(Participant.pickup_point.in_(gone)).order_by(User.name))
+    booked = Participant.select().where(Participant.trip == trip.id).count()
+    return EditPlan(lines=lines, removed_passengers=removed, booked=booked)
+
+
+def apply_edit(actor_telegram_id: int, trip_id: int, base_version: int, edit: TripEdit, tz: ZoneInfo) -> Trip:
+    """Write the edit and every passenger's notification in one transaction."""
+    actor = require_user(actor_telegram_id)
+    with _trip_lock(trip_id) as locked:
+        if locked is None:
+            raise NotFound("That trip does not exist (any more).")
+        trip = owned_trip(actor, trip_id, action="edit")
+        if trip.status != TRIP_OPEN:
+            raise Conflict("This trip is " + ("cancelled" if trip.status == TRIP_CANCELLED else "over")
+                           + ": it can no longer be edited.")
+        if trip.version != base_version:
+            raise Conflict("This trip was changed on another screen meanwhile. Here is its current state; "
+                           "make your changes again.")
+        old_points = _points_by_id(trip)
+        old = {"destination": trip.destination, "date": trip.departure_date, "comment": trip.comment}
+
+        destination = validate_destination(edit.destination) if edit.destination is not None else trip.destination
+        day = validate_date(edit.departure_date, tz) if edit.departure_date is not None else trip.departure_date
+        seats = validate_seats(edit.seats) if edit.seats is not None else trip.seats
+        comment = validate_comment(edit.comment) if edit.comment is not None else trip.comment
+        if edit.pickups is not None:
+            if not edit.pickups:
+                raise ValidationError("A trip needs at least one pickup point.")
+            if len(edit.pickups) > PICKUPS_MAX:
+                raise ValidationError(f"A trip can have at most {PICKUPS_MAX} pickup points.")
+            if any(p.id is not None and p.id not in old_points for p in edit.pickups):
+                raise Conflict("A pickup point changed meanwhile. Open the trip again.")
+            new_points = [PointEdit(p.id, validate_address(p.address), p.time) for p in edit.pickups]
+        else:
+            new_points = [PointEdit(p.id, p.address, p.time) for p in old_points.values()]
+        if edit.departure_date is not None or edit.pickups is not None:
+            for p in new_points:
+                validate_pickup_time(day, p.time, tz)
+
+        kept_ids = {p.id for p in new_points if p.id is not None}
+        removed_ids = [pid for pid in old_points if pid not in kept_ids]
+        seats_taken = list(Participant.select(Participant, User).join(User).where(Participant.trip == trip.id))
+        losing = [s for s in seats_taken if s.pickup_point_id in removed_ids]
+        staying = [s for s in seats_taken if s.pickup_point_id not in removed_ids]
+        if seats < len(staying):
+            raise ValidationError(f"{len(staying)} passengers are booked: seats cannot go below {len(staying)}.")
+
+        # write
+        for p in new_points:
+            if p.id is None:
+                p.id = PickupPoint.create(trip=trip, address=p.address, time=p.time).id
+            else:
+                PickupPoint.update(address=p.address, time=p.time).where(PickupPoint.id == p.id).execute()
+        for position, p in enumerate(sorted(new_points, key=lambda x: x.time)):
+            PickupPoint.update(position=position).where(PickupPoint.id == p.id).execute()
+        for s in losing:
+            s.delete_instance()
+        if removed_ids:
+            PickupPoint.delete().where(PickupPoint.id.in_(removed_ids)).execute()
+        times = [to_utc(day, p.time, tz) for p in new_points]
+        Trip.update(
+            destination=destination, departure_date=day, seats=seats, comment=comment,
+            departs_at=min(times), ends_at=max(times), version=Trip.version + 1, updated_at=utcnow(),
+        ).where(Trip.id == trip.id).execute()
+
+        # tell each passenger what concerns them
+        new_by_id = {p.id: p for p in new_points}
+        title = f"the trip to <b>{html.escape(old['destination'])}</b> on {_fmt_day(old['date'])}"
+        for s in losing:
+            point = old_points[s.pickup_point_id]
+            outbox.enqueue(
+                s.passenger,
+                f"⚠️ The driver removed your pickup point ({point.time:%H:%M} {html.escape(point.address)}) "
+                f"from {title}, so you no longer have a seat. Find another ride with /trips "
+                f"or ask the driver: {contact_link(actor)}.",
+                kind="seat_removed", trip=trip,
+            )
+        for s in staying:
+            changes = _changes_for(s, old, old_points, destination, day, comment, new_by_id)
+            if changes:
+                outbox.enqueue(
+                    s.passenger,
+                    f"✏️ The driver changed {title}:\n" + "\n".join(f"• {c}" for c in changes),
+                    kind="trip_changed", trip=trip,
+                )
+    return Trip.get_by_id(trip_id)
+
+
+def _changes_for(seat, old, old_points, destination, day, comment, new_by_id) -> list[str]:
+    e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
+    changes = []
+    if destination != old["destination"]:
+        changes.append(f"destination: {e(old['destination'])} → <b>{e(destination)}</b>")
+    if day != old["date"]:
+        changes.append(f"date: {_fmt_day(old['date'])} → <b>{_fmt_day(day)}</b>")
+    before, after = old_points[seat.pickup_point_id], new_by_id[seat.pickup_point_id]
+    if before.time != after.time:
+        changes.append(f"your pickup time: {before.time:%H:%M} → <b>{after.time:%H:%M}</b>")
+    if before.address != after.address:
+        changes.append(f"your pickup address: {e(before.address)} → <b>{e(after.address)}</b>")
+    if comment != old["comment"]:
+        changes.append(f"driver's note: {e(comment) or '—'}")
+    return changes
+
+
+def validate_reason(raw: str) -> str:
+    from .trips import clean_text
+
+    reason = clean_text(raw)
+    if len(reason) > REASON_MAX:
+        raise ValidationError(f"Keep the reason under {REASON_MAX} characters (you sent {len(reason)}).")
+    return reason
+
+
+def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
+    """Cancel (never delete) the trip; every passenger is told once, with the reason."""
+    actor = require_user(actor_telegram_id)
+    reason = validate_reason(reason)
+    with _trip_lock(trip_id) as locked:
+        if locked is None:
+            raise NotFound("That trip does not exist (any more).")
+        trip = owned_trip(actor, trip_id, action="cancel")
+        if trip.status == TRIP_CANCELLED:
+            raise Conflict("This trip is already cancelled.")
+        if trip.status != TRIP_OPEN:
+            raise Conflict("This trip is over; there is nothing to cancel.")
+        Trip.update(status=TRIP_CANCELLED, cancel_reason=reason, version=Trip.version + 1,
+                    updated_at=utcnow()).where(Trip.id == trip.id).execute()
+        why = f"\nReason: {html.escape(reason, quote=False)}" if reason else ""
+        for seat in Participant.select(Participant, User).join(User).where(Participant.trip == trip.id):
+            outbox.enqueue(
+                seat.passenger,
+                f"❌ The trip to <b>{html.escape(trip.destination)}</b> on {_fmt_day(trip.departure_date)} "
+                f"is cancelled.{why}\nFind another ride with /trips.",
+                kind="trip_cancelled", trip=trip,
+            )
+    return Trip.get_by_id(trip_id)
+
+
+@dataclass
+class DrivenRow:
+    trip_id: int
+    destination: str
+    departure_date: date
+    first_pickup: time | None
+    seats: int
+    taken: int
+    status: str
+
+
+def driven_trips(actor_telegram_id: int, now: datetime | None = None) -> list[DrivenRow]:
+    """The driver's upcoming trips (cancelled ones too, until their time) with passenger counts."""
+    import peewee as pw
+
+    now = now or utcnow()
+    taken = Participant.select(pw.fn.COUNT(Participant.id)).where(Participant.trip == Trip.id)
+    first = PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
+    query = (
+        Trip.select(Trip.id, Trip.destination, Trip.departure_date, Trip.seats, Trip.status,
+                    taken.alias("taken"), first.alias("first"))
+        .join(User)
+        .where((User.telegram_id == actor_telegram_id) & (Trip.ends_at > now) & (Trip.status != "done"))
+        .order_by(Trip.departs_at, Trip.id)
+        .dicts()
+    )
+    return [
+        DrivenRow(r["id"], r["destination"], r["departure_date"], PickupPoint.time.python_value(r["first"]),
+                  r["seats"], r["taken"] or 0, r["status"])
+        for r in query
+    ]
+
+
+def passenger_telegram_ids(trip_id: int) -> list[int]:
+    return [u.telegram_id for u in User.select(User.telegram_id).join(Participant, on=(Participant.passenger == User.id))
+            .where(Participant.trip == trip_id)]
