@@ -8,6 +8,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("trips", "Find a ride"),
     ("mytrips", "Your trips"),
     ("newtrip", "Offer a ride (drivers)"),
+    ("templates", "Your trip templates (drivers)"),
     ("switch_role", "Switch between driver and passenger"),
     ("cancel", "Leave the current dialog"),
     ("help", "How this bot works"),

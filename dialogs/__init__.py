@@ -12,6 +12,7 @@ from .car import build_car_dialog
 from .manage import build_edit_dialog
 from .pickups import build_pickups_dialog
 from .roles import build_register_dialog, build_switch_role_dialog
+from .templates import build_save_template_dialog, build_templates_dialog
 from .trips import build_find_dialog, build_my_trips_dialog, build_trip_dialog
 from .wizard import build_wizard_dialog
 
@@ -28,6 +29,8 @@ def build_dialogs() -> list:
         build_my_trips_dialog(),
         build_car_dialog(),
         build_edit_dialog(),
+        build_templates_dialog(),
+        build_save_template_dialog(),
     ]
 
 

@@ -65,6 +65,19 @@ class EditTripSG(StatesGroup):
     cancel_confirm = State()
 
 
+class TemplatesSG(StatesGroup):
+    list = State()
+    card = State()
+    rename = State()
+    delete = State()
+
+
+class SaveTemplateSG(StatesGroup):
+    name = State()
+    clash = State()
+
+
 ALL_STATES_GROUPS = [
     MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG, FindSG, TripSG, MyTripsSG, CarSG, EditTripSG,
+    TemplatesSG, SaveTemplateSG,
 ]

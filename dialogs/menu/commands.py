@@ -11,7 +11,7 @@ from models import ROLE_PASSENGER, rides, users
 
 from ..common import tg_user_id
 from ..wizard import start_new_trip
-from ..states import FindSG, MainSG, MyTripsSG, RegisterSG, SwitchRoleSG, TripSG
+from ..states import FindSG, MainSG, MyTripsSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
 
 HELP_TEXT = (
     "🏐 <b>Club carpool</b>\n\n"
@@ -20,6 +20,7 @@ HELP_TEXT = (
     "/trips — find a ride to the next game\n"
     "/mytrips — the trips you are in\n"
     "/newtrip — offer a ride (drivers)\n"
+    "/templates — your weekly trips, ready to reuse (drivers)\n"
     "/switch_role — switch between driver and passenger\n"
     "/cancel — leave whatever you are doing and go back to the menu\n"
     "/help — this text\n\n"
@@ -81,6 +82,15 @@ def build_commands_router() -> Router:
     async def cmd_trips(message: Message, dialog_manager: DialogManager) -> None:
         if await _known(message):
             await _on_top_of_menu(dialog_manager, FindSG.list)
+
+    @router.message(Command("templates", "list_templates"))
+    async def cmd_templates(message: Message, dialog_manager: DialogManager) -> None:
+        if not await _known(message):
+            return
+        if not users.get_user(message.from_user.id).is_driver:
+            await message.answer("Templates are for drivers. Switch your role with /switch_role.")
+            return
+        await _on_top_of_menu(dialog_manager, TemplatesSG.list)
 
     @router.message(Command("mytrips"))
     async def cmd_my_trips(message: Message, dialog_manager: DialogManager) -> None:

@@ -9,7 +9,7 @@ from aiogram_dialog.widgets.text import Const, Format
 
 from ..common import ROLE_LABELS, PreviewUser, acting_user, q
 from ..common import PreviewStart
-from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, SwitchRoleSG
+from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, SwitchRoleSG, TemplatesSG
 from ..wizard import start_new_trip
 
 
@@ -45,7 +45,10 @@ def build_main_dialog() -> Dialog:
                 Start(Const("🔎 Find a trip"), id="find", state=FindSG.list),
                 Start(Const("🧳 My trips"), id="mine", state=MyTripsSG.list),
             ),
-            Start(Const("🚙 My car"), id="car", state=CarSG.edit, when="is_driver"),
+            Row(
+                Start(Const("📋 Templates"), id="tpls", state=TemplatesSG.list, when="is_driver"),
+                Start(Const("🚙 My car"), id="car", state=CarSG.edit, when="is_driver"),
+            ),
             Start(Const("🔁 Switch role"), id="role", state=SwitchRoleSG.confirm),
             getter=menu_getter,
             state=MainSG.menu,

@@ -16,7 +16,8 @@ from models import DomainError, manage, rides
 
 from ..common import BACK, PreviewSwitchTo, PreviewStart, q, show_error, tg_user_id
 from ..manage import start_cancel, start_edit
-from ..states import EditTripSG, FindSG, MyTripsSG, TripSG
+from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
+from ..templates import start_save_from_trip
 from .render import card_text, preview_card, preview_driven, preview_rides, preview_rows, trip_line
 
 
@@ -75,6 +76,7 @@ def _card_data(card: rides.TripCard, notice: str = "") -> dict:
         "card": card_text(card),
         "notice": notice,
         "can_manage": card.viewer_is_driver and card.trip.status == "open" and not card.departed,
+        "is_driver": card.viewer_is_driver,
         "joinable": card.joinable,
         "has_seat": card.my_seat is not None and card.trip.status == "open" and not card.departed,
         "points": [(v.point.id, f"📍 {v.point.time:%H:%M} {v.point.address[:40]}") for v in card.points],
@@ -151,6 +153,10 @@ async def on_cancel_trip(event: CallbackQuery, button: Button, manager: DialogMa
         await start_cancel(manager, _trip_id(manager))
     except DomainError as exc:
         await show_error(event, exc)
+
+
+async def on_save_template(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await start_save_from_trip(manager, _trip_id(manager))
 
 
 def _wake_notifier(manager: DialogManager) -> None:
@@ -230,11 +236,13 @@ def build_trip_dialog() -> Dialog:
                 Button(Const("✏️ Edit"), id="edit", on_click=on_edit, when="can_manage"),
                 Button(Const("❌ Cancel trip"), id="cancel_trip", on_click=on_cancel_trip, when="can_manage"),
             ),
+            Button(Const("💾 Save as template"), id="save_tpl", on_click=on_save_template, when="is_driver"),
             Cancel(BACK, id="back"),
             getter=card_getter,
             state=TripSG.card,
             preview_data=DRIVER_PREVIEW,
-            preview_add_transitions=[PreviewStart(EditTripSG.menu), PreviewStart(EditTripSG.cancel)],
+            preview_add_transitions=[PreviewStart(EditTripSG.menu), PreviewStart(EditTripSG.cancel),
+                                     PreviewStart(SaveTemplateSG.name)],
         ),
         Window(
             Const("Where do you get in? Pick your pickup point:"),

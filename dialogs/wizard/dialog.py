@@ -26,7 +26,7 @@ from ..common import (
 )
 from ..pickups import start_pickups
 from ..pickups.dialog import PREVIEW_POINTS, _listing
-from ..states import MainSG, NewTripSG, PickupSG
+from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
 
 FIELDS = ("destination", "date", "seats", "pickups", "comment")
 
@@ -46,9 +46,24 @@ async def start_new_trip(manager: DialogManager, event: Message | CallbackQuery)
 
 
 async def on_start(start_data: dict | None, manager: DialogManager) -> None:
+    """`start_data`: {"mode": "template"} builds a template (no date, no trip);
+    {"template_id": id} prefills everything but the date (the wizard opens on the date step)."""
     data = manager.dialog_data
-    data.update({"pickups": [], "comment": "", "editing": False})
+    start = start_data if isinstance(start_data, dict) else {}
+    data.update({"pickups": [], "comment": "", "editing": False, "mode": start.get("mode", "trip")})
     data["has_templates"] = bool(trips.list_templates(tg_user_id(manager)))
+    if start.get("template_id") is not None:
+        data.update(trips.template_draft(tg_user_id(manager), int(start["template_id"])),
+                    template_id=int(start["template_id"]))
+
+
+def _for_template(manager: DialogManager) -> bool:
+    return manager.dialog_data.get("mode") == "template"
+
+
+def _day(manager: DialogManager) -> str | None:
+    """The trip's date for the pickup sub-dialog (templates have none)."""
+    return None if _for_template(manager) else manager.dialog_data.get("date")
 
 
 async def _advance(manager: DialogManager, next_state) -> None:
@@ -98,7 +113,7 @@ async def destination_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 
 async def on_destination(message: Message, widget: ManagedTextInput, manager: DialogManager, value: str) -> None:
     manager.dialog_data["destination"] = value
-    await _advance(manager, NewTripSG.date)
+    await _advance(manager, NewTripSG.seats if _for_template(manager) else NewTripSG.date)
 
 
 async def on_recent_destination(event: CallbackQuery, widget, manager: DialogManager, item_id: str) -> None:
@@ -107,13 +122,13 @@ async def on_recent_destination(event: CallbackQuery, widget, manager: DialogMan
         await event.answer("That destination is no longer available; type it instead.", show_alert=True)
         return
     manager.dialog_data["destination"] = destination
-    await _advance(manager, NewTripSG.date)
+    await _advance(manager, NewTripSG.seats if _for_template(manager) else NewTripSG.date)
 
 
 async def on_back_from_destination(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
     if manager.dialog_data.get("editing"):
         await manager.switch_to(NewTripSG.summary)
-    elif manager.dialog_data.get("has_templates"):
+    elif manager.dialog_data.get("has_templates") and not _for_template(manager):
         await manager.switch_to(NewTripSG.template)
     else:
         await manager.done()
@@ -165,7 +180,7 @@ async def _set_seats(manager: DialogManager, seats: int) -> None:
     if manager.dialog_data.get("editing"):
         await manager.switch_to(NewTripSG.summary)
     else:
-        await start_pickups(manager, manager.dialog_data.get("pickups", []), manager.dialog_data.get("date"))
+        await start_pickups(manager, manager.dialog_data.get("pickups", []), _day(manager))
 
 
 async def on_seats_button(event: CallbackQuery, widget, manager: DialogManager, item_id: str) -> None:
@@ -177,7 +192,7 @@ async def on_seats_typed(message: Message, widget: ManagedTextInput, manager: Di
 
 
 async def on_back_from_seats(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await _back(manager, NewTripSG.date)
+    await _back(manager, NewTripSG.destination if _for_template(manager) else NewTripSG.date)
 
 
 # --- step 5: pickups (sub-dialog) -------------------------------------------------------
@@ -185,6 +200,10 @@ async def on_back_from_seats(event: CallbackQuery, button: Button, manager: Dial
 
 async def on_pickups_result(start_data: Data, result: Data, manager: DialogManager) -> None:
     if not isinstance(result, dict):
+        return
+    if "saved" in result:  # back from saving the draft as a template
+        if result["saved"] is not None:
+            await manager.done()
         return
     if "points" in result:
         manager.dialog_data["pickups"] = result["points"]
@@ -218,14 +237,18 @@ async def on_back_from_comment(event: CallbackQuery, button: Button, manager: Di
     if manager.dialog_data.get("editing"):
         await manager.switch_to(NewTripSG.summary)
     else:
-        await start_pickups(manager, manager.dialog_data.get("pickups", []), manager.dialog_data.get("date"))
+        await start_pickups(manager, manager.dialog_data.get("pickups", []), _day(manager))
 
 
 # --- step 7: summary and confirm --------------------------------------------------------
 
 
 def summary_text(data: dict) -> dict:
+    template = data.get("mode") == "template"
     return {
+        "has_date": not template,
+        "is_trip": not template,
+        "is_template": template,
         "destination": q(data.get("destination", "")),
         "date": fmt_date(data["date"]) if data.get("date") else "—",
         "seats": data.get("seats", "—"),
@@ -253,7 +276,7 @@ async def on_edit_field(event: CallbackQuery, button: Button, manager: DialogMan
         "comment": NewTripSG.comment,
     }
     if field == "pickups":
-        await start_pickups(manager, manager.dialog_data.get("pickups", []), manager.dialog_data.get("date"))
+        await start_pickups(manager, manager.dialog_data.get("pickups", []), _day(manager))
     else:
         await manager.switch_to(targets[field])
 
@@ -269,6 +292,11 @@ def draft_from(data: dict) -> trips.TripDraft:
 
 
 async def on_confirm(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    if _for_template(manager):
+        data = manager.dialog_data
+        draft = {k: data.get(k) for k in ("destination", "seats", "comment", "pickups")}
+        await manager.start(SaveTemplateSG.name, data={"draft": draft})
+        return
     if manager.is_preview():
         await manager.switch_to(NewTripSG.created)
         return
@@ -291,7 +319,7 @@ async def created_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> d
 
 
 async def on_save_template(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await event.answer("Saving trips as templates comes with /templates soon.", show_alert=True)
+    await manager.start(SaveTemplateSG.name, data={"trip_id": manager.dialog_data["trip_id"]})
 
 
 SUMMARY_PREVIEW = {
@@ -300,11 +328,14 @@ SUMMARY_PREVIEW = {
     "seats": 3,
     "pickups": _listing(PREVIEW_POINTS),
     "comment": "Bring the ball bag, please.",
+    "has_date": True,
+    "is_trip": True,
+    "is_template": False,
 }
 
 SUMMARY_LINES = (
     Format("🏁 <b>{destination}</b>"),
-    Format("📅 {date}"),
+    Format("📅 {date}", when="has_date"),
     Format("💺 {seats} seats"),
     Format("📍 Pickup points:\n{pickups}"),
     Format("💬 {comment}"),
@@ -349,7 +380,8 @@ def build_wizard_dialog() -> Dialog:
             state=NewTripSG.destination,
             preview_data={"recent": [(7, "Riverside Arena"), (8, "Club gym")], "has_recent": True, "current": ""},
             preview_add_transitions=[PreviewSwitchTo(NewTripSG.date), PreviewSwitchTo(NewTripSG.summary),
-                                     PreviewSwitchTo(NewTripSG.template), Cancel()],
+                                     PreviewSwitchTo(NewTripSG.template), PreviewSwitchTo(NewTripSG.seats),
+                                     Cancel()],
         ),
         Window(
             Const("📅 <b>Which day?</b>"),
@@ -379,7 +411,8 @@ def build_wizard_dialog() -> Dialog:
             preview_data={"choices": list(range(1, 9)), "current": ""},
             on_process_result=on_pickups_result,
             preview_add_transitions=[*PICKUP_STARTS, PreviewSwitchTo(NewTripSG.comment),
-                                     PreviewSwitchTo(NewTripSG.summary), PreviewSwitchTo(NewTripSG.date), Cancel()],
+                                     PreviewSwitchTo(NewTripSG.summary), PreviewSwitchTo(NewTripSG.date),
+                                     PreviewSwitchTo(NewTripSG.destination), Cancel()],
         ),
         Window(
             Const("💬 <b>Any comment</b> for passengers? (up to 500 characters) Or skip."),
@@ -402,14 +435,15 @@ def build_wizard_dialog() -> Dialog:
             Const("\nTap a field to change it, or confirm."),
             Row(
                 Button(Const("🏁 Destination"), id="e_destination", on_click=on_edit_field),
-                Button(Const("📅 Date"), id="e_date", on_click=on_edit_field),
+                Button(Const("📅 Date"), id="e_date", on_click=on_edit_field, when="has_date"),
                 Button(Const("💺 Seats"), id="e_seats", on_click=on_edit_field),
             ),
             Row(
                 Button(Const("📍 Pickups"), id="e_pickups", on_click=on_edit_field),
                 Button(Const("💬 Comment"), id="e_comment", on_click=on_edit_field),
             ),
-            Button(Const("✅ Confirm"), id="confirm", on_click=on_confirm),
+            Button(Const("✅ Confirm"), id="confirm", on_click=on_confirm, when="is_trip"),
+            Button(Const("💾 Save template"), id="save", on_click=on_confirm, when="is_template"),
             Row(Button(BACK, id="back", on_click=on_back_from_summary), _cancel()),
             getter=summary_getter,
             state=NewTripSG.summary,
@@ -418,7 +452,7 @@ def build_wizard_dialog() -> Dialog:
             preview_add_transitions=[
                 PreviewSwitchTo(NewTripSG.destination), PreviewSwitchTo(NewTripSG.date),
                 PreviewSwitchTo(NewTripSG.seats), PreviewSwitchTo(NewTripSG.comment),
-                PreviewSwitchTo(NewTripSG.created), *PICKUP_STARTS, Cancel(),
+                PreviewSwitchTo(NewTripSG.created), *PICKUP_STARTS, PreviewStart(SaveTemplateSG.name), Cancel(),
             ],
         ),
         Window(
@@ -430,6 +464,7 @@ def build_wizard_dialog() -> Dialog:
             getter=created_getter,
             state=NewTripSG.created,
             preview_data=dict(SUMMARY_PREVIEW, link="https://t.me/club_carpool_bot?start=trip_42"),
+            preview_add_transitions=[PreviewStart(SaveTemplateSG.name)],
         ),
         on_start=on_start,
     )

@@ -1,0 +1,126 @@
+"""Trip templates: a driver's weekly trip without a date. Owner only, at most 20 each.
+
+Pickup times are times of day; using a template never changes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from .base import db, utcnow
+from .errors import Conflict, NotFound, ValidationError
+from .tables import PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User
+from .trips import (
+    PICKUPS_MAX, clean_text, validate_address, validate_comment, validate_destination, validate_seats,
+)
+from .users import require_driver, require_owner, require_user
+
+NAME_MAX = 40
+TEMPLATES_MAX = 20
+
+
+class NameTaken(Conflict):
+    """The driver already has a template with this name (the UI offers to replace it)."""
+
+
+@dataclass
+class TemplateDraft:
+    name: str
+    destination: str
+    seats: int
+    pickups: list[tuple[str, time]] = field(default_factory=list)
+    comment: str = ""
+
+
+def validate_name(raw: str) -> str:
+    name = clean_text(raw)
+    if not 1 <= len(name) <= NAME_MAX:
+        raise ValidationError(f"A template name is 1 to {NAME_MAX} characters (you sent {len(name)}).")
+    return name
+
+
+def _owned(actor: User, template_id: int) -> TripTemplate:
+    template = TripTemplate.get_or_none(TripTemplate.id == template_id)
+    if template is None:
+        raise NotFound("That template no longer exists.")
+    require_owner(actor, template.driver_id, "template")
+    return template
+
+
+def _same_name(actor: User, name: str) -> TripTemplate | None:
+    return TripTemplate.get_or_none((TripTemplate.driver == actor.id) & (TripTemplate.name == name))
+
+
+def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool = False) -> TripTemplate:
+    """Create a template (drivers only); a name clash raises NameTaken unless `replace`."""
+    actor = require_user(actor_telegram_id)
+    require_driver(actor)
+    name = validate_name(draft.name)
+    destination = validate_destination(draft.destination)
+    seats = validate_seats(draft.seats)
+    comment = validate_comment(draft.comment)
+    points = [(validate_address(a), t) for a, t in draft.pickups]
+    if not points:
+        raise ValidationError("A template needs at least one pickup point.")
+    if len(points) > PICKUPS_MAX:
+        raise ValidationError(f"A template can have at most {PICKUPS_MAX} pickup points.")
+    with db.atomic():
+        old = _same_name(actor, name)
+        if old is not None and not replace:
+            raise NameTaken(f"You already have a template called “{name}”.")
+        if old is not None:
+            old.delete_instance(recursive=True)
+        elif TripTemplate.select().where(TripTemplate.driver == actor.id).count() >= TEMPLATES_MAX:
+            raise ValidationError(
+                f"You have {TEMPLATES_MAX} templates, the most there can be. Delete one in /templates first."
+            )
+        template = TripTemplate.create(driver=actor, name=name, destination=destination, seats=seats,
+                                       comment=comment)
+        TemplatePickupPoint.insert_many(
+            [{"template": template.id, "address": a, "time": t, "position": i}
+             for i, (a, t) in enumerate(sorted(points, key=lambda p: p[1]))]
+        ).execute()
+    return template
+
+
+def draft_from_trip(actor_telegram_id: int, trip_id: int, name: str) -> TemplateDraft:
+    """A template draft copying one of the actor's trips (its date dropped)."""
+    actor = require_user(actor_telegram_id)
+    trip = Trip.get_or_none(Trip.id == trip_id)
+    if trip is None:
+        raise NotFound("That trip does not exist (any more).")
+    require_owner(actor, trip.driver_id, "trip")
+    points = PickupPoint.select().where(PickupPoint.trip == trip.id).order_by(PickupPoint.time)
+    return TemplateDraft(name=name, destination=trip.destination, seats=trip.seats, comment=trip.comment,
+                         pickups=[(p.address, p.time) for p in points])
+
+
+def get_template(actor_telegram_id: int, template_id: int) -> tuple[TripTemplate, list[TemplatePickupPoint]]:
+    template = _owned(require_user(actor_telegram_id), template_id)
+    points = list(TemplatePickupPoint.select().where(TemplatePickupPoint.template == template.id)
+                  .order_by(TemplatePickupPoint.time, TemplatePickupPoint.position))
+    return template, points
+
+
+def rename_template(actor_telegram_id: int, template_id: int, new_name: str) -> TripTemplate:
+    actor = require_user(actor_telegram_id)
+    name = validate_name(new_name)
+    with db.atomic():
+        template = _owned(actor, template_id)
+        other = _same_name(actor, name)
+        if other is not None and other.id != template.id:
+            raise NameTaken(f"You already have a template called “{name}”: pick another name.")
+        template.name, template.updated_at = name, utcnow()
+        template.save(only=[TripTemplate.name, TripTemplate.updated_at])
+    return template
+
+
+def delete_template(actor_telegram_id: int, template_id: int) -> None:
+    actor = require_user(actor_telegram_id)
+    with db.atomic():
+        _owned(actor, template_id).delete_instance(recursive=True)
+
+
+def count_templates(actor_telegram_id: int) -> int:
+    return TripTemplate.select().join(User).where(User.telegram_id == actor_telegram_id).count()
