@@ -30,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply pending database migrations and exit")
     make = sub.add_parser("makemigration", help="(developers) write a migration for model changes")
     make.add_argument("name", help="short name, e.g. add_trip_note")
+    preview = sub.add_parser(
+        "preview",
+        help="(developers) render every dialog window to DIR/index.html and the transitions "
+        "diagram to DIR/transitions.png; needs no token, no database, no .env",
+    )
+    preview.add_argument("--out", type=Path, default=Path("preview"), metavar="DIR",
+                         help="output folder (default: preview/)")
     return parser
 
 
@@ -74,9 +81,29 @@ def cmd_makemigration(settings: Settings, name: str) -> None:
     print(f"created migrations/{created}.py" if created else "models and migrations agree: nothing to do")
 
 
+def cmd_preview(out_dir: Path) -> int:
+    """Reads no settings and writes nothing but its outputs (no log file, no database)."""
+    import asyncio
+
+    from .preview import GRAPHVIZ_NOTE, PreviewToolsMissing, graphviz_available, write_preview
+
+    try:
+        written = asyncio.run(write_preview(out_dir))
+    except PreviewToolsMissing as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    for path in written:
+        print(f"wrote {path}")
+    if not graphviz_available():
+        print(GRAPHVIZ_NOTE, file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    if command == "preview":
+        return cmd_preview(args.out)
     settings = _settings(args, require_token=command == "run")
     _setup(settings, log_to_file=command == "run")
     try:
