@@ -9,6 +9,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("mytrips", "Your trips"),
     ("newtrip", "Offer a ride (drivers)"),
     ("templates", "Your trip templates (drivers)"),
+    ("history", "Past trips"),
     ("switch_role", "Switch between driver and passenger"),
     ("cancel", "Leave the current dialog"),
     ("help", "How this bot works"),

@@ -9,8 +9,10 @@ from aiogram import Router
 from .menu import build_main_dialog
 from .menu.commands import build_commands_router
 from .car import build_car_dialog
+from .history import build_history_commands_router, build_past_dialog
 from .manage import build_edit_dialog
 from .pickups import build_pickups_dialog
+from .reminders import build_reminders_router
 from .roles import build_register_dialog, build_switch_role_dialog
 from .templates import build_save_template_dialog, build_templates_dialog
 from .trips import build_find_dialog, build_my_trips_dialog, build_trip_dialog
@@ -29,6 +31,7 @@ def build_dialogs() -> list:
         build_my_trips_dialog(),
         build_car_dialog(),
         build_edit_dialog(),
+        build_past_dialog(),
         build_templates_dialog(),
         build_save_template_dialog(),
     ]
@@ -37,5 +40,6 @@ def build_dialogs() -> list:
 def build_dialogs_router() -> Router:
     router = Router(name="dialogs")
     router.include_router(build_commands_router())
+    router.include_routers(build_history_commands_router(), build_reminders_router())  # before the dialogs
     router.include_routers(*build_dialogs())
     return router

@@ -77,7 +77,11 @@ class SaveTemplateSG(StatesGroup):
     clash = State()
 
 
+class PastSG(StatesGroup):
+    list = State()
+
+
 ALL_STATES_GROUPS = [
     MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG, FindSG, TripSG, MyTripsSG, CarSG, EditTripSG,
-    TemplatesSG, SaveTemplateSG,
+    TemplatesSG, SaveTemplateSG, PastSG,
 ]

@@ -137,6 +137,24 @@ class Notification(BaseModel):
         indexes = ((("state", "id"), False),)
 
 
+class SentReminder(BaseModel):
+    """A reminder settled for one recipient of one trip at one offset (see models.lifecycle).
+    Unique on (trip, recipient, offset): a scheduler that runs twice, restarts or races
+    another replica never repeats one, whatever edits move the trip's time."""
+
+    trip = pw.ForeignKeyField(Trip, backref="reminders", on_delete="CASCADE", index=True)
+    recipient = pw.ForeignKeyField(User, backref="reminders", on_delete="CASCADE", index=True)
+    offset_minutes = pw.IntegerField()  # one of Settings.reminders, in minutes
+    due_at = pw.DateTimeField()  # pickup - offset (UTC) when it was settled
+    superseded = pw.BooleanField(default=False)  # not sent: a smaller offset was due at the same time
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "sent_reminder"
+        indexes = ((("trip", "recipient", "offset_minutes"), True),)
+
+
 ALL_MODELS = [
     User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord, Notification,
+    SentReminder,
 ]

@@ -10,6 +10,7 @@ from aiogram_dialog.widgets.text import Const, Format
 from ..common import ROLE_LABELS, PreviewUser, acting_user, q
 from ..common import PreviewStart
 from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, SwitchRoleSG, TemplatesSG
+from ..states import PastSG
 from ..wizard import start_new_trip
 
 
@@ -49,6 +50,7 @@ def build_main_dialog() -> Dialog:
                 Start(Const("📋 Templates"), id="tpls", state=TemplatesSG.list, when="is_driver"),
                 Start(Const("🚙 My car"), id="car", state=CarSG.edit, when="is_driver"),
             ),
+            Start(Const("🕘 Past trips"), id="past", state=PastSG.list),
             Start(Const("🔁 Switch role"), id="role", state=SwitchRoleSG.confirm),
             getter=menu_getter,
             state=MainSG.menu,

@@ -1,0 +1,86 @@
+"""The scheduler: one task in the bot that, every `interval` seconds, closes finished
+trips and enqueues the reminders that are due (`models.lifecycle`).
+
+Everything it needs is read from the database on each tick and every reminder is
+recorded with the notification it enqueued, so a restart loses nothing (a reminder
+that fell due while the bot was down goes out at the next tick) and nothing is planned
+in memory. The notifier delivers; the scheduler only wakes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sentry_sdk
+
+from models import lifecycle, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickResult:
+    closed: int
+    reminders: int
+
+
+class Scheduler:
+    """`run()` is the task body, `stop(timeout)` ends it, `tick(now)` does one round (tests
+    pass `now` to simulate time)."""
+
+    def __init__(
+        self,
+        offsets: tuple[timedelta, ...],
+        tz: ZoneInfo,
+        *,
+        notifier=None,
+        interval: float = 60.0,
+    ) -> None:
+        self.offsets = offsets
+        self.tz = tz
+        self.notifier = notifier
+        self.interval = interval
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def tick(self, now: datetime | None = None) -> TickResult:
+        """Close finished trips, then enqueue due reminders; wake the notifier if any."""
+        now = now or utcnow()
+        closed = lifecycle.close_finished_trips(now)
+        sent = lifecycle.send_due_reminders(now, self.offsets, self.tz)
+        if sent and self.notifier is not None:
+            self.notifier.wake()
+        if closed or sent:
+            log.info("Scheduler: %d trip(s) closed, %d reminder(s) enqueued", closed, sent)
+        return TickResult(closed, sent)
+
+    async def run(self) -> None:
+        self._task = asyncio.current_task()
+        log.info("Scheduler started (every %.0fs; reminders %s)", self.interval,
+                 ", ".join(str(o) for o in self.offsets) or "off")
+        while not self._stopping.is_set():
+            try:
+                self.tick()
+            except Exception:  # the database or a bug: log it, try again at the next tick
+                log.exception("Scheduler tick failed")
+                sentry_sdk.capture_exception()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval)
+        log.info("Scheduler stopped")
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the tick in progress (a tick is synchronous: it is never cut in half)."""
+        self._stopping.set()
+        task = self._task
+        if task is None or task.done() or task is asyncio.current_task():
+            return
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

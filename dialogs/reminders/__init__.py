@@ -1,0 +1,3 @@
+from .handlers import ReminderAnswer, build_reminders_router
+
+__all__ = ["ReminderAnswer", "build_reminders_router"]

@@ -1,0 +1,341 @@
+"""Trip lifecycle: reminders before departure, closing finished trips, the history.
+
+Everything `bot.scheduler` does is an operation here, read from the database on every
+tick: nothing is planned in memory, so a restart loses nothing, and running twice (or on
+two replicas) sends nothing twice.
+
+Reminders. For each offset of `Settings.reminders` (24h and 2h by default), a passenger
+is reminded `offset` before *their* pickup and the driver `offset` before the trip's
+first pickup (`Trip.departs_at`). Due times are UTC instants computed from the trip's
+*current* local pickup times in the club's zone, so a DST change is counted in real
+hours and an edit that moves a pickup moves the reminders not sent yet. `SentReminder`
+(unique on trip, recipient, offset) records every reminder settled: an offset is never
+sent twice, whatever the edits. Nothing is due for a cancelled or done trip, for someone
+without a seat (who left), for a pickup already past, or for a due time not after the
+trip's creation (driver) or the passenger's joining. When several offsets are due at
+once for one person (the bot was down), only the smallest is sent and the others are
+recorded as superseded: one message, not a burst of stale ones.
+
+One-tap answers. A passenger's reminder carries inline buttons whose callback data is
+`rm:<action>:<trip id>` (`answer_data`; `dialogs.reminders` parses it with aiogram's
+`CallbackData`). Keyboards are plain dicts here: `models` does not import aiogram.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import peewee as pw
+
+from . import outbox, rides
+from .base import db, utcnow
+from .errors import Conflict, NotFound, PermissionDenied
+from .tables import (
+    TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, SentReminder, Trip, User,
+)
+from .trips import to_utc
+from .users import require_user
+
+log = logging.getLogger(__name__)
+
+HISTORY_LIMIT = 20
+HISTORY_PAGE = 5
+
+
+# --- due times ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    trip_id: int
+    recipient_id: int  # User.id
+    offset: timedelta
+    due_at: datetime  # naive UTC
+    pickup_at: datetime  # naive UTC: the passenger's pickup, or the driver's first one
+    for_driver: bool
+
+    @property
+    def offset_minutes(self) -> int:
+        return minutes(self.offset)
+
+
+def minutes(offset: timedelta) -> int:
+    return int(offset.total_seconds() // 60)
+
+
+def due_reminders(now: datetime, offsets: tuple[timedelta, ...], tz: ZoneInfo) -> list[DueReminder]:
+    """Every reminder due at `now` (naive UTC) and not settled yet. Three queries.
+
+    Takes the club's zone (the brief's `due_reminders(now, offsets)` had none): a
+    passenger's pickup instant is their pickup point's local time on the trip's date,
+    which only the zone turns into UTC exactly (a DST change may fall between pickups).
+    """
+    if not offsets:
+        return []
+    # A pickup is never before departs_at nor after ends_at: this bounds the candidates by index.
+    trips = {
+        t.id: t
+        for t in Trip.select(Trip.id, Trip.driver, Trip.departure_date, Trip.departs_at, Trip.created_at).where(
+            (Trip.status == TRIP_OPEN) & (Trip.departs_at <= now + max(offsets)) & (Trip.ends_at > now)
+        )
+    }
+    if not trips:
+        return []
+    settled = set(
+        SentReminder.select(SentReminder.trip, SentReminder.recipient, SentReminder.offset_minutes)
+        .where(SentReminder.trip.in_(list(trips)))
+        .tuples()
+    )
+    # (trip, recipient, pickup instant, since, for_driver)
+    candidates = [(t.id, t.driver_id, t.departs_at, t.created_at, True) for t in trips.values()]
+    seats = (
+        Participant.select(Participant.trip, Participant.passenger, Participant.joined_at, PickupPoint.time)
+        .join(PickupPoint)
+        .where(Participant.trip.in_(list(trips)))
+        .tuples()
+    )
+    for trip_id, passenger_id, joined_at, at in seats:
+        at = PickupPoint.time.python_value(at)
+        candidates.append((trip_id, passenger_id, to_utc(trips[trip_id].departure_date, at, tz), joined_at, False))
+
+    due = []
+    for trip_id, recipient_id, pickup_at, since, for_driver in candidates:
+        if pickup_at <= now:
+            continue
+        for offset in offsets:
+            at = pickup_at - offset
+            if since < at <= now and (trip_id, recipient_id, minutes(offset)) not in settled:
+                due.append(DueReminder(trip_id, recipient_id, offset, at, pickup_at, for_driver))
+    return due
+
+
+# --- sending -----------------------------------------------------------------------------
+
+
+ANSWER_PREFIX = "rm"
+WAY, LATE, CANT, CANT_YES, CANT_NO, LEFT = "way", "late", "cant", "yes", "no", "left"
+ANSWER_LABELS = {WAY: "🚗 On my way", LATE: "⏰ Running late", CANT: "❌ Can't go"}
+CHOSEN_LABELS = {WAY: "✅ On my way", LATE: "✅ Running late"}
+
+
+def answer_data(action: str, trip_id: int) -> str:
+    """Callback data of a reminder button; equals `dialogs.reminders.ReminderAnswer(...).pack()`."""
+    return f"{ANSWER_PREFIX}:{action}:{trip_id}"
+
+
+def _button(text: str, action: str, trip_id: int) -> dict:
+    return {"text": text, "callback_data": answer_data(action, trip_id)}
+
+
+def answer_keyboard(trip_id: int, step: str = "ask", chosen: str | None = None) -> dict:
+    """The reminder's inline keyboard (Bot API JSON) at each step of the answer:
+    `ask` (the three answers, `chosen` marked), `confirm` (after ❌ Can't go), `left`."""
+    if step == "confirm":
+        rows = [[_button("Yes, I can't go", CANT_YES, trip_id), _button("No, I'm coming", CANT_NO, trip_id)]]
+    elif step == "left":
+        rows = [[_button("❌ You left this trip", LEFT, trip_id)]]
+    else:
+        label = lambda a: CHOSEN_LABELS[a] if a == chosen else ANSWER_LABELS[a]  # noqa: E731
+        rows = [[_button(label(WAY), WAY, trip_id), _button(label(LATE), LATE, trip_id)],
+                [_button(ANSWER_LABELS[CANT], CANT, trip_id)]]
+    return {"inline_keyboard": rows}
+
+
+def _local_now(now: datetime, tz: ZoneInfo) -> datetime:
+    return now.replace(tzinfo=UTC).astimezone(tz)
+
+
+def _when(day: date, at: time, today: date) -> str:
+    """'today at 18:00', 'tomorrow (Sat 05 Dec) at 18:00' or 'Sat 05 Dec at 18:00'."""
+    label = f"{day:%a %d %b}"
+    if day == today:
+        label = "today"
+    elif day == today + timedelta(days=1):
+        label = f"tomorrow ({label})"
+    return f"{label} at <b>{at:%H:%M}</b>"
+
+
+def passenger_text(card: rides.TripCard, view: rides.PointView, today: date) -> str:
+    trip, driver = card.trip, card.driver
+    driver_line = f"🚗 Driver: {rides.contact_link(driver)}"
+    if driver.car:
+        driver_line += f" · {html.escape(driver.car, quote=False)}"
+    lines = [
+        f"⏰ <b>Reminder:</b> your ride to <b>{html.escape(trip.destination, quote=False)}</b> is "
+        f"{_when(trip.departure_date, view.point.time, today)}.",
+        f"📍 Be at: {html.escape(view.point.address, quote=False)}, {view.point.time:%H:%M}",
+        driver_line,
+    ]
+    if trip.comment:
+        lines.append(f"💬 {html.escape(trip.comment, quote=False)}")
+    lines.append("Let the driver know with one tap:")
+    return "\n".join(lines)
+
+
+def driver_text(card: rides.TripCard, today: date) -> str:
+    trip = card.trip
+    first = card.points[0].point.time if card.points else trip.departs_at.time()
+    lines = [
+        f"⏰ <b>Reminder:</b> you drive to <b>{html.escape(trip.destination, quote=False)}</b> "
+        f"{_when(trip.departure_date, first, today)}.",
+    ]
+    for view in card.points:
+        who = ", ".join(rides.contact_link(p) for p in view.passengers) or "nobody"
+        lines.append(f"📍 {view.point.time:%H:%M} {html.escape(view.point.address, quote=False)}: {who}")
+    lines.append(f"💺 {card.taken} of {trip.seats} seats taken.")
+    return "\n".join(lines)
+
+
+def _still_due(item: DueReminder) -> bool:
+    """Re-checked inside the reminder's transaction: the trip is open, the passenger seated."""
+    open_trip = (Trip.id == item.trip_id) & (Trip.status == TRIP_OPEN)
+    if item.for_driver:
+        return Trip.select().where(open_trip).exists()
+    return Participant.select().join(Trip).where(open_trip & (Participant.passenger == item.recipient_id)).exists()
+
+
+def send_due_reminders(now: datetime, offsets: tuple[timedelta, ...], tz: ZoneInfo) -> int:
+    """Enqueue every due reminder and record it, one transaction per recipient and trip
+    (the notification and its `SentReminder` rows commit together). Idempotent: a second
+    call, or a racing replica, finds them settled (the unique index refuses a duplicate).
+    Returns how many notifications were enqueued."""
+    groups: dict[tuple[int, int], list[DueReminder]] = defaultdict(list)
+    for item in due_reminders(now, offsets, tz):
+        groups[item.trip_id, item.recipient_id].append(item)
+    today = _local_now(now, tz).date()
+    cards: dict[int, rides.TripCard] = {}
+    sent = 0
+    for (trip_id, recipient_id), items in groups.items():
+        items.sort(key=lambda d: d.offset)
+        item = items[0]  # the smallest offset due; larger ones it supersedes
+        if trip_id not in cards:
+            try:
+                cards[trip_id] = rides.trip_card(trip_id, None)
+            except NotFound:
+                continue  # deleted since the due list was read
+        card = cards[trip_id]
+        if item.for_driver:
+            recipient, text, markup = card.driver, driver_text(card, today), None
+        else:
+            view = next((v for v in card.points if any(p.id == recipient_id for p in v.passengers)), None)
+            if view is None:
+                continue  # left since the due list was read
+            recipient = next(p for p in view.passengers if p.id == recipient_id)
+            text, markup = passenger_text(card, view, today), answer_keyboard(trip_id)
+        try:
+            with db.atomic():
+                if not _still_due(item):
+                    continue
+                SentReminder.insert_many([
+                    {"trip": trip_id, "recipient": recipient_id, "offset_minutes": d.offset_minutes,
+                     "due_at": d.due_at, "superseded": d is not item}
+                    for d in items
+                ]).execute()
+                outbox.enqueue(recipient, text, kind="reminder_driver" if item.for_driver else "reminder",
+                               trip=trip_id, reply_markup=markup)
+        except pw.IntegrityError:
+            log.info("Reminder for trip %s, user %s already settled elsewhere", trip_id, recipient_id)
+            continue
+        sent += 1
+    return sent
+
+
+# --- the passenger's answers ---------------------------------------------------------------
+
+
+def rider_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = None) -> Participant:
+    """The actor's seat in a trip still open (not cancelled, not over). Anything else —
+    a forged trip id, someone without a seat — is refused and logged."""
+    actor = require_user(actor_telegram_id)
+    trip = Trip.get_or_none(Trip.id == trip_id)
+    if trip is None:
+        log.warning("Refused reminder answer: user %s, no trip %s", actor_telegram_id, trip_id)
+        raise NotFound("That trip does not exist (any more).")
+    seat = Participant.get_or_none((Participant.trip == trip.id) & (Participant.passenger == actor.id))
+    if seat is None:
+        log.warning("Refused reminder answer: user %s has no seat in trip %s", actor_telegram_id, trip_id)
+        raise PermissionDenied("You do not have a seat in this trip.")
+    if trip.status == TRIP_CANCELLED:
+        raise Conflict("This trip has been cancelled.")
+    if trip.status == TRIP_DONE or trip.ends_at <= (now or utcnow()):
+        raise Conflict("This trip is over.")
+    seat.trip, seat.passenger = trip, actor
+    return seat
+
+
+def tell_driver(actor_telegram_id: int, trip_id: int, action: str) -> None:
+    """'On my way' or 'Running late' from a seated passenger, to the driver (outbox)."""
+    if action not in (WAY, LATE):
+        raise ValueError(f"unknown answer {action!r}")
+    with db.atomic():
+        seat = rider_seat(actor_telegram_id, trip_id)
+        trip, point = seat.trip, seat.pickup_point
+        who = rides.contact_link(seat.passenger)
+        where = f"{html.escape(point.address, quote=False)}, {point.time:%H:%M}"
+        dest = html.escape(trip.destination, quote=False)
+        text = (f"🚗 {who} is on the way to the pickup ({where}; trip to <b>{dest}</b>)." if action == WAY
+                else f"⏰ {who} is running late for the pickup ({where}; trip to <b>{dest}</b>).")
+        outbox.enqueue(User.get_by_id(trip.driver_id), text, kind=f"rider_{action}", trip=trip)
+
+
+# --- closing and history -------------------------------------------------------------------
+
+
+def close_finished_trips(now: datetime | None = None) -> int:
+    """Mark open trips whose last pickup has passed as done. Returns how many."""
+    now = now or utcnow()
+    return (
+        Trip.update(status=TRIP_DONE, version=Trip.version + 1, updated_at=now)
+        .where((Trip.status == TRIP_OPEN) & (Trip.ends_at <= now))
+        .execute()
+    )
+
+
+@dataclass
+class PastRow:
+    trip_id: int
+    destination: str
+    departure_date: date
+    first_pickup: time | None
+    status: str
+    as_driver: bool
+
+
+def past_trips(
+    telegram_id: int, page: int = 0, page_size: int = HISTORY_PAGE, limit: int = HISTORY_LIMIT
+) -> tuple[list[PastRow], int]:
+    """One page of the player's cancelled and done trips, as driver or passenger (a seat
+    they still held), most recent first; and the total, capped at `limit`. Three queries."""
+    user = User.get_or_none(User.telegram_id == telegram_id)
+    if user is None:
+        return [], 0
+    mine = (Trip.driver == user.id) | Trip.id.in_(
+        Participant.select(Participant.trip).where(Participant.passenger == user.id)
+    )
+    where = mine & Trip.status.in_([TRIP_CANCELLED, TRIP_DONE])
+    total = min(Trip.select().where(where).count(), limit)
+    start = max(page, 0) * page_size
+    count = max(min(page_size, total - start), 0)
+    if not count:
+        return [], total
+    first = PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
+    query = (
+        Trip.select(Trip.id, Trip.destination, Trip.departure_date, Trip.status, Trip.driver,
+                    first.alias("first"))
+        .where(where)
+        .order_by(Trip.departs_at.desc(), Trip.id.desc())
+        .offset(start)
+        .limit(count)
+        .dicts()
+    )
+    rows = [
+        PastRow(r["id"], r["destination"], r["departure_date"], PickupPoint.time.python_value(r["first"]),
+                r["status"], r["driver"] == user.id)
+        for r in query
+    ]
+    return rows, total
