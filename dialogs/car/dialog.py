@@ -27,13 +27,15 @@ async def car_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 
 
 async def on_car(message: Message, widget: ManagedTextInput, manager: DialogManager, car: str) -> None:
-    users.set_car(tg_user_id(manager), car)
+    if not manager.is_preview():
+        users.set_car(tg_user_id(manager), car)
     await message.answer("🚙 Saved. Your passengers will see it.")
     await manager.done()
 
 
 async def on_remove(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    users.set_car(tg_user_id(manager), "")
+    if not manager.is_preview():
+        users.set_car(tg_user_id(manager), "")
     await event.answer("Car description removed.")
     await manager.done()
 

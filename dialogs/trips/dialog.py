@@ -119,12 +119,13 @@ async def on_join(event: CallbackQuery, button: Button, manager: DialogManager) 
 
 
 async def on_point_change(event: CallbackQuery, widget, manager: DialogManager, item_id: int) -> None:
-    try:
-        rides.change_pickup(tg_user_id(manager), _trip_id(manager), int(item_id))
-    except DomainError as exc:
-        await _refused(event, manager, exc)
-        return
-    _wake_notifier(manager)
+    if not manager.is_preview():
+        try:
+            rides.change_pickup(tg_user_id(manager), _trip_id(manager), int(item_id))
+        except DomainError as exc:
+            await _refused(event, manager, exc)
+            return
+        _wake_notifier(manager)
     await event.answer("Pickup point changed.")
     await manager.switch_to(TripSG.card)
 
