@@ -89,6 +89,20 @@ async def on_unexpected_error(event: ErrorEvent) -> None:
         log.warning("Could not tell the user about the error", exc_info=True)
 
 
+def make_storage(settings: Settings):
+    """Dialog/FSM storage and event isolation: the bot's database by default; Redis when
+    REDIS_URL is set, so several replicas share every user's place in every dialog.
+    Returns (storage, events_isolation or None, redis client or None)."""
+    if not settings.redis_url:
+        return PeeweeStorage(), None, None
+    from aiogram.fsm.storage.base import DefaultKeyBuilder
+    from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+    keys = DefaultKeyBuilder(with_destiny=True)  # aiogram-dialog keeps stacks under their own destinies
+    storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
+    return storage, RedisEventIsolation(redis=storage.redis, key_builder=keys), storage.redis
+
+
 def build_error_router() -> Router:
     router = Router(name="errors")
     router.errors.register(on_stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
@@ -111,7 +125,9 @@ def build_dispatcher(
     `notifier` goes into workflow data: a handler that enqueued notifications calls
     `notifier.wake()` (it is None in tests that do not deliver)."""
     dialog_ids.install()
-    storage = storage or PeeweeStorage()
+    if storage is None:
+        storage, isolation, _ = make_storage(settings)
+        events_isolation = events_isolation or isolation
     dp = Dispatcher(
         storage=storage, events_isolation=events_isolation, settings=settings, notifier=notifier, **workflow_data
     )

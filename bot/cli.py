@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="apply pending migrations and run the bot (the default)")
     sub.add_parser("migrate", help="apply pending database migrations and exit")
+    backup = sub.add_parser("backup", help="write a consistent copy of the SQLite database (safe while the bot runs)")
+    backup.add_argument("path", nargs="?", type=Path, help="where to write it (default: next to the database)")
     make = sub.add_parser("makemigration", help="(developers) write a migration for model changes")
     make.add_argument("name", help="short name, e.g. add_trip_note")
     preview = sub.add_parser(
@@ -71,6 +73,26 @@ def cmd_run(settings: Settings) -> None:
     run(settings)
 
 
+def cmd_backup(settings: Settings, dest: Path | None) -> int:
+    from datetime import UTC, datetime
+
+    from .db import backup_sqlite, sqlite_path
+
+    src = sqlite_path(settings.database_url)
+    if src is None:
+        print("DATABASE_URL is not an SQLite file. For PostgreSQL use pg_dump, e.g.\n"
+              "  pg_dump --format=custom --file=carpool.dump \"$DATABASE_URL\"", file=sys.stderr)
+        return EXIT_CONFIG
+    if not src.exists():
+        print(f"No database at {src}: nothing to back up.", file=sys.stderr)
+        return 1
+    if dest is None:
+        dest = src.with_name(f"{src.stem}.backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}{src.suffix}")
+    backup_sqlite(src, dest)
+    print(f"backed up {src} to {dest}")
+    return 0
+
+
 def cmd_makemigration(settings: Settings, name: str) -> None:
     from .db import make_router, open_database
     from models import ALL_MODELS, db
@@ -111,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd_run(settings)
         elif command == "migrate":
             cmd_migrate(settings)
+        elif command == "backup":
+            return cmd_backup(settings, args.path)
         elif command == "makemigration":
             cmd_makemigration(settings, args.name)
     except KeyboardInterrupt:

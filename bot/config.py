@@ -50,6 +50,16 @@ class Settings:
     reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
     redis_url: str = ""
     shutdown_timeout: float = 10.0
+    webhook_url: str = ""
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: str = ""
+    heartbeat_file: Path | None = None
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
 
     @property
     def timezone_name(self) -> str:
@@ -95,6 +105,12 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     reminders_raw = env.str("REMINDERS", "24h,2h")
     redis_url = env.str("REDIS_URL", "")
     shutdown_timeout = env.float("SHUTDOWN_TIMEOUT", 10.0, validate=Range(0, 600))
+    webhook_url = env.str("WEBHOOK_URL", "")
+    webhook_host = env.str("WEBHOOK_HOST", "0.0.0.0")
+    webhook_port = env.int("WEBHOOK_PORT", 8080, validate=Range(1, 65535, error="must be a port, 1 to 65535"))
+    webhook_path = env.str("WEBHOOK_PATH", "/telegram/webhook")
+    webhook_secret = env.str("WEBHOOK_SECRET", "")
+    heartbeat_file = env.str("HEARTBEAT_FILE", "")
     try:
         env.seal()
     except EnvValidationError as exc:
@@ -115,6 +131,14 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         problems.append("TELEGRAM_API_URL: must be an http(s):// URL")
     if redis_url and not re.match(r"^rediss?://", redis_url):
         problems.append("REDIS_URL: must start with redis:// or rediss://")
+    if webhook_url:
+        if not re.match(r"^https://[^/\s]+", webhook_url):
+            problems.append("WEBHOOK_URL: must be the public https:// URL Telegram posts updates to")
+        if len(webhook_secret) < 32 or not re.fullmatch(r"[A-Za-z0-9_-]+", webhook_secret):
+            problems.append("WEBHOOK_SECRET: required in webhook mode: at least 32 characters of A-Z, a-z, "
+                            "0-9, _ and - (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    if not webhook_path.startswith("/"):
+        problems.append("WEBHOOK_PATH: must start with /")
     offsets: tuple[timedelta, ...] = ()
     try:
         offsets = parse_offsets(reminders_raw)
@@ -136,6 +160,12 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         reminders=offsets,
         redis_url=redis_url,
         shutdown_timeout=shutdown_timeout,
+        webhook_url=webhook_url,
+        webhook_host=webhook_host,
+        webhook_port=webhook_port,
+        webhook_path=webhook_path,
+        webhook_secret=webhook_secret,
+        heartbeat_file=Path(heartbeat_file) if heartbeat_file else None,
     )
 
 

@@ -82,8 +82,12 @@ class Notifier:
         poll_interval: float = 1.0,
         backoff: float = 5.0,
         batch_size: int = 100,
+        lease=None,
     ) -> None:
+        from .leader import Lease
+
         self.bot = bot
+        self.lease = lease or Lease()  # several replicas: only the lease holder sends
         self.per_chat_interval = per_chat_interval
         self.max_attempts = max_attempts
         self.poll_interval = poll_interval
@@ -106,7 +110,7 @@ class Notifier:
         while not self._stopping.is_set():
             self._wake.clear()  # before reading: a wake() during the batch is not lost
             try:
-                handled = await self.send_pending_once()
+                handled = await self.send_pending_once() if await self.lease.ensure() else 0
             except Exception:  # the database or a bug: never let the loop die
                 log.exception("Notifier batch failed; retrying in %.1fs", self.poll_interval)
                 sentry_sdk.capture_exception()
@@ -114,6 +118,7 @@ class Notifier:
             if not handled:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+        await self.lease.release()
         log.info("Notifier stopped (%d pending left for the next start)", outbox.pending_count())
 
     async def stop(self, timeout: float = 10.0) -> None:
@@ -164,6 +169,8 @@ class Notifier:
         for n in batch:
             if self._stopping.is_set() or await self._sleep(self._ready_at(n.chat_id) - time.monotonic()):
                 break
+            if not await self.lease.ensure():
+                break  # another replica is the sender now
             if await self._deliver(n):
                 handled += 1
         self._forget_idle_chats()

@@ -1,60 +1,118 @@
-"""Run modes. Long polling for now; the production issue adds webhooks."""
+"""Run modes: long polling (development, the default) and webhook (WEBHOOK_URL set).
+
+Both share the same dispatcher and background work: the notification sender (only
+on the replica holding the sender lease), the reminder scheduler and the heartbeat
+file Docker's health check reads. SIGTERM/SIGINT stop everything cleanly: updates
+being handled finish (bounded by SHUTDOWN_TIMEOUT), then the scheduler and the
+sender, then the database closes.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+from pathlib import Path
 
 import sentry_sdk
+from aiogram import Bot
 
 from models import db
 
-from .app import build_dispatcher, create_bot
+from .app import App, build_dispatcher, create_bot, make_storage
 from .commands import register_commands
 from .config import Settings
+from .leader import make_lease
 from .notifier import Notifier
 from .scheduler import Scheduler
 from .telemetry import init_sentry
 
 log = logging.getLogger(__name__)
 
+HEARTBEAT_INTERVAL = 10.0
 
-async def run_polling(settings: Settings) -> None:
-    init_sentry(settings)  # inside the running loop (sentry-sdk's asyncio integration needs it)
-    bot = create_bot(settings)
-    notifier = Notifier(bot)
-    scheduler = Scheduler(settings.reminders, settings.timezone, notifier=notifier)
-    app = build_dispatcher(settings, notifier=notifier)
-    dp = app.dispatcher
-    notifier_task: asyncio.Task | None = None
 
-    @dp.startup()
-    async def on_startup() -> None:
-        me = await bot.get_me()
-        log.info("Bot @%s (id %s) starting, long polling", me.username, me.id)
-        await bot.delete_webhook(drop_pending_updates=False)
-        await register_commands(bot)
-        nonlocal notifier_task
-        notifier_task = asyncio.create_task(notifier.run(), name="notifier")  # sends what a past run left
-        app.extras["scheduler_task"] = asyncio.create_task(scheduler.run(), name="scheduler")  # keep a reference
+async def heartbeat(path: Path, interval: float = HEARTBEAT_INTERVAL) -> None:
+    """Touch `path` while the event loop turns and the database answers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        try:
+            db.execute_sql("SELECT 1")
+            path.touch()
+            os.utime(path)
+        except Exception:  # noqa: BLE001 - an unhealthy beat is a missing beat
+            log.warning("Heartbeat skipped: the database does not answer", exc_info=True)
+        await asyncio.sleep(interval)
 
-    @dp.shutdown()
-    async def on_shutdown() -> None:
-        # aiogram has stopped fetching; let the updates it already handed out finish.
-        left = await app.in_flight.drain(settings.shutdown_timeout)
-        await scheduler.stop(settings.shutdown_timeout)  # after its tick in progress, if any
-        # Then the notifier: it finishes the message in flight; the rest stay pending for the next start.
-        await notifier.stop(settings.shutdown_timeout)
-        if notifier_task is not None and notifier_task.done() and not notifier_task.cancelled():
-            if exc := notifier_task.exception():
-                log.error("The notifier had crashed", exc_info=exc)
+
+class Service:
+    """The bot with its background tasks, for either run mode."""
+
+    def __init__(self, settings: Settings, bot: Bot | None = None):
+        self.settings = settings
+        self.bot = bot or create_bot(settings)
+        storage, isolation, self.redis = make_storage(settings)
+        self.notifier = Notifier(self.bot, lease=make_lease(settings.database_url, self.redis))
+        self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier)
+        self.app: App = build_dispatcher(settings, storage=storage, events_isolation=isolation,
+                                         notifier=self.notifier)
+        self.tasks: list[asyncio.Task] = []
+        dp = self.app.dispatcher
+        dp.startup.register(self.on_startup)
+        dp.shutdown.register(self.on_shutdown)
+
+    async def on_startup(self) -> None:
+        me = await self.bot.get_me()
+        s = self.settings
+        if s.webhook_mode:
+            await self.bot.set_webhook(s.webhook_url, secret_token=s.webhook_secret,
+                                       allowed_updates=self.app.dispatcher.resolve_used_update_types())
+            log.info("Bot @%s (id %s) starting, webhook %s", me.username, me.id, s.webhook_url)
+        else:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            log.info("Bot @%s (id %s) starting, long polling", me.username, me.id)
+        await register_commands(self.bot)
+        self.tasks.append(asyncio.create_task(self.notifier.run(), name="notifier"))
+        self.tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
+        if s.heartbeat_file is not None:
+            self.tasks.append(asyncio.create_task(heartbeat(s.heartbeat_file), name="heartbeat"))
+
+    async def on_shutdown(self) -> None:
+        timeout = self.settings.shutdown_timeout
+        left = await self.app.in_flight.drain(timeout)  # aiogram has stopped handing out updates
+        await self.scheduler.stop(timeout)  # after its tick in progress, if any
+        await self.notifier.stop(timeout)  # the message in flight finishes; the rest stay pending
+        for task in self.tasks:
+            if not task.done():
+                task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                try:
+                    await task
+                except Exception:  # noqa: BLE001 - report, do not mask the shutdown
+                    log.exception("Background task %s had crashed", task.get_name())
+        with contextlib.suppress(Exception):
+            await self.app.dispatcher.storage.close()
         if left:
             log.warning("Shutting down with %d update(s) cut short", left)
         else:
             log.info("All updates handled; shutting down")
 
+
+async def run_service(settings: Settings) -> None:
+    init_sentry(settings)  # inside the running loop (sentry-sdk's asyncio integration needs it)
+    service = Service(settings)
     try:
-        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+        if settings.webhook_mode:
+            from .webhook import build_web_app, serve
+
+            web_app = build_web_app(service.app.dispatcher, service.bot, path=settings.webhook_path,
+                                    secret=settings.webhook_secret)
+            await serve(web_app, settings.webhook_host, settings.webhook_port)
+            await service.bot.session.close()
+        else:
+            await service.app.dispatcher.start_polling(service.bot, handle_signals=True, close_bot_session=True)
     finally:
         if not db.is_closed():
             db.close()
@@ -63,4 +121,4 @@ async def run_polling(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> None:
-    asyncio.run(run_polling(settings))
+    asyncio.run(run_service(settings))

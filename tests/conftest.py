@@ -87,3 +87,17 @@ def pg_url():
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def redis_url():
+    """The local Redis (database 15), emptied before and after the test."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        _service_missing("Redis", exc)
+    yield REDIS_TEST_URL
+    client.flushdb()
+    client.close()

@@ -390,7 +390,7 @@ async def test_runner_starts_and_stops_the_notifier(database, settings, tg, monk
 
     monkeypatch.setattr(runner, "build_dispatcher", capture)
     caplog.set_level(logging.INFO)
-    task = asyncio.create_task(runner.run_polling(dataclasses.replace(settings, telegram_api_url=tg.base_url)))
+    task = asyncio.create_task(runner.run_service(dataclasses.replace(settings, telegram_api_url=tg.base_url)))
     await until(lambda: outbox.pending_count() == 0)
     tg.user(1).block_bot()
     await until(lambda: not User.get_by_id(ann.id).reachable)

@@ -1,0 +1,70 @@
+"""Webhook mode: Telegram posts updates to WEBHOOK_URL; this process serves them over HTTP.
+
+- `POST WEBHOOK_PATH` with the right `X-Telegram-Bot-Api-Secret-Token` is handled;
+  without it (or with a wrong one) the answer is 401 and nothing is processed.
+- Updates are handled before the answer (not in the background): if the process dies
+  mid-update, Telegram delivers it again instead of it being lost (the dispatcher
+  de-duplicates repeated update ids).
+- `GET /healthz` answers 200 when the database answers, 503 otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from models import db
+
+log = logging.getLogger(__name__)
+
+
+def database_ok() -> bool:
+    try:
+        db.execute_sql("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        log.warning("Health check: the database does not answer", exc_info=True)
+        return False
+
+
+async def healthz(request: web.Request) -> web.Response:
+    if database_ok():
+        return web.json_response({"status": "ok"})
+    return web.json_response({"status": "database unavailable"}, status=503)
+
+
+def build_web_app(dp: Dispatcher, bot: Bot, *, path: str, secret: str, **kwargs) -> web.Application:
+    """The aiohttp application: the webhook endpoint, /healthz, and the dispatcher's
+    startup/shutdown hooks tied to the application's lifecycle."""
+    web_app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False,
+                         **kwargs).register(web_app, path=path)
+    web_app.router.add_get("/healthz", healthz)
+    setup_application(web_app, dp, bot=bot)
+    return web_app
+
+
+async def serve(web_app: web.Application, host: str, port: int, stop: asyncio.Event | None = None) -> None:
+    """Serve until SIGTERM/SIGINT (or `stop` is set), then shut down cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread (tests) or Windows
+            pass
+    runner = web.AppRunner(web_app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    log.info("Webhook server listening on %s:%s", host, port)
+    try:
+        await stop.wait()
+        log.info("Stopping the webhook server")
+    finally:
+        await runner.cleanup()  # runs the dispatcher's shutdown hooks (drain, notifier, …)

@@ -1,0 +1,131 @@
+"""Webhook mode and health, with the real process against the fake Bot API."""
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from tests.process import BotProcess
+
+TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
+SECRET = "s3cret-webhook-token-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(url: str, body: dict, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def message_update(update_id: int, user_id: int, text: str) -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id, "date": int(time.time()), "text": text,
+            "chat": {"id": user_id, "type": "private", "first_name": "Ann"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Ann"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            if text.startswith("/") else [],
+        },
+    }
+
+
+def wait_until(check, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def healthy(beat) -> bool:
+    proc = subprocess.run([sys.executable, "-m", "bot.health", str(beat)], capture_output=True, text=True)
+    return proc.returncode == 0
+
+
+@pytest.fixture
+def tg():
+    with FakeTelegram(token=TOKEN) as fake:
+        yield fake
+
+
+def test_webhook_mode_secret_health_and_clean_stop(tg, tmp_path):
+    port = free_port()
+    beat = tmp_path / "data" / "heartbeat"
+    bot = BotProcess(tg, tmp_path, WEBHOOK_URL="https://bot.example.org/telegram/webhook",
+                     WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
+                     HEARTBEAT_FILE=str(beat))
+    try:
+        bot.start(wait_polling=False)
+        hook = bot.wait_request("setWebhook", timeout=60)
+        assert hook.params["url"] == "https://bot.example.org/telegram/webhook"
+        assert hook.params["secret_token"] == SECRET
+        base = f"http://127.0.0.1:{port}"
+        assert wait_until(lambda: _get(f"{base}/healthz") == 200), bot.output()
+        ann = tg.user(7, "Ann")
+        url = f"{base}/telegram/webhook"
+        assert post(url, message_update(1, 7, "/start"), None) == 401
+        assert post(url, message_update(2, 7, "/start"), "wrong-secret-wrong-secret-wrong-secret") == 401
+        time.sleep(0.3)
+        assert ann.screen() is None  # neither was processed
+        assert post(url, message_update(3, 7, "/start"), SECRET) == 200
+        ann.wait_screen("Welcome")
+        assert wait_until(lambda: healthy(beat)), "heartbeat missing in webhook mode"
+        assert tg.polls_started == 0  # webhook mode never polls
+        code, took = bot.stop(signal.SIGTERM)
+        assert code == 0 and took < 10, bot.output()
+        assert not tg.rejected(ignore=BENIGN_ERRORS)
+        assert SECRET not in bot.output() and TOKEN not in bot.output()
+    finally:
+        bot.kill()
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except (urllib.error.URLError, ConnectionError, OSError) as exc:
+        return getattr(exc, "code", 0)
+
+
+def test_polling_mode_removes_webhook_and_reports_healthy(tg, tmp_path):
+    beat = tmp_path / "beat"
+    bot = BotProcess(tg, tmp_path, HEARTBEAT_FILE=str(beat))
+    try:
+        bot.start()
+        assert bot.wait_request("deleteWebhook")
+        assert wait_until(lambda: healthy(beat))
+        code, _ = bot.stop()
+        assert code == 0
+    finally:
+        bot.kill()
+
+
+def test_webhook_needs_a_long_secret(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
+    env.update(TELEGRAM_TOKEN=TOKEN, WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="short")
+    proc = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and "WEBHOOK_SECRET" in proc.stderr and "Traceback" not in proc.stderr
