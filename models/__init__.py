@@ -19,6 +19,7 @@ from .tables import (
     Notification,
     Participant,
     PickupPoint,
+    ProcessedUpdate,
     SentReminder,
     TemplatePickupPoint,
     Trip,
@@ -30,6 +31,6 @@ __all__ = [
     "ALL_MODELS", "NOTIFY_DROPPED", "NOTIFY_FAILED", "NOTIFY_PENDING", "NOTIFY_SENT", "ROLES",
     "ROLE_DRIVER", "ROLE_PASSENGER", "TRIP_CANCELLED", "TRIP_DONE", "TRIP_OPEN", "BaseModel",
     "Conflict", "DomainError", "FsmRecord", "NotFound", "Notification", "Participant",
-    "PermissionDenied", "PickupPoint", "SentReminder", "TemplatePickupPoint", "Trip", "TripTemplate", "User",
+    "PermissionDenied", "PickupPoint", "ProcessedUpdate", "SentReminder", "TemplatePickupPoint", "Trip", "TripTemplate", "User",
     "ValidationError", "db", "utcnow",
 ]

@@ -36,6 +36,7 @@ class User(BaseModel):
     car = pw.CharField(max_length=100, default="")
     reachable = pw.BooleanField(default=True)
     unreachable_reason = pw.CharField(max_length=200, default="")
+    forgotten_at = pw.DateTimeField(null=True)  # /forget_me: personal data removed, rows kept anonymous
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
 
@@ -154,7 +155,18 @@ class SentReminder(BaseModel):
         indexes = ((("trip", "recipient", "offset_minutes"), True),)
 
 
+class ProcessedUpdate(BaseModel):
+    """Telegram update ids handled recently, so a redelivered update has its effects once.
+    Ids are not monotonic over long gaps, so a set with a time limit, not "highest seen"."""
+
+    update_id = pw.BigIntegerField(primary_key=True)
+    seen_at = pw.DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "processed_update"
+
+
 ALL_MODELS = [
     User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord, Notification,
-    SentReminder,
+    SentReminder, ProcessedUpdate,
 ]
