@@ -16,6 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import ErrorEvent
 from aiogram_dialog import BgManagerFactory, DialogManager, ShowMode, setup_dialogs
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
@@ -26,8 +27,9 @@ from dialogs.menu.commands import start_home
 from models import DomainError
 
 from .chat_member import build_chat_member_router
-from . import dialog_ids
+from . import dialog_ids, reply_callbacks
 from .config import Settings
+from .dedupe import make_dedupe
 from .middlewares import InFlight, UserMiddleware
 from .notifier import Notifier
 from .storage import PeeweeStorage
@@ -38,10 +40,17 @@ log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on our side. It has been logged; try again or send /start."
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, *, retry: bool = True) -> Bot:
+    """The Bot for handlers (`retry`: ride out 429s and 5xx) or for the notifier (no retry:
+    it keeps its own per-message bookkeeping)."""
     session = AiohttpSession()
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    if retry:
+        from .retry import AnswerOnceMiddleware, RetryMiddleware
+
+        session.middleware(AnswerOnceMiddleware())
+        session.middleware(RetryMiddleware())
     return Bot(
         token=settings.telegram_token,
         session=session,
@@ -94,7 +103,7 @@ def make_storage(settings: Settings):
     REDIS_URL is set, so several replicas share every user's place in every dialog.
     Returns (storage, events_isolation or None, redis client or None)."""
     if not settings.redis_url:
-        return PeeweeStorage(), None, None
+        return PeeweeStorage(), SimpleEventIsolation(), None
     from aiogram.fsm.storage.base import DefaultKeyBuilder
     from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
@@ -118,6 +127,7 @@ def build_dispatcher(
     events_isolation: BaseEventIsolation | None = None,
     message_manager: MessageManagerProtocol | None = None,
     notifier: Notifier | None = None,
+    redis=None,
     **workflow_data,
 ) -> App:
     """Compose storage, middlewares, error handlers, every dialog and `setup_dialogs`.
@@ -125,14 +135,21 @@ def build_dispatcher(
     `notifier` goes into workflow data: a handler that enqueued notifications calls
     `notifier.wake()` (it is None in tests that do not deliver)."""
     dialog_ids.install()
+    reply_callbacks.install()  # no reply keyboards here: a message text is never a button press
     if storage is None:
-        storage, isolation, _ = make_storage(settings)
+        storage, isolation, redis = make_storage(settings)
         events_isolation = events_isolation or isolation
+    # One update at a time per user, in aiogram's FSM layer too: aiogram-dialog 2.6 reads a
+    # callback's context before it takes its own lock, so a quick second tap could act on
+    # the window as it was before the first tap and overwrite what the first one saved.
+    events_isolation = events_isolation or SimpleEventIsolation()
     dp = Dispatcher(
         storage=storage, events_isolation=events_isolation, settings=settings, notifier=notifier, **workflow_data
     )
     in_flight = InFlight()
     dp.update.outer_middleware(in_flight)
+    dedupe = make_dedupe(redis)
+    dp.update.outer_middleware(dedupe)
     dp.update.outer_middleware(SentryMiddleware())
     dp.update.outer_middleware(UserMiddleware())
     dp.message.middleware(SentryNameMiddleware())
@@ -143,4 +160,5 @@ def build_dispatcher(
     dp.include_router(build_dialogs_router())
     bg_factory = setup_dialogs(dp, message_manager=message_manager, events_isolation=events_isolation)
     dp["bg_factory"] = bg_factory
-    return App(dispatcher=dp, bg_factory=bg_factory, in_flight=in_flight, settings=settings)
+    return App(dispatcher=dp, bg_factory=bg_factory, in_flight=in_flight, settings=settings,
+               extras={"dedupe": dedupe})

@@ -56,6 +56,7 @@ class Settings:
     webhook_path: str = "/telegram/webhook"
     webhook_secret: str = ""
     heartbeat_file: Path | None = None
+    scheduler_interval: float = 60.0
 
     @property
     def webhook_mode(self) -> bool:
@@ -111,6 +112,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     webhook_path = env.str("WEBHOOK_PATH", "/telegram/webhook")
     webhook_secret = env.str("WEBHOOK_SECRET", "")
     heartbeat_file = env.str("HEARTBEAT_FILE", "")
+    scheduler_interval = env.float("SCHEDULER_INTERVAL", 60.0, validate=Range(1, 3600, error="must be 1 to 3600 seconds"))
     try:
         env.seal()
     except EnvValidationError as exc:
@@ -166,6 +168,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         webhook_path=webhook_path,
         webhook_secret=webhook_secret,
         heartbeat_file=Path(heartbeat_file) if heartbeat_file else None,
+        scheduler_interval=scheduler_interval,
     )
 
 

@@ -53,10 +53,12 @@ class Service:
         self.settings = settings
         self.bot = bot or create_bot(settings)
         storage, isolation, self.redis = make_storage(settings)
-        self.notifier = Notifier(self.bot, lease=make_lease(settings.database_url, self.redis))
-        self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier)
+        self.sender_bot = create_bot(settings, retry=False)
+        self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis))
+        self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier,
+                                   interval=settings.scheduler_interval)
         self.app: App = build_dispatcher(settings, storage=storage, events_isolation=isolation,
-                                         notifier=self.notifier)
+                                         notifier=self.notifier, redis=self.redis)
         self.tasks: list[asyncio.Task] = []
         dp = self.app.dispatcher
         dp.startup.register(self.on_startup)
@@ -94,6 +96,8 @@ class Service:
                     log.exception("Background task %s had crashed", task.get_name())
         with contextlib.suppress(Exception):
             await self.app.dispatcher.storage.close()
+        with contextlib.suppress(Exception):
+            await self.sender_bot.session.close()
         if left:
             log.warning("Shutting down with %d update(s) cut short", left)
         else:

@@ -81,6 +81,9 @@ class Player:
         self.env = env
         self.id = user_id
         self.client = BotClient(env.dp, user_id=user_id, chat_id=user_id, bot=env.bot)
+        # Telegram's update ids are global: give each simulated user its own range, or
+        # the dispatcher's de-duplication (rightly) skips another user's "repeat".
+        self.client.last_update_id = user_id * 1_000_000
         self.client.user = self.client.user.model_copy(update={"first_name": first_name})
 
     async def send(self, text: str) -> Message | None:

@@ -23,7 +23,8 @@ class BotProcess:
         self.workdir = workdir
         self.env = {
             k: v for k, v in os.environ.items()
-            if not k.startswith(("TELEGRAM_", "DATABASE_", "SENTRY_", "LOG_", "REDIS_", "WEBHOOK_"))
+            if not k.startswith(("TELEGRAM_", "DATABASE_", "SENTRY_", "LOG_", "REDIS_", "WEBHOOK_", "CLUB_", "THROTTLE_",
+                                  "REMINDERS", "SCHEDULER_", "HEARTBEAT_"))
         }
         self.env.update(
             TELEGRAM_TOKEN=tg.token,
@@ -32,6 +33,7 @@ class BotProcess:
             LOG_DIR=str(workdir / "logs"),
             LOG_LEVEL="INFO",
             SHUTDOWN_TIMEOUT="10",
+            THROTTLE_RATE="0",  # scripted users tap faster than people (tests/test_access.py covers it)
         )
         self.env.update(env)
         self.proc: subprocess.Popen | None = None

@@ -34,6 +34,8 @@ def post(url: str, body: dict, secret: str | None) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+    except (urllib.error.URLError, ConnectionError):
+        return 0  # not listening (yet)
 
 
 def message_update(update_id: int, user_id: int, text: str) -> dict:
