@@ -11,6 +11,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("templates", "Your trip templates (drivers)"),
     ("history", "Past trips"),
     ("switch_role", "Switch between driver and passenger"),
+    ("forget_me", "Delete your data from this bot"),
     ("cancel", "Leave the current dialog"),
     ("help", "How this bot works"),
 ]

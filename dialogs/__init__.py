@@ -12,6 +12,7 @@ from .car import build_car_dialog
 from .history import build_history_commands_router, build_past_dialog
 from .manage import build_edit_dialog
 from .pickups import build_pickups_dialog
+from .privacy import build_forget_dialog
 from .reminders import build_reminders_router
 from .roles import build_register_dialog, build_switch_role_dialog
 from .templates import build_save_template_dialog, build_templates_dialog
@@ -34,6 +35,7 @@ def build_dialogs() -> list:
         build_past_dialog(),
         build_templates_dialog(),
         build_save_template_dialog(),
+        build_forget_dialog(),
     ]
 
 

@@ -81,7 +81,11 @@ class PastSG(StatesGroup):
     list = State()
 
 
+class ForgetSG(StatesGroup):
+    confirm = State()
+
+
 ALL_STATES_GROUPS = [
     MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG, FindSG, TripSG, MyTripsSG, CarSG, EditTripSG,
-    TemplatesSG, SaveTemplateSG, PastSG,
+    TemplatesSG, SaveTemplateSG, PastSG, ForgetSG,
 ]

@@ -30,8 +30,11 @@ def first_name(name: str) -> str:
 
 
 def contact_link(user: User) -> str:
-    """HTML link that opens a chat with the player in Telegram."""
+    """HTML link that opens a chat with the player in Telegram (just the name for a player
+    who used /forget_me: there is no account to link to)."""
     label = html.escape(user.name, quote=False)
+    if user.forgotten_at is not None:
+        return label
     if user.username:
         return f'<a href="https://t.me/{html.escape(user.username)}">{label}</a>'
     return f'<a href="tg://user?id={user.telegram_id}">{label}</a>'
@@ -247,24 +250,28 @@ def _my_seat(actor: User, trip: Trip) -> Participant:
 
 
 def leave_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> None:
-    """Give up a seat; it is free at once and the driver is told."""
+    """Give up a seat in a trip not yet over; it is free at once and the driver is told.
+    A cancelled or finished trip keeps its seats: they are the players' history."""
     actor = require_user(actor_telegram_id)
     with _trip_lock(trip_id) as trip:
         if trip is None:
             raise NotFound("That trip does not exist (any more).")
         seat = _my_seat(actor, trip)
+        if trip.status == TRIP_CANCELLED:
+            raise Conflict("This trip has been cancelled.")
+        if trip.status == TRIP_DONE or trip.ends_at <= utcnow():
+            raise Conflict("This trip is over.")
         point = seat.pickup_point
         seat.delete_instance()
         taken = Participant.select().where(Participant.trip == trip.id).count()
-        if trip.status == TRIP_OPEN:
-            why = f" ({html.escape(reason)})" if reason else ""
-            outbox.enqueue(
-                trip.driver,
-                f"🚶 {contact_link(actor)} left your trip to <b>{html.escape(trip.destination)}</b> "
-                f"on {_when(trip, point)}{why}. {_seats_left_text(trip.seats - taken)}",
-                kind="left",
-                trip=trip,
-            )
+        why = f" ({html.escape(reason)})" if reason else ""
+        outbox.enqueue(
+            trip.driver,
+            f"🚶 {contact_link(actor)} left your trip to <b>{html.escape(trip.destination)}</b> "
+            f"on {_when(trip, point)}{why}. {_seats_left_text(trip.seats - taken)}",
+            kind="left",
+            trip=trip,
+        )
 
 
 def change_pickup(actor_telegram_id: int, trip_id: int, pickup_point_id: int) -> Participant:

@@ -11,7 +11,7 @@ from models import ROLE_PASSENGER, rides, users
 
 from ..common import tg_user_id
 from ..wizard import start_new_trip
-from ..states import FindSG, MainSG, MyTripsSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
+from ..states import ForgetSG, FindSG, MainSG, MyTripsSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
 
 HELP_TEXT = (
     "🏐 <b>Club carpool</b>\n\n"
@@ -22,6 +22,7 @@ HELP_TEXT = (
     "/newtrip — offer a ride (drivers)\n"
     "/templates — your weekly trips, ready to reuse (drivers)\n"
     "/switch_role — switch between driver and passenger\n"
+    "/forget_me — delete your data from this bot\n"
     "/cancel — leave whatever you are doing and go back to the menu\n"
     "/help — this text\n\n"
     "Almost everything else is a button."
@@ -29,9 +30,15 @@ HELP_TEXT = (
 
 
 async def start_home(manager: DialogManager, show_mode: ShowMode = ShowMode.SEND) -> None:
-    """The player's home: the role choice until they have one, then the main menu."""
+    """The player's home: the role choice until they have one, then the main menu. Someone
+    the bot does not know (never started, or used /forget_me) gets no dialog: a stale or
+    forged button of theirs is answered with a pointer to /start, and nothing is stored."""
     user = users.get_user(tg_user_id(manager))
-    state = MainSG.menu if user is not None and user.role else RegisterSG.role
+    if user is None:
+        chat = manager.middleware_data["event_chat"]
+        await manager.middleware_data["bot"].send_message(chat.id, "Send /start to begin.")
+        return
+    state = MainSG.menu if user.role else RegisterSG.role
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
 
 
@@ -115,6 +122,16 @@ def build_commands_router() -> Router:
             await message.answer("Send /start first and choose a role.")
             return
         await _on_top_of_menu(dialog_manager, SwitchRoleSG.confirm)
+
+    @router.message(Command("forget_me"))
+    async def cmd_forget_me(message: Message, dialog_manager: DialogManager) -> None:
+        user = users.get_user(message.from_user.id)
+        if user is None:
+            await message.answer("I have nothing stored about you, so there is nothing to forget.")
+            return
+        home = MainSG.menu if user.role else RegisterSG.role  # where "No, keep me" lands
+        await dialog_manager.start(home, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+        await dialog_manager.start(ForgetSG.confirm, show_mode=ShowMode.SEND)
 
     @router.message(Command("newtrip"))
     async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:

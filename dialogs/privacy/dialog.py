@@ -1,0 +1,89 @@
+"""/forget_me: what forgetting will do, a confirmation, then `models.privacy.forget_user`."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row
+from aiogram_dialog.widgets.text import Const, Format
+
+from models import DomainError, privacy
+
+from ..common import PreviewStart, show_error, tg_user_id
+from ..menu.commands import start_home
+from ..states import ForgetSG, MainSG, RegisterSG
+
+log = logging.getLogger(__name__)
+
+GOODBYE = ("🗑 Done: I have forgotten you. Your name, username and car are gone, and past trips show you "
+           "as “Former player”.\nIf you ever want to come back, send /start: you will be a new player.")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _effects(plan: privacy.Forgetting) -> dict:
+    lines = []
+    if plan.trips:
+        lines.append(f"• {_plural(plan.trips, 'trip', 'trips')} you drive will be cancelled; "
+                     "your passengers are told.")
+    if plan.seats:
+        lines.append(f"• Your {_plural(plan.seats, 'seat', 'seats')} will be released; the drivers are told.")
+    if plan.templates:
+        lines.append(f"• Your {_plural(plan.templates, 'template', 'templates')} will be deleted.")
+    if not lines:
+        lines.append("• You have no upcoming trips, seats or templates.")
+    return {"effects": "\n".join(lines)}
+
+
+async def forget_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    return _effects(privacy.forget_plan(tg_user_id(dialog_manager)))
+
+
+async def on_forget_confirmed(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    if manager.is_preview():
+        await manager.done()
+        return
+    telegram_id = tg_user_id(manager)
+    # The dialog goes first: once the operation has deleted the stored dialog state,
+    # nothing of this one may be saved again.
+    await manager.reset_stack()
+    try:
+        done = privacy.forget_user(telegram_id)
+    except DomainError as exc:
+        await show_error(event, exc)
+        await start_home(manager)
+        return
+    log.info("A player used /forget_me: %d seat(s) released, %d trip(s) cancelled", done.seats, done.trips)
+    await event.answer("Forgotten.")
+    await manager.middleware_data["bot"].send_message(telegram_id, GOODBYE)
+    notifier = manager.middleware_data.get("notifier")
+    if notifier is not None:
+        notifier.wake()
+    for other in done.told:  # redraw whatever the drivers and passengers told have open
+        try:
+            await manager.bg(user_id=other, chat_id=other).update({}, show_mode=ShowMode.EDIT)
+        except Exception:  # their dialog may be gone: nothing to refresh
+            log.debug("No window to refresh for %s", other, exc_info=True)
+
+
+def build_forget_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Const("🗑 <b>Forget me</b>\n\nThis removes you from the club carpool:"),
+            Format("{effects}"),
+            Const("\nYour name, username and car are deleted. Past trips stay in the other players' "
+                  "history, with you as “Former player”.\n<b>This cannot be undone.</b>"),
+            Row(
+                Cancel(Const("⬅️ No, keep me"), id="back"),
+                Button(Const("🗑 Yes, forget me"), id="confirm", on_click=on_forget_confirmed),
+            ),
+            getter=forget_getter,
+            state=ForgetSG.confirm,
+            preview_data=_effects(privacy.Forgetting(seats=1, trips=2, templates=3)),
+            preview_add_transitions=[PreviewStart(MainSG.menu), PreviewStart(RegisterSG.role)],
+        ),
+    )
