@@ -26,6 +26,7 @@ from dialogs import build_dialogs_router
 from dialogs.menu.commands import start_home
 from models import DomainError
 
+from .access import gates
 from .chat_member import build_chat_member_router
 from . import dialog_ids, reply_callbacks
 from .config import Settings
@@ -146,6 +147,8 @@ def build_dispatcher(
     dp = Dispatcher(
         storage=storage, events_isolation=events_isolation, settings=settings, notifier=notifier, **workflow_data
     )
+    for gate in gates(settings):  # first of ours: a stopped update leaves no trace (bot/access.py)
+        dp.update.outer_middleware(gate)
     in_flight = InFlight()
     dp.update.outer_middleware(in_flight)
     dedupe = make_dedupe(redis)

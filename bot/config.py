@@ -57,6 +57,8 @@ class Settings:
     webhook_secret: str = ""
     heartbeat_file: Path | None = None
     scheduler_interval: float = 60.0
+    club_chat_id: int | None = None  # only members of this Telegram group may use the bot; None: open
+    throttle_rate: int = 5  # updates per second one user may send; 0: no limit
 
     @property
     def webhook_mode(self) -> bool:
@@ -113,6 +115,8 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     webhook_secret = env.str("WEBHOOK_SECRET", "")
     heartbeat_file = env.str("HEARTBEAT_FILE", "")
     scheduler_interval = env.float("SCHEDULER_INTERVAL", 60.0, validate=Range(1, 3600, error="must be 1 to 3600 seconds"))
+    club_chat_raw = env.str("CLUB_CHAT_ID", "").strip()
+    throttle_rate = env.int("THROTTLE_RATE", 5, validate=Range(0, 1000, error="must be 0 (off) to 1000"))
     try:
         env.seal()
     except EnvValidationError as exc:
@@ -141,6 +145,13 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
                             "0-9, _ and - (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
     if not webhook_path.startswith("/"):
         problems.append("WEBHOOK_PATH: must start with /")
+    club_chat_id = None
+    if club_chat_raw:
+        if not re.fullmatch(r"-\d{1,20}", club_chat_raw):
+            problems.append("CLUB_CHAT_ID: must be the club group's id, a negative number such as -1001234567890 "
+                            "(or empty: the bot is open to everyone)")
+        else:
+            club_chat_id = int(club_chat_raw)
     offsets: tuple[timedelta, ...] = ()
     try:
         offsets = parse_offsets(reminders_raw)
@@ -169,6 +180,8 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         webhook_secret=webhook_secret,
         heartbeat_file=Path(heartbeat_file) if heartbeat_file else None,
         scheduler_interval=scheduler_interval,
+        club_chat_id=club_chat_id,
+        throttle_rate=throttle_rate,
     )
 
 

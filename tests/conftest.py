@@ -40,7 +40,8 @@ def database(db_url):
 
 @pytest.fixture
 def settings(db_url, tmp_path) -> Settings:
-    return Settings(telegram_token=TOKEN, database_url=db_url, log_dir=tmp_path / "logs")
+    # throttle_rate=0: the tests tap far faster than a person (tests/test_access.py checks the throttle)
+    return Settings(telegram_token=TOKEN, database_url=db_url, log_dir=tmp_path / "logs", throttle_rate=0)
 
 
 def require_services() -> bool:
