@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass
 
 from aiogram.types import CallbackQuery, Message
@@ -27,6 +28,16 @@ def q(text: str | None) -> str:
     return html.escape(text or "", quote=False)
 
 
+TEXT_MAX = 4096  # Telegram: characters of a message text, counted after HTML parsing
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_length(html_text: str) -> int:
+    """The length Telegram counts for an HTML text. Every user value went through `q`,
+    so each "<" left starts one of our own tags."""
+    return len(html.unescape(_TAG.sub("", html_text)))
+
+
 def tg_user_id(manager: DialogManager) -> int:
     """Telegram id of whoever caused this update (also inside error handlers)."""
     return manager.middleware_data["event_from_user"].id
@@ -47,12 +58,13 @@ class PreviewUser:
 
 
 async def show_error(event: Message | CallbackQuery, error: DomainError | str) -> None:
-    """Tell the player why their action was refused, without leaving the window."""
+    """Tell the player why their action was refused, without leaving the window.
+    A message reply starts with "⚠️", as every refusal of typed input does."""
     text = str(error)
     if isinstance(event, CallbackQuery):
         await event.answer(text[:200], show_alert=True)
     else:
-        await event.answer(q(text))
+        await event.answer(q(text) if text.startswith("⚠️") else f"⚠️ {q(text)}")
 
 
 class PreviewStart(Start):

@@ -20,13 +20,14 @@ from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .rides import _trip_lock, contact_link
 from .tables import TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User
 from .trips import (
-    PICKUPS_MAX, to_utc, validate_address, validate_comment, validate_date, validate_destination,
+    PICKUPS_MAX, short, to_utc, validate_address, validate_comment, validate_date, validate_destination,
     validate_pickup_time, validate_seats,
 )
 from .users import require_user
 
 log = logging.getLogger(__name__)
 REASON_MAX = 300
+DIFF_VALUE_MAX = 100  # characters of one value in the edit diff (the destination's own maximum)
 
 
 @dataclass
@@ -84,7 +85,9 @@ def plan_edit(actor_telegram_id: int, trip_id: int, edit: TripEdit) -> EditPlan:
     """The diff (old → new) for the driver's confirmation window. Reads only."""
     actor = require_user(actor_telegram_id)
     trip = owned_trip(actor, trip_id, action="edit")
-    e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
+    # Values are cut (addresses to 100, comments to 150 characters): ten changed pickup points
+    # with 200-character addresses passed Telegram's 4096 and the window could not be shown.
+    e = lambda s, limit=DIFF_VALUE_MAX: html.escape(short(str(s), limit), quote=False)  # noqa: E731
     lines = []
     if edit.destination is not None and edit.destination != trip.destination:
         lines.append(f"🏁 Destination: {e(trip.destination)} → {e(edit.destination)}")
@@ -93,7 +96,7 @@ def plan_edit(actor_telegram_id: int, trip_id: int, edit: TripEdit) -> EditPlan:
     if edit.seats is not None and edit.seats != trip.seats:
         lines.append(f"💺 Seats: {trip.seats} → {edit.seats}")
     if edit.comment is not None and edit.comment != trip.comment:
-        lines.append(f"💬 Comment: {e(trip.comment or '—')} → {e(edit.comment or '—')}")
+        lines.append(f"💬 Comment: {e(trip.comment or '—', 150)} → {e(edit.comment or '—', 150)}")
     removed: list[User] = []
     if edit.pickups is not None:
         old = _points_by_id(trip)

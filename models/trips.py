@@ -23,7 +23,8 @@ SEATS_MIN, SEATS_MAX = 1, 8
 PICKUPS_MAX = 10
 BOOKING_HORIZON_DAYS = 366
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls (\x85, \x9b CSI, …), zero-width and bidi marks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(raw: str | None, *, multiline: bool = False) -> str:
@@ -33,6 +34,13 @@ def clean_text(raw: str | None, *, multiline: bool = False) -> str:
         lines = [" ".join(line.split()) for line in text.splitlines()]
         return "\n".join(lines).strip()
     return " ".join(text.split())
+
+
+def short(text: str | None, limit: int) -> str:
+    """User text cut to `limit` characters, "…" marking the cut. For messages that show many
+    values at once and must stay within Telegram's 4096 characters: cut before escaping."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _length(value: str, what: str, lo: int, hi: int) -> str:

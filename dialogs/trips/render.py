@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta
 
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
 from models.rides import PointView, TripCard, TripRow, contact_link, first_name
+from models.trips import short
 
-from ..common import fmt_date, q
+from ..common import TEXT_MAX, fmt_date, q, visible_length
 
 
 def trip_line(row: TripRow) -> str:
@@ -33,6 +34,18 @@ def _person(user: User, with_contact: bool, show_reach: bool) -> str:
 
 
 def card_text(card: TripCard) -> str:
+    """The trip card. A full trip with the longest names, addresses and comment passes
+    Telegram's 4096 characters: then addresses and the comment are cut (`compact`)."""
+    text = _card_text(card, compact=False)
+    if visible_length(text) > TEXT_MAX:
+        text = _card_text(card, compact=True)
+    return text
+
+
+def _card_text(card: TripCard, *, compact: bool) -> str:
+    def cut(value: str, limit: int) -> str:
+        return short(value, limit) if compact else value
+
     trip, driver = card.trip, card.driver
     insider = card.viewer_is_driver or card.my_seat is not None
     lines = [_status_line(trip) + f"🏁 <b>{q(trip.destination)}</b>", f"📅 {fmt_date(trip.departure_date)}"]
@@ -43,7 +56,7 @@ def card_text(card: TripCard) -> str:
     lines.append("📍 Pickup points:")
     for view in card.points:
         point = view.point
-        line = f"  <b>{point.time:%H:%M}</b> — {q(point.address)}"
+        line = f"  <b>{point.time:%H:%M}</b> — {q(cut(point.address, 60))}"
         if card.viewer_is_driver and view.passengers:
             line += "\n" + "\n".join(f"      • {_person(p, True, True)}" for p in view.passengers)
         if card.my_seat is not None and card.my_seat.pickup_point_id == point.id:
@@ -56,7 +69,7 @@ def card_text(card: TripCard) -> str:
     if card.passengers and not card.viewer_is_driver:
         lines.append("👥 Going: " + ", ".join(q(first_name(p.name)) for p in card.passengers))
     if trip.comment:
-        lines.append(f"💬 {q(trip.comment)}")
+        lines.append(f"💬 {q(cut(trip.comment, 200))}")
     if card.my_seat is not None:
         lines.append("\n✅ <b>You have a seat.</b> Message the driver above if plans change.")
     return "\n".join(lines)

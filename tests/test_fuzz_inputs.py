@@ -1,0 +1,625 @@
+"""Every text input of every dialog, fed random text (hypothesis), through the real dispatcher.
+
+For each `TextInput` (`test_every_text_input_is_fuzzed` scans the dialogs, so a new one
+cannot be forgotten) a driver reaches its window and sends a generated text: full-range
+Unicode, strings up to 10,000 characters, HTML/Markdown fragments, C0/C1 control
+characters, bidi and zero-width characters, emoji, and numbers out of range. Properties:
+
+1. nothing escapes a handler: the error router's "Sorry…" never appears and nothing is
+   logged at ERROR (an exception the error router does not take fails the test itself);
+2. the bot refuses exactly what the validator refuses; a refusal is one message starting
+   with "⚠️" and the same window stays on screen; an accepted value is stored exactly as
+   the validator cleaned it (the flow is driven on until it writes);
+3. no row of the database breaks a constraint (lengths, seat range, no control characters,
+   no bidi overrides, no leading/trailing blanks);
+4. every text the bot sent (RecordingBot), rendered (MockMessageManager) or queued (the
+   outbox) is valid Telegram HTML within 4096 characters — checked by the fake Bot API's
+   own parser — every inline keyboard passes its checks (callback_data ≤ 64 bytes) and
+   every callback answer is ≤ 200 characters.
+
+Each step keeps one dispatcher and event loop; every example gets a fresh copy of a
+seeded database and starts from /start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram_dialog.widgets.input import CombinedInput, TextInput
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+from bot.app import SORRY
+from bot.config import Settings
+from bot.db import init_database
+from dialogs import build_dialogs
+from dialogs.states import CarSG, EditTripSG, NewTripSG, PickupSG, SaveTemplateSG, TemplatesSG
+from models import (
+    ROLE_DRIVER, ROLE_PASSENGER, Notification, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
+    ValidationError, db, manage, rides, templates, trips, users,
+)
+from tests.fakeapi import spec as api
+
+DRIVER, ANN, BOB = 1, 2, 3
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))  # more for a deeper local run
+UTC = ZoneInfo("UTC")
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+# --------------------------------------------------------------------------- the texts
+
+FRAGMENTS = [
+    "<b>", "</b>", "</i>", "<i>", "&amp;", "&", "&lt;", "&#0;", "&#x110000;", "&bogus;", "<", ">", "<>", "</>",
+    "<script>alert(1)</script>", "<a href=\"javascript:x\">", "</a>", "<tg-spoiler>", "<span>", "<!--",
+    "*_`[]()", "**bold**", "__", "~~", "||", "```", "[x](http://t.me)", "\\", "{destination}", "{0}", "%s",
+    "\x00", "\x07", "\x1b[31m", "\r\n", "\n", "\t", "\x0b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029",
+    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\ufeff",
+    "\u0301", "\u05d0\u05d1", "\u0627\u0644", "👨\u200d👩\u200d👧", "🏐", "🚗", "🇩🇪", "ﷺ", "𝕏", " ", "  ",
+]
+NUMBERS = [
+    "0", "9", "-1", "1e9", "25:61", "99.99", "1", "2", "8", "3.0", "+3", " 3 ", "0x3", "1_0", "٣", "３",
+    "24:00", "23:59", "00:00", "9.05", "18h30", "18 : 30", "99:99", "-0", "2147483648", "9" * 5000,
+    "١٨:٣٠", "18:3", "1:300", "NaN", "inf",
+]
+_controls = st.one_of(st.characters(max_codepoint=0x1F), st.just("\x7f"),
+                      st.characters(min_codepoint=0x80, max_codepoint=0x9F))
+_piece = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8), _controls, st.sampled_from(NUMBERS[:20]))
+TEXTS = st.one_of(
+    st.text(min_size=1, max_size=300),  # the whole of Unicode but surrogates
+    st.lists(_piece, min_size=1, max_size=30).map("".join),
+    st.builds(lambda unit, n: (unit * n)[:10_000],  # long: up to 10,000 characters, cheap to generate
+              st.one_of(st.sampled_from(FRAGMENTS), st.text(min_size=1, max_size=6)), st.integers(1, 10_000)),
+    st.sampled_from(NUMBERS),
+    st.integers().map(str),
+    st.floats().map(str),
+).filter(lambda t: t and not t.startswith("/"))  # "/…" is a command, not the input's business
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _visible_bad(value: str, *, multiline: bool = False) -> list[str]:
+    """Control characters (C0, DEL, C1; a newline only where allowed) and bidi overrides."""
+    bad = []
+    for ch in value:
+        if ch == "\n" and multiline:
+            continue
+        if unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS:
+            bad.append(repr(ch))
+    return bad
+
+
+def _field(value: str, what: str, lo: int, hi: int, multiline: bool = False) -> None:
+    assert lo <= len(value) <= hi, f"{what}: length {len(value)} not in {lo}..{hi}: {value[:80]!r}"
+    assert not _visible_bad(value, multiline=multiline), f"{what} stores {_visible_bad(value, multiline=multiline)}"
+    assert value == value.strip(), f"{what} has leading/trailing blanks: {value[:80]!r}"
+
+
+def assert_database_clean() -> None:
+    for t in Trip.select():
+        assert trips.SEATS_MIN <= t.seats <= trips.SEATS_MAX, f"trip {t.id} has {t.seats} seats"
+        _field(t.destination, "trip destination", trips.DESTINATION_MIN, trips.DESTINATION_MAX)
+        _field(t.comment, "trip comment", 0, trips.COMMENT_MAX, multiline=True)
+        _field(t.cancel_reason or "", "cancel reason", 0, manage.REASON_MAX)
+    for p in PickupPoint.select():
+        _field(p.address, "pickup address", trips.ADDRESS_MIN, trips.ADDRESS_MAX)
+    for tpl in TripTemplate.select():
+        _field(tpl.name, "template name", 1, templates.NAME_MAX)
+        _field(tpl.destination, "template destination", trips.DESTINATION_MIN, trips.DESTINATION_MAX)
+        _field(tpl.comment, "template comment", 0, trips.COMMENT_MAX, multiline=True)
+        assert trips.SEATS_MIN <= tpl.seats <= trips.SEATS_MAX
+    for p in TemplatePickupPoint.select():
+        _field(p.address, "template pickup address", trips.ADDRESS_MIN, trips.ADDRESS_MAX)
+    for u in User.select():
+        _field(u.car or "", "car", 0, users.CAR_MAX)
+
+
+def assert_sendable_html(text: str | None, where: str) -> None:
+    """What Telegram would do with this text in HTML parse mode (the fake Bot API's checker)."""
+    try:
+        api.render_text(text, "HTML")
+    except api.ApiError as exc:
+        raise AssertionError(f"{where}: Telegram would refuse it ({exc.description}): {str(text)[:300]!r}") from None
+
+
+def assert_keyboard_ok(markup, where: str) -> None:
+    if markup is None:
+        return
+    data = markup if isinstance(markup, dict) else markup.model_dump(mode="json", exclude_none=True)
+    try:
+        api.check_reply_markup(data, inline_only=True)
+    except api.ApiError as exc:
+        raise AssertionError(f"{where}: keyboard refused ({exc.description}): {data}") from None
+
+
+def assert_everything_sendable(env) -> None:
+    for call in env.bot.calls:
+        if isinstance(call, (SendMessage, EditMessageText)):
+            assert_sendable_html(call.text, type(call).__name__)
+            assert_keyboard_ok(call.reply_markup, type(call).__name__)
+        elif isinstance(call, AnswerCallbackQuery):
+            assert len(call.text or "") <= api.MAX_CALLBACK_ANSWER, f"callback answer too long: {call.text!r}"
+    for msg in env.mm.sent_messages:
+        if msg.text is not None:
+            assert_sendable_html(msg.text, "window")
+        assert_keyboard_ok(msg.reply_markup, "window")
+    for n in Notification.select():
+        assert_sendable_html(n.text, f"notification {n.kind}")
+        if n.reply_markup:
+            assert_keyboard_ok(json.loads(n.reply_markup), f"notification {n.kind}")
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def cleaned(validator: Callable[[str], object], text: str):
+    """The validator's value, or None when it refuses."""
+    try:
+        return validator(text)
+    except ValueError:  # ValidationError is one too
+        return None
+
+
+def _car(text: str) -> str:
+    from dialogs.car.dialog import _validate
+
+    return _validate(text)
+
+
+def _edit_seats(text: str) -> int:
+    seats = trips.validate_seats(text)
+    if seats < 2:  # Ann and Bob are booked
+        raise ValidationError("below the booked seats")
+    return seats
+
+
+def _trip() -> Trip:
+    return Trip.select().order_by(Trip.id.desc()).get()
+
+
+def _station() -> PickupPoint:
+    """The seeded trip's Station point (the first one created), wherever its time puts it now."""
+    return PickupPoint.select().where(PickupPoint.trip == 1).order_by(PickupPoint.id).first()
+
+
+async def _wizard_rest(p, *, after: str) -> None:
+    """Finish the wizard with ordinary values from the step after `after`, then Confirm."""
+    order = ["dest", "date", "seats", "addr", "time", "comment"]
+    for step in order[order.index(after) + 1:]:
+        if step == "date":
+            await p.pick_date(p.env.tomorrow)
+        elif step == "seats":
+            await p.click("3")
+        elif step == "addr":
+            await p.send("Station")
+        elif step == "time":
+            await p.send("18:00")
+        elif step == "comment":
+            await p.click("✅ Done")
+            await p.click("⏭ Skip")
+    await p.click("✅ Confirm")
+
+
+async def _to_destination(p) -> None:
+    await p.send("/newtrip")
+    await p.click("✏️ From scratch")
+
+
+async def _to_seats(p) -> None:
+    await _to_destination(p)
+    await p.send("Gym")
+    await p.pick_date(p.env.tomorrow)
+
+
+async def _to_address(p) -> None:
+    await _to_seats(p)
+    await p.click("3")
+
+
+async def _to_time(p) -> None:
+    await _to_address(p)
+    await p.send("Station")
+
+
+async def _to_comment(p) -> None:
+    await _to_time(p)
+    await p.send("18:00")
+    await p.click("✅ Done")
+
+
+async def _card(p) -> None:
+    await p.send("/mytrips")
+    await p.click(".*Gym.*")
+
+
+async def _edit(p, button: str) -> None:
+    await _card(p)
+    await p.click("✏️ Edit")
+    await p.click(button)
+
+
+async def _edit_point(p) -> None:
+    await _edit(p, "📍 Pickups")
+    await p.click("✏️ Change one")
+    await p.click("✏️ 18:00 Station")
+
+
+async def _confirm_edit(p) -> None:
+    if p.has_button("✅ Confirm"):
+        await p.click("✅ Confirm")
+
+
+@dataclass
+class Step:
+    state: object  # the window's state
+    widget: str  # the TextInput's id
+    reach: Callable[..., Awaitable[None]]
+    validator: Callable[[str], object]
+    finish: Callable[..., Awaitable[None]]  # after an accepted value: drive on until it is written
+    stored: Callable[[object], None]  # asserts the accepted value is in the database
+    said: tuple[str, ...] = ()  # messages (not refusals) the bot may send on success
+
+
+async def _nothing(p) -> None:
+    return None
+
+
+def _eq(get: Callable[[], object]) -> Callable[[object], None]:
+    def check(value) -> None:
+        assert get() == value, f"stored {get()!r}, expected {value!r}"
+    return check
+
+
+def _template_saved(name: str) -> None:
+    if name == "Away":  # the clash window: nothing written, the old template untouched
+        assert TripTemplate.select().count() == 1
+    else:
+        assert TripTemplate.get(TripTemplate.name == name).destination == "Gym"
+
+
+STEPS: dict[str, Step] = {
+    "wizard destination": Step(
+        NewTripSG.destination, "dest", _to_destination, trips.validate_destination,
+        lambda p: _wizard_rest(p, after="dest"), _eq(lambda: _trip().destination)),
+    "wizard seats typed": Step(
+        NewTripSG.seats, "seats_t", _to_seats, trips.validate_seats,
+        lambda p: _wizard_rest(p, after="seats"), _eq(lambda: _trip().seats)),
+    "pickup address": Step(
+        PickupSG.address, "addr", _to_address, trips.validate_address,
+        lambda p: _wizard_rest(p, after="addr"), _eq(lambda: trips.pickup_points(_trip().id)[0].address)),
+    "pickup time": Step(
+        PickupSG.time, "time", _to_time, trips.parse_time,
+        lambda p: _wizard_rest(p, after="time"), _eq(lambda: trips.pickup_points(_trip().id)[0].time)),
+    "wizard comment": Step(
+        NewTripSG.comment, "comment", _to_comment, trips.validate_comment,
+        lambda p: p.click("✅ Confirm"), _eq(lambda: _trip().comment)),
+    "car description": Step(
+        CarSG.edit, "car", lambda p: p.click("🚙 My car"), _car,
+        _nothing, _eq(lambda: users.get_user(DRIVER).car), said=("🚙 Saved.",)),
+    "template name": Step(
+        SaveTemplateSG.name, "name", lambda p: _save_tpl(p), templates.validate_name,
+        _nothing, _template_saved, said=("💾 Saved as template",)),
+    "template name after a clash": Step(
+        SaveTemplateSG.clash, "name", lambda p: _clash(p), templates.validate_name,
+        _nothing, _template_saved, said=("💾 Saved as template",)),
+    "template rename": Step(
+        TemplatesSG.rename, "rename", lambda p: _rename(p), templates.validate_name,
+        _nothing, _eq(lambda: TripTemplate.get().name)),
+    "trip edit destination": Step(
+        EditTripSG.destination, "dest", lambda p: _edit(p, "🏁 Destination"), trips.validate_destination,
+        _confirm_edit, _eq(lambda: Trip.get_by_id(1).destination)),
+    "trip edit seats": Step(
+        EditTripSG.seats, "seats_t", lambda p: _edit(p, "💺 Seats"), _edit_seats,
+        _confirm_edit, _eq(lambda: Trip.get_by_id(1).seats)),
+    "trip edit comment": Step(
+        EditTripSG.comment, "comment", lambda p: _edit(p, "💬 Comment"), trips.validate_comment,
+        _confirm_edit, _eq(lambda: Trip.get_by_id(1).comment)),
+    "trip edit pickup address": Step(
+        PickupSG.address, "addr", _edit_point, trips.validate_address,
+        lambda p: _finish_point(p, keep_time=True), _eq(lambda: _station().address)),
+    "trip edit pickup time": Step(
+        PickupSG.time, "time", lambda p: _edit_point_time(p), trips.parse_time,
+        lambda p: _finish_point(p, keep_time=False), _eq(lambda: _station().time)),
+    "cancel reason": Step(
+        EditTripSG.cancel, "reason", lambda p: _cancel(p), manage.validate_reason,
+        lambda p: p.click("❌ Yes, cancel the trip"), _eq(lambda: Trip.get_by_id(1).cancel_reason)),
+}
+
+
+async def _save_tpl(p) -> None:
+    await _card(p)
+    await p.click("💾 Save as template")
+
+
+async def _clash(p) -> None:
+    await _save_tpl(p)
+    await p.send("Away")
+
+
+async def _rename(p) -> None:
+    await p.send("/templates")
+    await p.click("📋 Away")
+    await p.click("✏️ Rename")
+
+
+async def _cancel(p) -> None:
+    await _card(p)
+    await p.click("❌ Cancel trip")
+
+
+async def _edit_point_time(p) -> None:
+    await _edit_point(p)
+    await p.click("➡️ Keep this address")
+
+
+async def _finish_point(p, *, keep_time: bool) -> None:
+    if keep_time:
+        await p.click("➡️ Keep 18:00")
+    await p.click("✅ Done")
+    await _confirm_edit(p)
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+def seed(tomorrow) -> None:
+    """Dee drives to Gym tomorrow (Station 18:00, Oak St 18:15); Ann and Bob are booked;
+    Dee has a template called Away."""
+    users.register_user(DRIVER, "Dee", "Driver", "dee")
+    users.set_role(DRIVER, ROLE_DRIVER)
+    users.set_car(DRIVER, "red Skoda")
+    for tid, name in ((ANN, "Ann"), (BOB, "Bob")):
+        users.register_user(tid, name)
+        users.set_role(tid, ROLE_PASSENGER)
+    trip = trips.create_trip(DRIVER, trips.TripDraft(
+        destination="Gym", departure_date=tomorrow, seats=3,
+        pickups=[trips.PickupDraft("Station", time(18)), trips.PickupDraft("Oak St", time(18, 15))]),
+        UTC)
+    station, oak = trips.pickup_points(trip.id)
+    rides.join_trip(ANN, trip.id, station.id)
+    rides.join_trip(BOB, trip.id, oak.id)
+    templates.save_template(DRIVER, templates.TemplateDraft(
+        name="Away", destination="Riverside Arena", seats=3, pickups=[("Station", time(18))]))
+
+
+@pytest.fixture(scope="module")
+def seeded(migrated_template, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("fuzz") / "seeded.sqlite3"
+    shutil.copy(migrated_template, path)
+    database = init_database(f"sqlite:///{path}")
+    seed(trips.local_today(UTC) + timedelta(days=1))
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+    return path
+
+
+class Runner:
+    """One dispatcher and event loop for all the examples of a step."""
+
+    def __init__(self, step: Step, seeded: Path, work: Path, settings: Settings):
+        from tests.harness import DialogEnv
+
+        self.step, self.seeded, self.work = step, seeded, work
+        self.url = f"sqlite:///{work}"
+        self._fresh_db()
+        self.loop = asyncio.new_event_loop()
+        self.settings = dataclasses.replace(settings, database_url=self.url)  # conftest's: no throttle
+        self.env = DialogEnv(self.settings)
+        self.env.tomorrow = trips.local_today(self.settings.timezone) + timedelta(days=1)
+        self.examples = {"accepted": 0, "refused": 0}
+
+    def _fresh_db(self) -> None:
+        if not db.is_closed():
+            db.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.work}{suffix}").unlink(missing_ok=True)
+        shutil.copy(self.seeded, self.work)
+        init_database(self.url)
+
+    def close(self) -> None:
+        self.loop.close()
+        db.close()
+
+    def run(self, text: str) -> None:
+        self._fresh_db()
+        errors = _Errors()
+        logging.getLogger().addHandler(errors)
+        try:
+            self.loop.run_until_complete(self.example(text))
+        finally:
+            logging.getLogger().removeHandler(errors)
+        assert not errors.records, [r.getMessage() for r in errors.records]
+
+    async def example(self, text: str) -> None:
+        env, step = self.env, self.step
+        env.bot.calls.clear()
+        env.mm.reset_history()
+        dee = env.player(DRIVER, "Dee")
+        await dee.send("/start")
+        await step.reach(dee)
+        before = dee.screen()
+        calls_before = len(env.bot.calls)
+
+        expected = cleaned(step.validator, text)
+        after = await dee.send(text)
+        said = [c.text for c in env.bot.calls[calls_before:] if isinstance(c, SendMessage)]
+        warnings = [s for s in said if s.startswith("⚠️")]
+        others = [s for s in said if not s.startswith("⚠️")]
+        assert all(step.said and s.startswith(step.said) for s in others), f"unexpected message(s): {others}"
+        if expected is None:
+            self.examples["refused"] += 1
+            assert len(warnings) == 1, f"refused {text[:80]!r}: expected one ⚠️ message, got {said}"
+            assert after is not None and (after.text, button_row(after)) == (before.text, button_row(before)), \
+                "a refusal must leave the same window open"
+        else:
+            self.examples["accepted"] += 1
+            assert not warnings, f"accepted {text[:80]!r} but the bot said {warnings}"
+            await step.finish(dee)
+            step.stored(expected)
+        await _settle()
+        assert not any(SORRY in (getattr(c, "text", None) or "") for c in env.bot.calls)
+        assert_everything_sendable(env)
+        assert_database_clean()
+
+
+def button_row(message) -> list[str]:
+    from tests.harness import button_texts
+
+    return button_texts(message)
+
+
+async def _settle() -> None:
+    """Let background redraws (passengers' windows after an edit) finish."""
+    for _ in range(10):
+        await asyncio.sleep(0)  # aiogram-dialog schedules them with call_soon: let them become tasks
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=2)
+
+
+@pytest.mark.parametrize("name", list(STEPS))
+def test_text_input_survives_any_text(name, seeded, tmp_path, settings):
+    runner = Runner(STEPS[name], seeded, tmp_path / "fuzz.sqlite3", settings)
+
+    @hypothesis_settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                                HealthCheck.data_too_large])
+    @given(text=TEXTS)
+    def check(text: str) -> None:
+        runner.run(text)
+
+    try:
+        # the ordinary and the extreme first, whatever hypothesis draws
+        for text in ("Club gym", "4", "18:30", "x", "y" * 10_000, "<b>&amp;</i>", "\x00\x1f\x7f\x85\x9b",
+                     "\u202eevil\u200b", "x\u200c\U0001d17a", "25:61"):
+            runner.run(text)
+        check()
+    finally:
+        runner.close()
+    assert runner.examples["accepted"] and runner.examples["refused"], runner.examples  # both paths ran
+
+
+def test_every_text_input_is_fuzzed():
+    """A new TextInput in any dialog must be added to STEPS."""
+    found = set()
+    for dialog in build_dialogs():
+        for state, window in dialog.windows.items():
+            inputs = [window.on_message] if window.on_message is not None else []
+            while inputs:
+                widget = inputs.pop()
+                if isinstance(widget, CombinedInput):
+                    inputs.extend(widget.inputs)
+                elif isinstance(widget, TextInput):
+                    found.add((state.state, widget.widget_id))
+    covered = {(s.state.state, s.widget) for s in STEPS.values()}
+    assert found - covered == set(), f"text inputs without a fuzz step: {sorted(found - covered)}"
+
+
+# --------------------------------------------------------------------------- regressions
+# Bugs the fuzzing found, each pinned by an ordinary test.
+
+
+@pytest.mark.parametrize("validator", [
+    trips.validate_destination, trips.validate_address, trips.validate_comment, templates.validate_name,
+    manage.validate_reason, _car,
+])
+def test_c1_control_characters_are_stripped(validator):
+    """C1 controls (\\x80-\\x9f: NEL, CSI…) and the Arabic letter mark were stored as typed."""
+    assert validator("Gym\x85\x9b[31m\x80\u061c hall\x9f") == "Gym[31m hall"
+
+
+async def test_text_ending_in_invisible_characters_is_text_not_a_button(env):
+    """aiogram-dialog read trailing ZWNJ/ZWJ/soft hyphen/… as reply-keyboard callback data:
+    the text vanished without an answer, or (not valid UTF-8) crashed with "Sorry"."""
+    seed(trips.local_today(UTC) + timedelta(days=1))
+    dee = env.player(DRIVER, "Dee")
+    await dee.send("/start")
+    await _to_destination(dee)
+    screen = await dee.send("\u200c\u200c")  # was: no answer at all
+    assert env.bot.sent_texts(DRIVER)[-1].startswith("⚠️") and "(you sent 0)" in env.bot.sent_texts(DRIVER)[-1]
+    assert "Where to?" in screen.text
+    screen = await dee.send("Köln\u200c\U0001d17a")  # was: UnicodeDecodeError, "Sorry, something went wrong"
+    assert "Which day?" in screen.text
+    assert not any(SORRY in t for t in env.bot.sent_texts())
+
+
+async def test_refusal_from_a_handler_starts_with_the_warning_sign(env):
+    """show_error's reply to typed input lacked the "⚠️" every other refusal has."""
+    seed(trips.local_today(UTC) + timedelta(days=1))
+    dee = env.player(DRIVER, "Dee")
+    await dee.send("/start")
+    await _edit(dee, "💺 Seats")
+    screen = await dee.send("1")  # Ann and Bob are booked
+    assert env.bot.sent_texts(DRIVER)[-1] == "⚠️ 2 passengers are booked: seats cannot go below 2."
+    assert "2 booked" in screen.text
+
+
+def _longest_trip():
+    """A full trip where every text is as long as allowed (names as long as Telegram's)."""
+    users.register_user(DRIVER, "D" * 64, "E" * 64, "dee")
+    users.set_role(DRIVER, ROLE_DRIVER)
+    users.set_car(DRIVER, "c" * users.CAR_MAX)
+    trip = trips.create_trip(DRIVER, trips.TripDraft(
+        destination="G" * trips.DESTINATION_MAX, departure_date=trips.local_today(UTC) + timedelta(days=1),
+        seats=trips.SEATS_MAX, comment="z" * trips.COMMENT_MAX,
+        pickups=[trips.PickupDraft(f"{i}" + "a" * (trips.ADDRESS_MAX - 1), time(8 + i))
+                 for i in range(trips.PICKUPS_MAX)]), UTC)
+    points = trips.pickup_points(trip.id)
+    for i in range(trips.SEATS_MAX):
+        users.register_user(10 + i, "P" * 64, "Q" * 64)
+        users.set_role(10 + i, ROLE_PASSENGER)
+        rides.join_trip(10 + i, trip.id, points[i].id)
+    User.update(reachable=False).execute()  # adds "unreachable by the bot" to every passenger
+    return trip, points
+
+
+def test_longest_trip_card_fits_in_a_message(database):
+    """The driver's card of such a trip was 4322 characters: Telegram refuses the window."""
+    from dialogs.trips.render import card_text
+
+    trip, _ = _longest_trip()
+    for viewer in (DRIVER, 10, 99):  # the driver, a passenger, a stranger
+        assert_sendable_html(card_text(rides.trip_card(trip.id, viewer)), f"card for {viewer}")
+    full = card_text(rides.trip_card(trip.id, DRIVER))
+    assert "a" * 50 + "…" in full and "z" * 150 in full  # cut, not dropped
+
+
+def test_ordinary_trip_card_is_not_cut(database):
+    from dialogs.trips.render import card_text
+
+    seed(trips.local_today(UTC) + timedelta(days=1))
+    Trip.update(comment="x" * trips.COMMENT_MAX).execute()
+    assert "x" * trips.COMMENT_MAX in card_text(rides.trip_card(1, DRIVER))
+
+
+def test_edit_diff_of_every_long_point_fits_in_a_message(database):
+    """Ten changed 200-character addresses made the edit window 5545 characters long."""
+    from dialogs.manage.dialog import _menu_data
+
+    trip, points = _longest_trip()
+    edit = manage.TripEdit(destination="H" * trips.DESTINATION_MAX, comment="y" * trips.COMMENT_MAX,
+                           pickups=[manage.PointEdit(p.id, f"{i}" + "b" * 199, p.time) for i, p in enumerate(points)])
+    data = _menu_data(trip.destination, trip.departure_date.isoformat(), manage.plan_edit(DRIVER, trip.id, edit))
+    assert_sendable_html(f"✏️ <b>Edit trip</b>: {data['title']}\n\n{data['diff']}", "edit diff")
+    assert "b" * 90 in data["diff"] and data["diff"].count("📍") == trips.PICKUPS_MAX
