@@ -51,9 +51,10 @@ def _settings(args: argparse.Namespace, *, require_token: bool) -> Settings:
 
 
 def _setup(settings: Settings, *, log_to_file: bool = True) -> None:
-    from .logs import setup_logging
+    from .logs import secrets_of, setup_logging
 
-    setup_logging(settings.log_level, settings.log_dir if log_to_file else None, (settings.telegram_token,))
+    setup_logging(settings.log_level, settings.log_dir if log_to_file else None,
+                  secrets_of(settings.telegram_token, settings.webhook_secret))
 
 
 def cmd_migrate(settings: Settings) -> list[str]:

@@ -13,6 +13,13 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
 
 
+def secrets_of(token: str, *others: str) -> tuple[str, ...]:
+    """What must never be written: the token, its secret part alone (after the colon: what
+    is left of a token URL-encoded or split) and the other secrets given (webhook secret)."""
+    found = [token, token.partition(":")[2], *others]
+    return tuple(dict.fromkeys(s for s in found if s and len(s) >= 8))
+
+
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     for secret in secrets:
         if secret:
