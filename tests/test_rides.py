@@ -115,6 +115,13 @@ def test_card_shows_contacts_only_to_insiders(dee):
     assert "red Skoda" in rider and "tg://user?id=1" in rider and "your pickup" in rider
     driver = card_text(rides.trip_card(trip.id, 1))
     assert "tg://user?id=2" in driver  # each passenger's contact, under their pickup point
+    assert "unreachable" not in driver
+    from models import outbox
+
+    outbox.mark_unreachable(users.get_user(2).id, "Forbidden: bot was blocked by the user")
+    driver = card_text(rides.trip_card(trip.id, 1))
+    assert "Ann Smith</a> ⚠️ <i>unreachable by the bot</i>" in driver
+    assert "unreachable" not in card_text(rides.trip_card(trip.id, 3))  # only the driver sees it
 
 
 def test_my_rides(dee):
