@@ -5,6 +5,7 @@ scenario's time goes (with the statements, Peewee's SQL building and SQLite's sh
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 
@@ -40,8 +41,20 @@ def _operations(env: Env) -> list[tuple[str, str, object]]:
         return call
 
     run(lambda: storage.set_data(key, data))()
+    try:  # the de-duplication middleware's store (bot/dedupe.py), when this checkout has it
+        from bot.dedupe import DatabaseSeen
+    except ImportError:
+        dedupe = None
+    else:
+        seen_store, update_ids = DatabaseSeen(), itertools.count(800_000_000)
+
+        def dedupe():
+            update_id = next(update_ids)
+            run(lambda: seen_store.seen(update_id))()
+            run(lambda: seen_store.add(update_id))()
     return [
         ("get_user", "users.get_user (UserMiddleware, every update)", lambda: users.get_user(joiner)),
+        *([("dedupe", "dedupe seen + add (every update)", dedupe)] if dedupe else []),
         ("storage_get_data", "PeeweeStorage.get_data", run(lambda: storage.get_data(key))),
         ("storage_set_data", "PeeweeStorage.set_data (existing key)", run(lambda: storage.set_data(key, data))),
         ("list_upcoming", "rides.list_upcoming (trip list getter)", lambda: rides.list_upcoming(0)),

@@ -21,13 +21,14 @@ PROBE_S = 0.010
 LONG_STEP_S = 0.005  # the target: a loop step longer than this is a lag the probe can see
 
 
-def _by_label(steps: list[tuple[int, str]]) -> dict:
-    """Long steps per kind of update: how many, and the longest (ms)."""
+def _by_label(steps: list[tuple[int, int, str]]) -> dict:
+    """Long steps per kind of update: how many, the most CPU one used and the longest it lasted (ms)."""
     out: dict[str, dict] = {}
-    for ns, label in steps:
-        entry = out.setdefault(label or "(other)", {"count": 0, "max_ms": 0.0})
+    for cpu, wall, label in steps:
+        entry = out.setdefault(label or "(other)", {"count": 0, "max_cpu_ms": 0.0, "max_wall_ms": 0.0})
         entry["count"] += 1
-        entry["max_ms"] = max(entry["max_ms"], round(ns / 1e6, 2))
+        entry["max_cpu_ms"] = max(entry["max_cpu_ms"], round(cpu / 1e6, 2))
+        entry["max_wall_ms"] = max(entry["max_wall_ms"], round(wall / 1e6, 2))
     return dict(sorted(out.items(), key=lambda kv: -kv[1]["count"]))
 
 
@@ -47,7 +48,7 @@ def _script(trip_id: int):
 
 
 class GcWatch:
-    """Pauses of Python's cyclic garbage collector (they stop the loop too)."""
+    """Pauses of Python's cyclic garbage collector (they stop the loop too), in CPU time."""
 
     def __init__(self) -> None:
         self.pauses: list[tuple[int, float]] = []
@@ -55,9 +56,9 @@ class GcWatch:
 
     def __call__(self, phase: str, info: dict) -> None:
         if phase == "start":
-            self._started = time.perf_counter()
+            self._started = time.thread_time()
         else:
-            self.pauses.append((info["generation"], time.perf_counter() - self._started))
+            self.pauses.append((info["generation"], time.thread_time() - self._started))
 
     def __enter__(self) -> GcWatch:
         gc.callbacks.append(self)
