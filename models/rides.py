@@ -219,10 +219,18 @@ def join_trip(
             raise Conflict("The driver changed this trip a moment ago. Check the new details, then join again.")
         if trip.driver_id == actor.id:
             raise PermissionDenied("This is your own trip: drivers cannot take a seat in it.")
-        if Participant.select().where((Participant.trip == trip.id) & (Participant.passenger == actor.id)).exists():
+        taken, mine = (
+            Participant.select(
+                pw.fn.COUNT(Participant.id),
+                pw.fn.COALESCE(pw.fn.SUM(pw.Case(None, [(Participant.passenger == actor.id, 1)], 0)), 0),
+            )
+            .where(Participant.trip == trip.id)
+            .tuples()
+            .get()
+        )  # one query for both checks
+        if mine:
             raise Conflict("You already have a seat in this trip.")
         point = _point_of(trip, pickup_point_id)
-        taken = Participant.select().where(Participant.trip == trip.id).count()
         if taken >= trip.seats:
             raise Conflict("Sorry, this trip is full.")
         seat = Participant.create(trip=trip, passenger=actor, pickup_point=point)
