@@ -107,18 +107,20 @@ class Notifier:
     async def run(self) -> None:
         self._task = asyncio.current_task()
         log.info("Notifier started (%d pending)", outbox.pending_count())
-        while not self._stopping.is_set():
-            self._wake.clear()  # before reading: a wake() during the batch is not lost
-            try:
-                handled = await self.send_pending_once() if await self.lease.ensure() else 0
-            except Exception:  # the database or a bug: never let the loop die
-                log.exception("Notifier batch failed; retrying in %.1fs", self.poll_interval)
-                sentry_sdk.capture_exception()
-                handled = 0
-            if not handled:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
-        await self.lease.release()
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()  # before reading: a wake() during the batch is not lost
+                try:
+                    handled = await self.send_pending_once() if await self.lease.ensure() else 0
+                except Exception:  # the database or a bug: never let the loop die
+                    log.exception("Notifier batch failed; retrying in %.1fs", self.poll_interval)
+                    sentry_sdk.capture_exception()
+                    handled = 0
+                if not handled:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+        finally:  # also when stop() had to cancel us: hand the sender role over at once
+            await self.lease.release()
         log.info("Notifier stopped (%d pending left for the next start)", outbox.pending_count())
 
     async def stop(self, timeout: float = 10.0) -> None:

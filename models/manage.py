@@ -118,8 +118,16 @@ def plan_edit(actor_telegram_id: int, trip_id: int, edit: TripEdit) -> EditPlan:
     return EditPlan(lines=lines, removed_passengers=removed, booked=booked)
 
 
-def apply_edit(actor_telegram_id: int, trip_id: int, base_version: int, edit: TripEdit, tz: ZoneInfo) -> Trip:
-    """Write the edit and every passenger's notification in one transaction."""
+def apply_edit(
+    actor_telegram_id: int, trip_id: int, base_version: int, edit: TripEdit, tz: ZoneInfo,
+    expected_losers: list[int] | None = None,
+) -> Trip:
+    """Write the edit and every passenger's notification in one transaction.
+
+    `expected_losers`: Telegram ids of the passengers the driver was told would lose their seat
+    (none when no warning was shown). Passengers join and leave without changing the trip's
+    version, so if the removal would now cost someone else their seat, the edit is refused.
+    """
     actor = require_user(actor_telegram_id)
     with _trip_lock(trip_id) as locked:
         if locked is None:
@@ -128,6 +136,8 @@ def apply_edit(actor_telegram_id: int, trip_id: int, base_version: int, edit: Tr
         if trip.status != TRIP_OPEN:
             raise Conflict("This trip is " + ("cancelled" if trip.status == TRIP_CANCELLED else "over")
                            + ": it can no longer be edited.")
+        if trip.departs_at <= utcnow():
+            raise Conflict("This trip has already left: it can no longer be edited.")
         if trip.version != base_version:
             raise Conflict("This trip was changed on another screen meanwhile. Here is its current state; "
                            "make your changes again.")
@@ -157,6 +167,9 @@ def apply_edit(actor_telegram_id: int, trip_id: int, base_version: int, edit: Tr
         seats_taken = list(Participant.select(Participant, User).join(User).where(Participant.trip == trip.id))
         losing = [s for s in seats_taken if s.pickup_point_id in removed_ids]
         staying = [s for s in seats_taken if s.pickup_point_id not in removed_ids]
+        if expected_losers is not None and {s.passenger.telegram_id for s in losing} != set(expected_losers):
+            raise Conflict("Passengers joined or left the pickup points you are removing meanwhile. "
+                           "Here is the current state; check it and confirm again.")
         if seats < len(staying):
             raise ValidationError(f"{len(staying)} passengers are booked: seats cannot go below {len(staying)}.")
 

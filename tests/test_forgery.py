@@ -218,7 +218,7 @@ async def test_passenger_forged_pickup_points_and_hidden_buttons(world, caplog):
     await ann.click(".*Arena.*")
     pick = await ann.click("🙋 Join")
     await press(ann, pick, rewrite(own_button(pick, "pt:"), point_ids(dee_trip)[1]))
-    answer = await press(ann, ann.screen(), own_button(ann.screen(), "confirm"))
+    answer = await press(ann, ann.screen(), own_button(ann.screen(), "join_ok"))
     assert answer.show_alert and "no longer part of this trip" in answer.text
     # the hidden Edit / Cancel of a trip she rides in
     card = ann.screen()
@@ -245,7 +245,7 @@ async def test_leaving_a_finished_trip_is_refused(world, caplog):
     card = await bob.click(".*Old cup.*")
     assert "🚶 Leave" not in bob.buttons()
     await press(bob, card, f"{intent_of(card)}{SEP}leave")  # the hidden SwitchTo to "Leave this trip?"
-    answer = await press(bob, bob.screen(), own_button(bob.screen(), "confirm"))
+    answer = await press(bob, bob.screen(), own_button(bob.screen(), "leave_ok"))
     assert answer.show_alert and answer.text == "This trip is over."
     assert snapshot() == before
     assert Participant.select().where(Participant.trip == past.id).count() == 1

@@ -25,16 +25,17 @@ NOBODY = 65534
 
 
 def python312() -> str | None:
-    found = shutil.which("python3.12")
-    if found:
+    """The real Python 3.12 interpreter (not a pyenv shim or a venv's link to it)."""
+    candidates = [shutil.which("python3.12"), *map(str, sorted(Path("/root/.pyenv/versions").glob("3.12*/bin/python3.12")))]
+    for found in filter(None, candidates):
         try:
-            out = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=30)
-            if out.returncode == 0 and "3.12" in out.stdout:
-                return found
+            out = subprocess.run([found, "-c", "import sys; print(sys.version_info[:2] == (3, 12), sys.base_prefix)"],
+                                 capture_output=True, text=True, timeout=60)
         except OSError:
-            pass
-    for candidate in sorted(Path("/root/.pyenv/versions").glob("3.12*/bin/python3.12")):
-        return str(candidate)
+            continue
+        ok, _, prefix = out.stdout.strip().partition(" ")
+        if out.returncode == 0 and ok == "True" and (Path(prefix) / "bin" / "python3.12").exists():
+            return str(Path(prefix) / "bin" / "python3.12")
     return None
 
 
@@ -90,7 +91,7 @@ def test_image_steps_on_the_host(py312):
         # The image's python:3.12 is readable by its user; pyenv's lives under /root (0700 here),
         # so the interpreter is copied (stdlib only) where the unprivileged user can run it.
         interpreter = base / "python"
-        home = Path(py312).resolve().parent.parent
+        home = Path(py312).parent.parent  # sys.base_prefix of the real interpreter
         shutil.copytree(home, interpreter, symlinks=True, ignore=shutil.ignore_patterns(
             "test", "tests", "site-packages", "__pycache__", "idlelib", "turtledemo", "*.a"))
         (interpreter / "lib" / "python3.12" / "site-packages").mkdir(exist_ok=True)

@@ -268,3 +268,27 @@ async def test_join_on_a_card_changed_meanwhile(env):
     await cy.click("📍 18:00 Station")
     await cy.click("✅ Join")
     assert Participant.select().where(Participant.passenger == users.get_user(4)).count() == 1
+
+
+def test_removal_refused_when_someone_joined_the_point_meanwhile(database):
+    """The driver was warned that removing Oak St costs Bob his seat; Cy joined there before
+    the driver confirmed: the edit is refused instead of silently costing Cy his seat too."""
+    trip, station, oak = setup_trip()
+    edit = manage.TripEdit(pickups=points_edit((station.id, "Station", "18:00")))
+    assert [u.name for u in manage.plan_edit(1, trip.id, edit).removed_passengers] == ["Bob"]
+    rides.join_trip(4, trip.id, oak.id)  # Cy, while the warning is on the driver's screen
+    with pytest.raises(Conflict, match="meanwhile"):
+        manage.apply_edit(1, trip.id, trip.version, edit, UTC, expected_losers=[3])
+    assert Participant.select().count() == 3 and PickupPoint.select().count() == 2
+    manage.apply_edit(1, trip.id, trip.version, edit, UTC, expected_losers=[3, 4])  # after a fresh look
+    assert Participant.select().count() == 1
+
+
+def test_departed_trip_cannot_be_edited(database):
+    from models import utcnow
+
+    trip, *_ = setup_trip()
+    Trip.update(departs_at=utcnow() - timedelta(minutes=5)).where(Trip.id == trip.id).execute()
+    with pytest.raises(Conflict, match="already left"):
+        manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(seats=4), UTC)
+    assert Trip.get_by_id(trip.id).seats == 3

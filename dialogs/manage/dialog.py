@@ -56,6 +56,7 @@ def _load_base(manager: DialogManager) -> None:
     manager.dialog_data["base_version"] = card.trip.version
     manager.dialog_data["pending"] = {}
     manager.dialog_data["removal_ok"] = False
+    manager.dialog_data.pop("lost", None)
     manager.dialog_data["current"] = {
         "destination": card.trip.destination,
         "date": card.trip.departure_date.isoformat(),
@@ -117,7 +118,8 @@ async def on_confirm(event: CallbackQuery, button: Button, manager: DialogManage
 async def _apply(event: CallbackQuery, manager: DialogManager) -> None:
     try:
         manage.apply_edit(tg_user_id(manager), _trip_id(manager), manager.dialog_data["base_version"],
-                          edit_from(_pending(manager)), club_tz(manager))
+                          edit_from(_pending(manager)), club_tz(manager),
+                          expected_losers=manager.dialog_data.get("lost", []))
     except Conflict as exc:
         await show_error(event, exc)
         _load_base(manager)  # the fresh state; the driver makes the changes again
@@ -166,6 +168,7 @@ def _set(manager: DialogManager, key: str, value) -> None:
     else:
         pending[key] = value
     manager.dialog_data["removal_ok"] = False
+    manager.dialog_data.pop("lost", None)  # whose seats the change costs is asked again
 
 
 async def field_getter(dialog_manager: DialogManager, **kwargs) -> dict:

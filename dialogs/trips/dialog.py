@@ -261,7 +261,7 @@ def build_trip_dialog() -> Dialog:
             Format("Take a seat to <b>{destination}</b> on {when}, getting in at {point}?"),
             Row(
                 SwitchTo(BACK, id="back", state=TripSG.pick),
-                Button(Const("✅ Join"), id="confirm", on_click=on_join),
+                Button(Const("✅ Join"), id="join_ok", on_click=on_join),
             ),
             getter=confirm_getter,
             state=TripSG.confirm,
@@ -285,7 +285,7 @@ def build_trip_dialog() -> Dialog:
             Const("Leave this trip? Your seat is freed at once and the driver is told."),
             Row(
                 SwitchTo(BACK, id="back", state=TripSG.card),
-                Button(Const("🚶 Yes, leave"), id="confirm", on_click=on_leave),
+                Button(Const("🚶 Yes, leave"), id="leave_ok", on_click=on_leave),
             ),
             state=TripSG.leave,
             preview_add_transitions=[PreviewSwitchTo(TripSG.card)],
