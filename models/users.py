@@ -12,7 +12,10 @@ NAME_MAX = 256
 
 
 def _clean_name(first_name: str | None, last_name: str | None) -> str:
-    name = " ".join(p.strip() for p in (first_name or "", last_name or "") if p and p.strip())
+    """Telegram names are user text too: no control or bidi characters reach the database."""
+    from .trips import clean_text
+
+    name = clean_text(f"{first_name or ''} {last_name or ''}")
     return (name or "Player")[:NAME_MAX]
 
 

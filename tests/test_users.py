@@ -26,6 +26,13 @@ def test_register_handles_missing_and_huge_names(database):
     assert len(users.get_user(7).name) == 256
 
 
+def test_names_lose_control_and_bidi_characters(database):
+    user, _ = users.register_user(8, "An\u202en\x00a", "\tSmith\n")
+    assert user.name == "Anna Smith"
+    user, _ = users.register_user(9, "\u200f\x07", None)
+    assert user.name == "Player"
+
+
 def test_big_telegram_ids(database):
     users.register_user(7_000_000_000_123, "Big", None, None)
     assert users.get_user(7_000_000_000_123).name == "Big"
