@@ -111,3 +111,22 @@ def fmt_date(iso_or_date) -> str:
 
     day = date.fromisoformat(iso_or_date) if isinstance(iso_or_date, str) else iso_or_date
     return f"{day:%a %d %b %Y}"
+
+
+def wake_notifier(manager: DialogManager) -> None:
+    """An operation just committed notifications: have the sender look now, not at its next poll."""
+    notifier = manager.middleware_data.get("notifier")
+    if notifier is not None:
+        notifier.wake()
+
+
+async def refresh_windows(manager: DialogManager, telegram_ids) -> None:
+    """Redraw whatever these players have open (their data changed under them), through
+    aiogram-dialog's background manager. A player with no dialog has nothing to redraw."""
+    from aiogram_dialog import ShowMode
+
+    for telegram_id in telegram_ids:
+        try:
+            await manager.bg(user_id=telegram_id, chat_id=telegram_id).update({}, show_mode=ShowMode.EDIT)
+        except Exception:  # noqa: BLE001 - their dialog may be gone
+            log.debug("No window to refresh for %s", telegram_id, exc_info=True)

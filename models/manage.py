@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from . import outbox
-from .base import db, utcnow
+from .base import utcnow
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .rides import _trip_lock, contact_link
 from .tables import TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User

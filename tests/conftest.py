@@ -70,7 +70,7 @@ def pg_url():
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
     import uuid
 
-    psycopg2 = pytest.importorskip("psycopg2")
+    import psycopg2  # a test dependency: missing is an install error, not a skip
     try:
         admin = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
     except psycopg2.OperationalError as exc:
@@ -93,7 +93,7 @@ def pg_url():
 @pytest.fixture
 def redis_url():
     """The local Redis (database 15), emptied before and after the test."""
-    redis = pytest.importorskip("redis")
+    import redis  # a test dependency
     client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3)
     try:
         client.flushdb()

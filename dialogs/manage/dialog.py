@@ -9,11 +9,10 @@ with the fresh state. After a write, the passengers' open windows are redrawn.
 
 from __future__ import annotations
 
-import logging
 from datetime import date, time
 
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Data, Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import Data, Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Group, ManagedCalendar, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
@@ -22,13 +21,12 @@ from models import Conflict, DomainError, ValidationError, manage, rides, trips,
 
 from ..common import (
     BACK, PreviewStart, PreviewSwitchTo, club_tz, fmt_date, on_input_error, q, show_error, text_only_guard,
-    tg_user_id,
+    refresh_windows, tg_user_id, wake_notifier,
 )
 from ..pickups import start_pickups
 from ..states import EditTripSG, PickupSG
 from ..wizard.dialog import ClubCalendar
 
-log = logging.getLogger(__name__)
 
 
 async def start_edit(manager: DialogManager, trip_id: int) -> None:
@@ -136,14 +134,8 @@ async def _apply(event: CallbackQuery, manager: DialogManager) -> None:
 
 async def after_write(manager: DialogManager) -> None:
     """Nudge the notifier; redraw the windows passengers may have open on this trip."""
-    notifier = manager.middleware_data.get("notifier")
-    if notifier is not None:
-        notifier.wake()
-    for telegram_id in manage.passenger_telegram_ids(_trip_id(manager)) + manager.dialog_data.get("lost", []):
-        try:
-            await manager.bg(user_id=telegram_id, chat_id=telegram_id).update({}, show_mode=ShowMode.EDIT)
-        except Exception:  # their dialog may be gone: nothing to refresh
-            log.debug("No window to refresh for %s", telegram_id, exc_info=True)
+    wake_notifier(manager)
+    await refresh_windows(manager, manage.passenger_telegram_ids(_trip_id(manager)) + manager.dialog_data.get("lost", []))
 
 
 async def remove_getter(dialog_manager: DialogManager, **kwargs) -> dict:

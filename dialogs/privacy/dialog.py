@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 from aiogram_dialog.widgets.text import Const, Format
 
 from models import DomainError, privacy
 
-from ..common import PreviewStart, show_error, tg_user_id
+from ..common import PreviewStart, refresh_windows, show_error, tg_user_id, wake_notifier
 from ..menu.commands import start_home
 from ..states import ForgetSG, MainSG, RegisterSG
 
@@ -60,14 +60,8 @@ async def on_forget_confirmed(event: CallbackQuery, button: Button, manager: Dia
     log.info("A player used /forget_me: %d seat(s) released, %d trip(s) cancelled", done.seats, done.trips)
     await event.answer("Forgotten.")
     await manager.middleware_data["bot"].send_message(telegram_id, GOODBYE)
-    notifier = manager.middleware_data.get("notifier")
-    if notifier is not None:
-        notifier.wake()
-    for other in done.told:  # redraw whatever the drivers and passengers told have open
-        try:
-            await manager.bg(user_id=other, chat_id=other).update({}, show_mode=ShowMode.EDIT)
-        except Exception:  # their dialog may be gone: nothing to refresh
-            log.debug("No window to refresh for %s", other, exc_info=True)
+    wake_notifier(manager)
+    await refresh_windows(manager, done.told)  # the drivers and passengers told
 
 
 def build_forget_dialog() -> Dialog:

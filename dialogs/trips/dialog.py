@@ -14,7 +14,7 @@ from aiogram_dialog.widgets.text import Const, Format
 
 from models import DomainError, manage, rides
 
-from ..common import BACK, PreviewSwitchTo, PreviewStart, q, show_error, tg_user_id
+from ..common import BACK, PreviewStart, PreviewSwitchTo, q, show_error, tg_user_id, wake_notifier
 from ..manage import start_cancel, start_edit
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
 from ..templates import start_save_from_trip
@@ -113,7 +113,7 @@ async def on_join(event: CallbackQuery, button: Button, manager: DialogManager) 
         except DomainError as exc:
             await _refused(event, manager, exc)
             return
-        _wake_notifier(manager)
+        wake_notifier(manager)
     await event.answer("You're in! 🎉")
     await manager.switch_to(TripSG.card)
 
@@ -125,7 +125,7 @@ async def on_point_change(event: CallbackQuery, widget, manager: DialogManager, 
         except DomainError as exc:
             await _refused(event, manager, exc)
             return
-        _wake_notifier(manager)
+        wake_notifier(manager)
     await event.answer("Pickup point changed.")
     await manager.switch_to(TripSG.card)
 
@@ -137,7 +137,7 @@ async def on_leave(event: CallbackQuery, button: Button, manager: DialogManager)
         except DomainError as exc:
             await _refused(event, manager, exc)
             return
-        _wake_notifier(manager)
+        wake_notifier(manager)
     await event.answer("You left the trip; your seat is free again.")
     await manager.switch_to(TripSG.card)
 
@@ -158,12 +158,6 @@ async def on_cancel_trip(event: CallbackQuery, button: Button, manager: DialogMa
 
 async def on_save_template(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
     await start_save_from_trip(manager, _trip_id(manager))
-
-
-def _wake_notifier(manager: DialogManager) -> None:
-    notifier = manager.middleware_data.get("notifier")
-    if notifier is not None:
-        notifier.wake()
 
 
 # --- my trips -----------------------------------------------------------------------------

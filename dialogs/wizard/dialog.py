@@ -7,7 +7,7 @@ values; a step opened from the summary returns to the summary.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 
 import sentry_sdk
 from aiogram.types import CallbackQuery, Message
