@@ -124,3 +124,57 @@ def test_backup_is_consistent_while_writing(tmp_path):
     with sqlite3.connect(dest) as con:
         assert con.execute("select count(*) from user").fetchone()[0] == 2
     db.close()
+
+
+# --- Replicas starting together on a fresh database (issue #17 item 7) -------------------------
+
+RACERS = 4
+
+
+def _race_migrate(url, barrier, results):
+    """One replica: wait for the others, then migrate at the same instant."""
+    try:
+        barrier.wait(timeout=60)
+        results.put(("ok", migrate(url, backup=False)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def race_migrations(url: str, racers: int = RACERS) -> list[tuple[str, object]]:
+    """`racers` processes released by one barrier, each running `migrate(url)`."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # fresh interpreters, like separate replicas
+    barrier, results = ctx.Barrier(racers), ctx.Queue()
+    procs = [ctx.Process(target=_race_migrate, args=(url, barrier, results)) for _ in range(racers)]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(30)
+        assert p.exitcode == 0
+    return outcomes
+
+
+def assert_applied_once(outcomes, history: list[str]):
+    errors = [detail for status, detail in outcomes if status != "ok"]
+    assert not errors, f"{len(errors)} of {len(outcomes)} replicas crashed: {errors}"
+    applied = sorted(name for _, done in outcomes for name in done)
+    assert applied == ALL_NAMES, f"each migration applied by exactly one replica, got {applied}"
+    assert sorted(history) == ALL_NAMES, f"migratehistory: {sorted(history)}"
+
+
+def test_replicas_migrating_a_fresh_sqlite_file_together(tmp_path):
+    path = tmp_path / "fresh" / "carpool.sqlite3"
+    outcomes = race_migrations(f"sqlite:///{path}")
+    with sqlite3.connect(path) as con:
+        history = [r[0] for r in con.execute("select name from migratehistory")]
+    assert_applied_once(outcomes, history)
+
+
+def test_replicas_migrating_a_fresh_postgresql_database_together(pg_url):
+    outcomes = race_migrations(pg_url)
+    database = init_database(pg_url)
+    history = [r[0] for r in database.execute_sql("select name from migratehistory")]
+    database.close()
+    assert_applied_once(outcomes, history)
