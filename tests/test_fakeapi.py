@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher, F
@@ -136,11 +138,12 @@ def test_unknown_parameter_method_and_token_are_rejected(tg):
     assert post(tg, "sendTelepathy", chat_id=1001) == (
         404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"})
     assert post(tg, "getMe", token="999:XYZ")[0] == 401
-    assert post(tg, "sendPoll", chat_id=1001)[1]["description"].startswith("Bad Request: question is empty")
+    # required parameters are checked for every method the spec describes, implemented or not yet
+    assert post(tg, "pinChatMessage", chat_id=1001)[1]["description"] == "Bad Request: message_id is empty"
     assert post(tg, "banChatMember", chat_id=-100, user_id=1)[1]["description"] == (
         "Bad Request: method not supported by fake")
     assert post(tg, "sendmessage", chat_id=1001, text="case-insensitive")[0] == 200
-    assert [r.method for r in tg.rejected()] == ["sendMessage", "sendMessage", "sendTelepathy", "sendPoll",
+    assert [r.method for r in tg.rejected()] == ["sendMessage", "sendMessage", "sendTelepathy", "pinChatMessage",
                                                  "banChatMember"]
 
 
@@ -353,4 +356,43 @@ def test_spec_path_errors_are_clear(monkeypatch, tmp_path):
     with pytest.raises(SpecNotFoundError, match="CARPOOL_BOT_API_SPEC"):
         fakespec.find_spec_path()
     monkeypatch.delenv(fakespec.SPEC_ENV)
-    assert fakespec.find_spec_path().parts[-3:] == ("shared", "telegram-bot-api", "api.json")
+    assert fakespec.find_spec_path() == HERE / "fakeapi" / "botapi.json"
+
+
+# --- the Bot API description lives in the repository (issue #17, item 10) ------------------------
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def test_the_spec_comes_from_inside_the_repository():
+    """A fresh clone has nothing beside it: the fake's spec is tests/fakeapi/botapi.json, with its notice."""
+    spec = fakespec.require_spec()
+    assert spec.path.resolve().is_relative_to(HERE)
+    notice = (HERE / "fakeapi" / "NOTICE.md").read_text()
+    assert spec.version in notice and "MIT" in notice and "PaulSonOfLars/telegram-bot-api-spec" in notice
+
+
+def test_nothing_reads_outside_the_repository():
+    """No file of the repository points at the shared folder beside the clone."""
+    shared = re.compile("|".join([r"\.\./" + "shared", "shared" + r"""["'/, ]+telegram-bot-api"""]))
+    skip = {".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__"}
+    hits = []
+    for path in ROOT.rglob("*"):
+        if skip & set(path.relative_to(ROOT).parts) or not path.is_file() or path.suffix in {".png", ".sqlite3"}:
+            continue
+        text = path.read_text(errors="ignore")
+        hits += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in shared.finditer(text)]
+    assert not hits
+
+
+def test_bundled_spec_describes_every_implemented_method_and_only_what_they_reach():
+    from tests.fakeapi import trim_spec
+
+    spec = fakespec.require_spec()
+    assert _HANDLERS.keys() | {"getUpdates"} <= set(spec.methods), "add it to trim_spec.METHODS and regenerate"
+    bundled = json.loads(trim_spec.TRIMMED.read_text())
+    assert set(bundled["methods"]) == set(trim_spec.METHODS)
+    assert trim_spec.dump(trim_spec.trim(bundled)) == trim_spec.TRIMMED.read_text()  # closed: nothing missing
+    assert {"InlineKeyboardButton", "ChatMemberAdministrator", "InlineQueryResultArticle"} <= set(spec.types)
+    assert "sendPhoto" in bundled["other_methods"] and "StickerSet" not in spec.types

@@ -1,10 +1,11 @@
 """What Telegram accepts: the Bot API specification and the rules the fake server enforces.
 
-The specification is ``shared/telegram-bot-api/api.json`` (Bot API 10.1, from
-PaulSonOfLars/telegram-bot-api-spec). It is found through ``$CARPOOL_BOT_API_SPEC`` or by walking up
-from this file to a directory holding ``shared/telegram-bot-api/api.json`` (``/work/main`` →
-``/work/shared``; a CI clone ``<clone>`` → ``<clone>/../shared``). It is loaded at import; a missing
-file only raises (``SpecNotFoundError``) when a server starts.
+The specification is ``botapi.json`` beside this file: a trimmed copy of ``api.json`` (Bot API 10.1)
+from PaulSonOfLars/telegram-bot-api-spec, MIT licence (``NOTICE.md``), holding the methods the fake
+implements or soon will and every type they reach; ``trim_spec.py`` regenerates it from a full
+``api.json``. ``$CARPOOL_BOT_API_SPEC`` points at another file of the same layout (a full or newer
+``api.json``) instead. It is loaded at import; a missing file only raises (``SpecNotFoundError``)
+when a server starts.
 
 Everything here is pure functions: parameter coercion, HTML entity parsing, keyboard checks.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 SPEC_ENV = "CARPOOL_BOT_API_SPEC"
-SPEC_RELPATH = Path("shared", "telegram-bot-api", "api.json")
+BUNDLED_SPEC = Path(__file__).with_name("botapi.json")
 
 # Parameters aiogram 3.31 (Bot API 10.3) may send that api.json (10.1) lacks; allowed per method.
 # New in 10.2/10.3: ephemeral messages (receiver_user_id, callback_query_id,
@@ -72,30 +73,26 @@ def bad(description: str) -> ApiError:
 
 
 def find_spec_path() -> Path:
-    """``$CARPOOL_BOT_API_SPEC``, else the first ``<ancestor>/shared/telegram-bot-api/api.json``."""
-    if env := os.environ.get(SPEC_ENV):
-        path = Path(env)
-        if not path.is_file():
-            raise SpecNotFoundError(f"{SPEC_ENV}={env} is not a file")
-        return path
-    here = Path(__file__).resolve()
-    for ancestor in here.parents:
-        if (ancestor / SPEC_RELPATH).is_file():
-            return ancestor / SPEC_RELPATH
-    raise SpecNotFoundError(
-        f"Bot API spec not found: set {SPEC_ENV} or put {SPEC_RELPATH} in a directory above {here}"
-        " (the repository clone and shared/ must be siblings)"
-    )
+    """``$CARPOOL_BOT_API_SPEC`` if set, else ``botapi.json`` beside this file."""
+    env = os.environ.get(SPEC_ENV)
+    path = Path(env) if env else BUNDLED_SPEC
+    if not path.is_file():
+        raise SpecNotFoundError(f"{SPEC_ENV}={env} is not a file" if env else f"{path} is missing")
+    return path
 
 
 class ApiSpec:
-    """Methods and types of api.json, with case-insensitive method lookup (as Telegram does)."""
+    """Methods and types of api.json, with case-insensitive method lookup (as Telegram does).
+
+    A trimmed file describes some methods and lists the others by name (``other_methods``): those
+    are real Telegram methods the fake does not implement, not unknown ones.
+    """
 
     def __init__(self, data: dict[str, Any], path: Path | None = None):
         self.path, self.version = path, data.get("version", "?")
         self.methods = {n: {f["name"]: f for f in m.get("fields", [])} for n, m in data["methods"].items()}
         self.types = {n: {f["name"]: f for f in t.get("fields", [])} for n, t in data["types"].items()}
-        self._lower = {n.lower(): n for n in self.methods}
+        self._lower = {n.lower(): n for n in [*self.methods, *data.get("other_methods", [])]}
 
     @classmethod
     def load(cls, path: Path | None = None) -> ApiSpec:
@@ -121,6 +118,8 @@ class ApiSpec:
 
     def coerce_params(self, method: str, raw: dict[str, Any]) -> dict[str, Any]:
         """Check names and required flags, then convert form strings to typed values."""
+        if method not in self.methods:
+            raise bad("method not supported by fake")
         fields, allowed = self.methods[method], self.allowed_params(method)
         for name in raw:
             if name not in allowed:
