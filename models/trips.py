@@ -7,6 +7,7 @@ instants derived from them (`departs_at`, `ends_at`) are computed here, once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,17 +24,46 @@ SEATS_MIN, SEATS_MAX = 1, 8
 PICKUPS_MAX = 10
 BOOKING_HORIZON_DAYS = 366
 
-# C0 controls but tab and newline, DEL, C1 controls (\x85, \x9b CSI, …), zero-width and bidi marks.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls (\x85, \x9b CSI, …), zero-width and bidi marks, and
+# other invisible format characters: soft hyphen, combining grapheme joiner, Khmer inherent vowels,
+# Mongolian selectors, word joiner and invisible operators, BOM, interlinear annotation, shorthand
+# and musical format controls. They carry nothing in a destination, address or comment.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069"
+    r"\u00ad\u034f\u17b4\u17b5\u180b-\u180f\u2060-\u2065\u206a-\u206f\ufeff\ufff9-\ufffb"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a]"
+)
+# Blank with a width, yet not whitespace to str.split(): Hangul fillers, the Braille blank.
+_BLANKS = "\u115f\u1160\u3164\uffa0\u2800"
+_BLANK = str.maketrans(dict.fromkeys(_BLANKS, " "))
+_INVISIBLE_CATEGORIES = frozenset(("Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Mn", "Me"))
+COMMENT_LINES_MAX = 12
+
+
+def visible_length(text: str) -> int:
+    """Characters that show: not whitespace, controls, format characters or blanks. Combining
+    marks (accents, variation selectors) do not count: they add to a character, or alone
+    show nothing (or a dotted circle)."""
+    return sum(
+        1 for ch in text
+        if not (unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _BLANKS)
+    )
 
 
 def clean_text(raw: str | None, *, multiline: bool = False) -> str:
-    """Strip control and bidi characters; collapse whitespace (keep newlines if multiline)."""
-    text = _CONTROL.sub("", raw or "")
+    """Strip control, bidi and invisible format characters; collapse whitespace (keep newlines
+    if multiline, with at most one empty line in a row). Text with nothing visible is ""."""
+    text = _CONTROL.sub("", raw or "").translate(_BLANK)
     if multiline:
-        lines = [" ".join(line.split()) for line in text.splitlines()]
-        return "\n".join(lines).strip()
-    return " ".join(text.split())
+        lines: list[str] = []
+        for line in text.splitlines():
+            line = " ".join(line.split()) if visible_length(line) else ""
+            if line or (lines and lines[-1]):  # an empty line only after a non-empty one
+                lines.append(line)
+        text = "\n".join(lines).strip()
+    else:
+        text = " ".join(text.split())
+    return text if visible_length(text) else ""
 
 
 def short(text: str | None, limit: int) -> str:
@@ -44,8 +74,10 @@ def short(text: str | None, limit: int) -> str:
 
 
 def _length(value: str, what: str, lo: int, hi: int) -> str:
-    if not lo <= len(value) <= hi:
-        raise ValidationError(f"{what} must be {lo} to {hi} characters long (you sent {len(value)}).")
+    """`lo` counts visible characters (invisible ones are no text); `hi` counts all, as stored."""
+    if (visible := visible_length(value)) < lo or len(value) > hi:
+        sent = visible if visible < lo else len(value)
+        raise ValidationError(f"{what} must be {lo} to {hi} characters long (you sent {sent}).")
     return value
 
 
@@ -61,6 +93,8 @@ def validate_comment(raw: str) -> str:
     text = clean_text(raw, multiline=True)
     if len(text) > COMMENT_MAX:
         raise ValidationError(f"The comment can be at most {COMMENT_MAX} characters (you sent {len(text)}).")
+    if (lines := text.count("\n") + 1) > COMMENT_LINES_MAX:
+        raise ValidationError(f"The comment can have at most {COMMENT_LINES_MAX} lines (you sent {lines}).")
     return text
 
 

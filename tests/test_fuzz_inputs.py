@@ -66,6 +66,8 @@ FRAGMENTS = [
     "\x00", "\x07", "\x1b[31m", "\r\n", "\n", "\t", "\x0b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029",
     "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\ufeff",
     "\u0301", "\u05d0\u05d1", "\u0627\u0644", "👨\u200d👩\u200d👧", "🏐", "🚗", "🇩🇪", "ﷺ", "𝕏", " ", "  ",
+    # invisible, or blank with a width (issue #16): no text, however many
+    "\u2060", "\u00ad", "\u3164", "\u2800", "\u115f", "\uffa0", "\u180e", "\ufe0f", "\U000e0041", "\n\n\n\n",
 ]
 NUMBERS = [
     "0", "9", "-1", "1e9", "25:61", "99.99", "1", "2", "8", "3.0", "+3", " 3 ", "0x3", "1_0", "٣", "３",
@@ -512,7 +514,8 @@ def test_text_input_survives_any_text(name, seeded, tmp_path, settings):
     try:
         # the ordinary and the extreme first, whatever hypothesis draws
         for text in ("Club gym", "4", "18:30", "x", "y" * 10_000, "<b>&amp;</i>", "\x00\x1f\x7f\x85\x9b",
-                     "\u202eevil\u200b", "x\u200c\U0001d17a", "25:61"):
+                     "\u202eevil\u200b", "x\u200c\U0001d17a", "25:61", "\ufeff\u2060\u00ad\u3164\u2800",
+                     "a" + "\n" * 450 + "b", "x\n" * 30):
             runner.run(text)
         check()
     finally:
