@@ -1,15 +1,18 @@
 """Configuration from the environment (and `.env` when present).
 
 Every problem is collected and reported at once (`ConfigError`), so an operator
-fixes the whole file in one go. Nothing here touches the disk besides reading
-`.env`: the database and log files are created later, only once the
-configuration is known to be valid.
+fixes the whole file in one go: values, and whether the database, log and heartbeat
+files can be created where they are asked for (checked without creating anything:
+the nearest existing folder must take an anonymous temporary file). The database and
+log files are created later, only once the configuration is known to be valid.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -18,8 +21,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from environs import Env, EnvValidationError
 from marshmallow.validate import OneOf, Range, Regexp
 
+from .health import HOSTNAME, heartbeat_path
+
 TOKEN_RE = r"^\d{3,20}:[A-Za-z0-9_-]{20,}$"
 LOG_LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
+LOG_FORMATS = ["text", "json"]
 DEFAULT_DATABASE_URL = "sqlite:///data/carpool.sqlite3"
 
 
@@ -44,7 +50,9 @@ class Settings:
     sentry_traces_sample_rate: float = 0.0
     sentry_environment: str = "production"
     log_level: str = "INFO"
-    log_dir: Path = Path("logs")
+    log_dir: Path | None = Path("logs")  # None: stdout only (containers, several processes)
+    log_format: str = "text"  # or "json": one JSON object per line
+    log_id_key: str = ""  # keys the pseudonyms of Telegram ids in logs; empty: derived from the token
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     telegram_api_url: str = ""
     reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
@@ -102,7 +110,10 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     log_level = env.str("LOG_LEVEL", "INFO", validate=OneOf(
         LOG_LEVELS + [x.lower() for x in LOG_LEVELS], error="must be one of " + ", ".join(LOG_LEVELS)
     ))
-    log_dir = env.path("LOG_DIR", "logs")
+    log_dir = env.str("LOG_DIR", "logs").strip()
+    log_format = env.str("LOG_FORMAT", "text", validate=OneOf(LOG_FORMATS, error="must be text or json"))
+    log_id_key = env.str("LOG_ID_KEY", "", validate=Regexp(r"^(|.{16,})$", error=(
+        "must be empty (derived from the token) or a secret of at least 16 characters")))
     tz_name = env.str("TIMEZONE", "UTC")
     api_url = env.str("TELEGRAM_API_URL", "")
     reminders_raw = env.str("REMINDERS", "24h,2h")
@@ -131,6 +142,8 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         problems.append(f"TIMEZONE: {tz_name!r} is not an IANA time zone name (e.g. Europe/Berlin)")
     if not re.match(r"^(sqlite|sqliteext|postgres|postgresql|postgresext)://", database_url or ""):
         problems.append("DATABASE_URL: must start with sqlite:/// or postgresql://")
+    elif database_url.startswith("sqlite"):
+        problems.extend(f"DATABASE_URL: {p}" for p in _sqlite_problems(database_url))
     if sentry_dsn and not re.match(r"^https?://[^@]+@[^/]+/\d+$", sentry_dsn):
         problems.append("SENTRY_DSN: must look like https://<key>@<host>/<project id> (or be empty)")
     if api_url and not re.match(r"^https?://", api_url):
@@ -143,6 +156,9 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         if len(webhook_secret) < 32 or not re.fullmatch(r"[A-Za-z0-9_-]+", webhook_secret):
             problems.append("WEBHOOK_SECRET: required in webhook mode: at least 32 characters of A-Z, a-z, "
                             "0-9, _ and - (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    if not _is_listen_host(webhook_host):
+        problems.append(f"WEBHOOK_HOST: {webhook_host!r} is not a host name or IP address to listen on "
+                        "(e.g. 0.0.0.0 for every IPv4 interface, :: for IPv6, 127.0.0.1 behind a local proxy)")
     if not webhook_path.startswith("/"):
         problems.append("WEBHOOK_PATH: must start with /")
     club_chat_id = None
@@ -152,6 +168,15 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
                             "(or empty: the bot is open to everyone)")
         else:
             club_chat_id = int(club_chat_raw)
+    if log_dir:
+        problem = _folder_problem(Path(log_dir))
+        if problem:
+            problems.append(f"LOG_DIR: cannot write log files in {log_dir}: {problem} "
+                            "(empty LOG_DIR: log to stdout only)")
+    if heartbeat_file:
+        problem = _heartbeat_problem(heartbeat_file)
+        if problem:
+            problems.append(f"HEARTBEAT_FILE: {problem}")
     offsets: tuple[timedelta, ...] = ()
     try:
         offsets = parse_offsets(reminders_raw)
@@ -167,7 +192,9 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         sentry_traces_sample_rate=traces,
         sentry_environment=sentry_env,
         log_level=log_level.upper(),
-        log_dir=Path(log_dir),
+        log_dir=Path(log_dir) if log_dir else None,
+        log_format=log_format,
+        log_id_key=log_id_key,
         timezone=tz,
         telegram_api_url=api_url.rstrip("/"),
         reminders=offsets,
@@ -183,6 +210,74 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         club_chat_id=club_chat_id,
         throttle_rate=throttle_rate,
     )
+
+
+def sqlite_file(url: str) -> str:
+    """The file named by an SQLite URL ('' for none: `sqlite:///`, `:memory:`)."""
+    rest = re.sub(r"^sqlite(ext)?://", "", url).split("?", 1)[0]
+    if not rest.startswith("/"):  # sqlite://name: no third slash, no file
+        return ""
+    rest = rest[1:]
+    return "" if rest in ("", ":memory:") or rest.startswith("file::memory:") else rest
+
+
+def _sqlite_problems(url: str) -> list[str]:
+    path = sqlite_file(url)
+    if not path:
+        return ["must name a database file, e.g. sqlite:///data/carpool.sqlite3 (an in-memory database "
+                "starts empty in every connection and is lost on exit)"]
+    file = Path(path)
+    if file.exists():
+        if not file.is_file():
+            return [f"{file} is not a file"]
+        try:
+            os.close(os.open(file, os.O_RDWR))
+        except OSError as exc:
+            return [f"cannot write {file}: {exc.strerror}"]
+    problem = _folder_problem(file.parent)  # SQLite writes its -wal and -shm files beside it
+    return [f"cannot create the database in {file.parent}: {problem}"] if problem else []
+
+
+def _heartbeat_problem(template: str) -> str | None:
+    if re.search(r"[{}]", template.replace(HOSTNAME, "")):
+        return f"only {HOSTNAME} may appear in braces ({template!r})"
+    path = heartbeat_path(template)
+    if path.is_dir():
+        return f"{path} is a folder; name a file in it"
+    problem = _folder_problem(path.parent)
+    return f"cannot write {path}: {problem}" if problem else None
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why files cannot be created in `folder` (made later if missing), or None.
+
+    Looks at the nearest folder that exists and tries an anonymous temporary file there
+    (O_TMPFILE: nothing appears), which answers for read-only mounts and for root too,
+    where permission bits say nothing."""
+    existing = folder.absolute()
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        return f"{existing} is not writable ({exc.strerror or exc})"
+    return None
+
+
+def _is_listen_host(host: str) -> bool:
+    """An IP address literal or a host name (RFC 1123 labels): what aiohttp can bind to."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if not host or len(host) > 253 or all(label.isdigit() for label in labels):
+        return False
+    return all(re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in labels)
 
 
 def _humanize(name: str, msg: str) -> str:
