@@ -8,18 +8,28 @@ seat and trip locks it takes on the way are savepoints of it):
   (`manage.cancel_trip`, reason "the driver left the club bot");
 - their templates are deleted; so is every notification addressed to them (pending ones
   are never sent; sent ones would tie the anonymous row to their chat id);
+- the trips they drove that stay (past, cancelled) lose their free text: comment and
+  cancel reason blanked, pickup addresses "—" (a phone number in a comment, "Dorothea's
+  home, Elm 7");
+- every notification to *other* players that names them, pending or sent, is redacted:
+  a link to their account (`tg://user?id=…`, `t.me/<username>`, with the car shown after
+  it), their name and @username read "Former player"; in rows about trips they drove,
+  those trips' comments and addresses read "—". Pending rows are still delivered, redacted;
+  a link to a *different* player of the same name is left alone;
 - their dialog state (`FsmRecord` rows whose key holds their Telegram id) is deleted;
 - the `User` row stays, for the history it anchors (past and cancelled trips, seats in
   them), as "Former player": no username, car or role, unreachable, `telegram_id = -id`
   (unique, and never a real account: Telegram user ids are positive), `forgotten_at` set.
 
-The same Telegram account sending /start later is a new player with a new row.
-Notification texts already written for *other* players (a driver's "Ann joined") are
-their messages and stay as they are.
+The same Telegram account sending /start later is a new player with a new row. Sent
+notifications that name nobody are kept until the outbox's retention period ends.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -27,7 +37,7 @@ import peewee as pw
 from . import manage, rides
 from .base import db, utcnow
 from .tables import (
-    TRIP_OPEN, FsmRecord, Notification, Participant, TemplatePickupPoint, Trip, TripTemplate, User,
+    TRIP_OPEN, FsmRecord, Notification, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
 )
 from .users import require_user
 
@@ -35,6 +45,7 @@ FORMER_NAME = "Former player"
 PASSENGER_LEFT = "left the club bot"
 DRIVER_LEFT = "the driver left the club bot"
 FORGOTTEN = "forgot themselves (/forget_me)"
+BLANKED = "—"  # a pickup address (or a comment quoted in a message) of a forgotten driver
 
 
 @dataclass
@@ -45,6 +56,7 @@ class Forgetting:
     trips: int = 0  # open trips they drive, cancelled
     templates: int = 0
     told: list[int] = field(default_factory=list)  # Telegram ids of the players told
+    redacted: int = 0  # other players' notifications that named them, redacted
 
 
 def _not_over():
@@ -106,6 +118,8 @@ def forget_user(telegram_id: int) -> Forgetting:
         TemplatePickupPoint.delete().where(TemplatePickupPoint.template.in_(templates)).execute()
         done.templates = TripTemplate.delete().where(TripTemplate.driver == user.id).execute()
         Notification.delete().where(Notification.recipient == user.id).execute()
+        done.redacted = _redact_notifications(user)  # before the trips' free text is blanked: it is read there
+        _blank_driven_trips(user)
         keys = fsm_keys(telegram_id)
         if keys:
             FsmRecord.delete().where(FsmRecord.key.in_(keys)).execute()
@@ -115,3 +129,90 @@ def forget_user(telegram_id: int) -> Forgetting:
         ).where(User.id == user.id).execute()
     done.told = sorted(set(done.told))
     return done
+
+
+def _blank_driven_trips(user: User) -> None:
+    """The trips they drove that stay keep no free text of theirs (the cancel reason this
+    forgetting wrote is ours, not theirs)."""
+    driven = Trip.select(Trip.id).where(Trip.driver == user.id)
+    Trip.update(comment="", updated_at=utcnow()).where((Trip.driver == user.id) & (Trip.comment != "")).execute()
+    Trip.update(cancel_reason="").where(
+        (Trip.driver == user.id) & (Trip.cancel_reason != "") & (Trip.cancel_reason != DRIVER_LEFT)).execute()
+    PickupPoint.update(address=BLANKED).where(PickupPoint.trip.in_(driven)).execute()
+
+
+# --- redacting other players' notifications -----------------------------------------------
+
+_ANCHOR = re.compile(r'<a href="([^"]*)">.*?</a>', re.S)
+
+
+def _redactor(user: User) -> Callable[[str], str]:
+    """A function that rewrites one notification text (HTML, as `rides.contact_link` and the
+    operations write it) so that it no longer names `user`."""
+    own_hrefs = {f"tg://user?id={user.telegram_id}"}
+    names = [re.escape(f"tg://user?id={user.telegram_id}") + r"(?!\d)"]
+    if user.username:
+        own_hrefs.add(f"https://t.me/{html.escape(user.username)}".lower())
+        names.append(r"(?i:(?:(?:https?://)?t\.me/|@)" + re.escape(user.username) + r")(?!\w)")  # any case
+    name = html.escape(user.name or "", quote=False)
+    if name and name != FORMER_NAME:
+        names.append(r"(?<!\w)" + re.escape(name) + r"(?!\w)")  # as written: "Player" is not "player"
+    mention = re.compile("|".join(names))
+    car = f" · {html.escape(user.car, quote=False)}" if user.car else None  # shown after the driver's link
+
+    def outside_links(text: str) -> str:
+        return mention.sub(FORMER_NAME, text)
+
+    def redact(text: str) -> str:
+        out, pos = [], 0
+        for link in _ANCHOR.finditer(text):
+            out.append(outside_links(text[pos:link.start()]))
+            pos = link.end()
+            if link.group(1).lower() in own_hrefs:
+                out.append(FORMER_NAME)
+                if car and text.startswith(car, pos):
+                    pos += len(car)
+            else:  # another player, perhaps of the same name: theirs to keep
+                out.append(link.group(0))
+        out.append(outside_links(text[pos:]))
+        return "".join(out)
+
+    return redact
+
+
+def _trip_texts(user: User) -> dict[int, re.Pattern]:
+    """For each trip they drove: a pattern of its comment and pickup addresses as they
+    appear (escaped) in messages about it."""
+    values: dict[int, set[str]] = {}
+    for trip_id, comment in Trip.select(Trip.id, Trip.comment).where(Trip.driver == user.id).tuples():
+        values[trip_id] = {comment} if comment else set()
+    for trip_id, address in (PickupPoint.select(PickupPoint.trip, PickupPoint.address).join(Trip)
+                             .where(Trip.driver == user.id).tuples()):
+        values[trip_id].add(address)
+    return {
+        trip_id: re.compile("|".join(r"(?<!\w)" + re.escape(html.escape(v, quote=False)) + r"(?!\w)"
+                                     for v in sorted(found, key=len, reverse=True)))
+        for trip_id, found in values.items() if found
+    }
+
+
+def _redact_notifications(user: User) -> int:
+    """Redact every notification row (any recipient, any state) that names `user`, and the
+    free text of their trips in rows about those trips. Returns how many rows changed."""
+    redact = _redactor(user)
+    trip_texts = _trip_texts(user)
+    text = Notification.text
+    maybe = text.contains(f"tg://user?id={user.telegram_id}")
+    for needle in filter(None, (user.username, html.escape(user.name or "", quote=False))):
+        maybe |= text.contains(needle)
+    if trip_texts:
+        maybe |= Notification.trip.in_(list(trip_texts))
+    changed = 0
+    for row_id, trip_id, old in Notification.select(Notification.id, Notification.trip, text).where(maybe).tuples():
+        new = redact(old)
+        if trip_id in trip_texts:
+            new = trip_texts[trip_id].sub(BLANKED, new)
+        if new != old:
+            Notification.update(text=new).where(Notification.id == row_id).execute()
+            changed += 1
+    return changed

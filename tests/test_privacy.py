@@ -90,10 +90,10 @@ def test_passenger_forgotten_seats_released_drivers_told_history_kept(club):
 
     done = privacy.forget_user(2)
 
-    assert done == privacy.Forgetting(seats=2, trips=0, templates=0, told=[1, 4])
-    assert notes(1) == [f"🚶 <a href=\"https://t.me/ann\">Ann Smith</a> left your trip to <b>Gym</b> on "
+    assert done == privacy.Forgetting(seats=2, trips=0, templates=0, told=[1, 4], redacted=2)
+    assert notes(1) == [f"🚶 Former player left your trip to <b>Gym</b> on "
                         f"{when(club['gym'])} (left the club bot). 2 seats left."]
-    assert notes(4) == [f"🚶 <a href=\"https://t.me/ann\">Ann Smith</a> left your trip to <b>Cup</b> on "
+    assert notes(4) == [f"🚶 Former player left your trip to <b>Cup</b> on "
                         f"{when(club['cup'])} (left the club bot). 3 seats left."]
     assert notes(3) == [] and Notification.select().where(Notification.recipient == ann_id).count() == 0
     assert {(s.trip_id, s.passenger_id) for s in Participant.select().where(Participant.passenger == ann_id)} == {
@@ -125,11 +125,11 @@ def test_driver_forgotten_trips_cancelled_passengers_told_templates_gone(club):
 
     done = privacy.forget_user(1)
 
-    assert done == privacy.Forgetting(seats=1, trips=2, templates=2, told=[2, 3, 4])
+    assert done == privacy.Forgetting(seats=1, trips=2, templates=2, told=[2, 3, 4], redacted=1)
     cancelled = (f"❌ The trip to <b>Gym</b> on {club['gym'].departure_date:%a %d %b %Y} is cancelled.\n"
                  "Reason: the driver left the club bot\nFind another ride with /trips.")
     assert notes(2) == [cancelled] and notes(3) == [cancelled]
-    assert notes(4) == [f"🚶 <a href=\"https://t.me/dee\">Dee Driver</a> left your trip to <b>Cup</b> on "
+    assert notes(4) == [f"🚶 Former player left your trip to <b>Cup</b> on "
                         f"{when(club['cup'], '18:15')} (left the club bot). 2 seats left."]
     assert Notification.select().count() == 3
     for key in ("gym", "solo"):
@@ -188,8 +188,9 @@ def test_on_postgresql(pg_url):
         fsm_row("fsm:12:12:aiogd:stack:")
         templates.save_template(1, templates.TemplateDraft(name="T", destination="Gym", seats=3,
                                                            pickups=[("Station", time(18))]))
-        assert privacy.forget_user(2) == privacy.Forgetting(seats=2, told=[1, 4])
+        assert privacy.forget_user(2) == privacy.Forgetting(seats=2, told=[1, 4], redacted=6)
         assert privacy.forget_user(1) == privacy.Forgetting(seats=0, trips=2, templates=1, told=[3])
+        assert not [n.text for n in Notification.select() if "Ann Smith" in n.text or "t.me/dee" in n.text]
         assert [r.key for r in FsmRecord.select()] == ["fsm:12:12:aiogd:stack:"]
         assert Trip.get_by_id(club["gym"].id).status == TRIP_CANCELLED and TripTemplate.select().count() == 0
         assert sorted(u.name for u in User.select().where(User.forgotten_at.is_null(False))) == ["Former player"] * 2
@@ -252,3 +253,109 @@ async def test_forget_me_for_a_stranger_stores_nothing(env):
     await stranger.send("/forget_me")
     assert env.bot.sent_texts(77) == ["I have nothing stored about you, so there is nothing to forget."]
     assert User.select().count() == 0
+
+
+# --- nothing left behind (issue #16, item 8) ----------------------------------------------------
+
+
+def rows_naming(*needles):
+    return [n.text for n in Notification.select() if any(x in n.text for x in needles)]
+
+
+def test_free_text_on_kept_trips_is_blanked(club):
+    """Dee's comments, pickup addresses and cancel reasons stayed on the trips that outlive her
+    (a phone number in a comment, "Dorothea's home, Elm 7")."""
+    Trip.update(comment="Call me: +49 170 5550123").where(Trip.driver == 1).execute()
+    trips.PickupPoint.update(address="Dorothea's home, Elm 7").where(
+        trips.PickupPoint.trip == club["past"].id).execute()
+    manage.cancel_trip(1, club["solo"].id, "my knee, call +49 170 5550123")
+    eves = [(Trip, [club["cup"].id, club["called_off"].id]),
+            (trips.PickupPoint, [p.id for p in trips.pickup_points(club["cup"].id)])]
+
+    def eves_rows():
+        return [list(m.select().where(m.id.in_(ids)).order_by(m.id).tuples()) for m, ids in eves]
+
+    eve_before = eves_rows()
+
+    privacy.forget_user(1)
+
+    kept = {t.id: t for t in Trip.select().where(Trip.driver == User.get(User.name == "Former player").id)}
+    assert set(kept) == {club["gym"].id, club["solo"].id, club["past"].id}  # history stays
+    assert {(t.comment, t.cancel_reason) for t in kept.values()} == {
+        ("", privacy.DRIVER_LEFT), ("", "")}  # gym cancelled now; solo's own reason gone; past: none
+    assert kept[club["gym"].id].cancel_reason == privacy.DRIVER_LEFT
+    assert {p.address for p in trips.PickupPoint.select().where(trips.PickupPoint.trip.in_(list(kept)))} == {"—"}
+    assert rows_naming("5550123", "Dorothea", "Elm 7") == []
+    assert eves_rows() == eve_before  # Eve's trips: as they were
+
+
+def note(tid, text, state=NOTIFY_SENT, trip=None):
+    n = outbox.enqueue(User.get(User.telegram_id == tid), text, kind="test", trip=trip)
+    Notification.update(state=state).where(Notification.id == n.id).execute()
+    return n.id
+
+
+def test_notifications_naming_them_are_redacted_sent_and_pending(club):
+    """Other players' rows kept Ann's name with a link to her account after /forget_me."""
+    ann, bob = User.get(User.telegram_id == 2), User.get(User.telegram_id == 3)
+    twin = users.register_user(9, "Ann", "Smith")[0]  # another player of the same name
+    ids = {
+        "sent": note(1, f"🙋 {rides.contact_link(ann)} joined your trip to <b>Gym</b>."),
+        "pending": note(4, f"🚶 {rides.contact_link(ann)} left your trip.", state=NOTIFY_PENDING),
+        "plain": note(1, "Ann Smith and @ann asked: ride with https://t.me/ann or tg://user?id=2 ?"),
+        "others": note(4, f"📍 {rides.contact_link(ann)}, {rides.contact_link(bob)}, {rides.contact_link(twin)}; "
+                          "Ann Smithson, Annie, tg://user?id=21, t.me/anne"),
+    }
+    Notification.update(state=NOTIFY_SENT).where(Notification.kind != "test").execute()
+
+    privacy.forget_user(2)
+
+    text = {k: Notification.get_by_id(i).text for k, i in ids.items()}
+    assert text["sent"] == "🙋 Former player joined your trip to <b>Gym</b>."
+    assert text["pending"] == "🚶 Former player left your trip."
+    assert Notification.get_by_id(ids["pending"]).state == NOTIFY_PENDING  # still delivered, redacted
+    assert text["plain"] == "Former player and Former player asked: ride with Former player or Former player ?"
+    assert text["others"] == (f"📍 Former player, {rides.contact_link(bob)}, "
+                              '<a href="tg://user?id=9">Ann Smith</a>; '
+                              "Ann Smithson, Annie, tg://user?id=21, t.me/anne")
+    # what forgetting itself wrote (the drivers told a seat is free) names nobody either
+    assert notes(1)[-1].startswith("🚶 Former player left your trip to <b>Gym</b>")
+    assert rows_naming("t.me/ann\"", "tg://user?id=2\"", "@ann ") == []
+
+
+def test_notifications_naming_a_forgotten_driver_lose_their_car_and_trip_details(club):
+    users.set_car(1, "red Skoda, AB-123")
+    dee = User.get(User.telegram_id == 1)
+    Trip.update(comment="Call me: 0170 5550123").where(Trip.id == club["gym"].id).execute()
+    reminder = note(2, f"⏰ Reminder: your ride to <b>Gym</b>.\n📍 Be at: Station, 18:00\n"
+                       f"🚗 Driver: {rides.contact_link(dee)} · red Skoda, AB-123\n💬 Call me: 0170 5550123",
+                    state=NOTIFY_PENDING, trip=club["gym"].id)
+    other = note(2, "📍 Be at: Station, 09:00 (Eve's trip)", trip=club["cup"].id)
+
+    privacy.forget_user(1)
+
+    assert Notification.get_by_id(reminder).text == (
+        "⏰ Reminder: your ride to <b>Gym</b>.\n📍 Be at: —, 18:00\n🚗 Driver: Former player\n💬 —")
+    assert Notification.get_by_id(other).text == "📍 Be at: Station, 09:00 (Eve's trip)"
+    assert rows_naming("Skoda", "5550123", "t.me/dee", "Dee Driver") == []
+
+
+def test_redaction_is_part_of_the_one_transaction(club, monkeypatch):
+    n = note(1, "🙋 <a href=\"https://t.me/ann\">Ann Smith</a> joined.")
+    monkeypatch.setattr(User, "update", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    with pytest.raises(RuntimeError):
+        privacy.forget_user(2)
+    assert "Ann Smith" in Notification.get_by_id(n).text
+    assert Trip.get_by_id(club["gym"].id).status != TRIP_CANCELLED
+
+
+def test_redaction_matches_links_in_any_case_and_names_as_written(club):
+    users.register_user(8, None)  # no name on Telegram: "Player"
+    n = note(1, "Former player, Player, player; T.ME/Ann and @ANN; Ann smith")
+    m = note(4, "Former player left your trip.")
+    privacy.forget_user(8)
+    assert Notification.get_by_id(n).text == "Former player, Former player, player; T.ME/Ann and @ANN; Ann smith"
+    privacy.forget_user(2)
+    assert Notification.get_by_id(n).text == ("Former player, Former player, player; Former player and "
+                                              "Former player; Ann smith")
+    assert Notification.get_by_id(m).text == "Former player left your trip."

@@ -17,8 +17,9 @@ from ..states import ForgetSG, MainSG, RegisterSG
 
 log = logging.getLogger(__name__)
 
-GOODBYE = ("🗑 Done: I have forgotten you. Your name, username and car are gone, and past trips show you "
-           "as “Former player”.\nIf you ever want to come back, send /start: you will be a new player.")
+GOODBYE = ("🗑 Done: I have forgotten you. Your name, username and car are gone, so are the comments and "
+           "pickup addresses of the trips you drove; past trips and other players' messages show you as "
+           "“Former player”.\nIf you ever want to come back, send /start: you will be a new player.")
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -57,7 +58,8 @@ async def on_forget_confirmed(event: CallbackQuery, button: Button, manager: Dia
         await show_error(event, exc)
         await start_home(manager)
         return
-    log.info("A player used /forget_me: %d seat(s) released, %d trip(s) cancelled", done.seats, done.trips)
+    log.info("A player used /forget_me: %d seat(s) released, %d trip(s) cancelled, %d message(s) redacted",
+             done.seats, done.trips, done.redacted)
     await event.answer("Forgotten.")
     await manager.middleware_data["bot"].send_message(telegram_id, GOODBYE)
     wake_notifier(manager)
@@ -69,8 +71,9 @@ def build_forget_dialog() -> Dialog:
         Window(
             Const("🗑 <b>Forget me</b>\n\nThis removes you from the club carpool:"),
             Format("{effects}"),
-            Const("\nYour name, username and car are deleted. Past trips stay in the other players' "
-                  "history, with you as “Former player”.\n<b>This cannot be undone.</b>"),
+            Const("\nYour name, username and car are deleted, and so are the comments and pickup addresses "
+                  "of the trips you drove. Past trips stay in the other players' history, and messages "
+                  "they got about you stay too, with you as “Former player”.\n<b>This cannot be undone.</b>"),
             Row(
                 Cancel(Const("⬅️ No, keep me"), id="back"),
                 Button(Const("🗑 Yes, forget me"), id="confirm", on_click=on_forget_confirmed),
