@@ -28,7 +28,7 @@ from models import DomainError
 
 from .access import gates
 from .chat_member import build_chat_member_router
-from . import dialog_ids, reply_callbacks
+from . import dialog_ids, healthstate, reply_callbacks
 from .config import Settings
 from .dedupe import make_dedupe
 from .middlewares import InFlight, UserMiddleware
@@ -169,6 +169,7 @@ def build_dispatcher(
         dp.update.outer_middleware(gate)
     in_flight = InFlight()
     dp.update.outer_middleware(in_flight)
+    healthstate.install(dp)  # before the middlewares whose failures make the bot unhealthy
     dedupe = make_dedupe(redis)
     dp.update.outer_middleware(dedupe)
     dp.update.outer_middleware(SentryMiddleware())

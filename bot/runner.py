@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import os
 from pathlib import Path
 
 import sentry_sdk
@@ -24,6 +23,8 @@ from models import db
 from .app import App, build_dispatcher, create_bot, make_storage
 from .commands import register_commands
 from .config import Settings
+from .health import heartbeat_path
+from .healthstate import HealthState, remove_heartbeat, write_heartbeat
 from .leader import make_lease
 from .notifier import Notifier
 from .scheduler import Scheduler
@@ -34,17 +35,23 @@ log = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL = 10.0
 
 
-async def heartbeat(path: Path, interval: float = HEARTBEAT_INTERVAL) -> None:
-    """Touch `path` while the event loop turns and the database answers."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        try:
-            db.execute_sql("SELECT 1")
-            path.touch()
-            os.utime(path)
-        except Exception:  # noqa: BLE001 - an unhealthy beat is a missing beat
-            log.warning("Heartbeat skipped: the database does not answer", exc_info=True)
-        await asyncio.sleep(interval)
+async def heartbeat(path: Path, health: HealthState | None = None, interval: float = HEARTBEAT_INTERVAL) -> None:
+    """Every `interval` seconds, and at once when `health` changes: probe a database write,
+    then write this process' heartbeat file (`{hostname}` in `path` expanded) with the
+    verdict. A stale file means a stuck loop; `python -m bot.health` reads it. The file
+    is removed when the task ends."""
+    health = health or HealthState()
+    target = heartbeat_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        while True:
+            health.changed.clear()
+            health.probe()
+            write_heartbeat(target, *health.status())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(health.changed.wait(), interval)
+    finally:
+        remove_heartbeat(target)
 
 
 class Service:
@@ -79,7 +86,8 @@ class Service:
         self.tasks.append(asyncio.create_task(self.notifier.run(), name="notifier"))
         self.tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
         if s.heartbeat_file is not None:
-            self.tasks.append(asyncio.create_task(heartbeat(s.heartbeat_file), name="heartbeat"))
+            self.tasks.append(asyncio.create_task(heartbeat(s.heartbeat_file, self.app.dispatcher.get("health_state")),
+                                                  name="heartbeat"))
 
     async def on_shutdown(self) -> None:
         timeout = self.settings.shutdown_timeout

@@ -5,7 +5,9 @@
 - Updates are handled before the answer (not in the background): if the process dies
   mid-update, Telegram delivers it again instead of it being lost (the dispatcher
   de-duplicates repeated update ids).
-- `GET /healthz` answers 200 when the database answers, 503 otherwise.
+- `GET /healthz` answers 200 `{"status": "ok"}` while this process is healthy (the
+  database takes a write and most recent updates did not fail: bot/healthstate.py),
+  503 `{"status": "unhealthy", "reason": ...}` otherwise.
 """
 
 from __future__ import annotations
@@ -18,24 +20,22 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from models import db
+from .healthstate import HealthState
 
 log = logging.getLogger(__name__)
 
 
-def database_ok() -> bool:
-    try:
-        db.execute_sql("SELECT 1")
-        return True
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        log.warning("Health check: the database does not answer", exc_info=True)
-        return False
+HEALTH = web.AppKey("health", HealthState)
+PROBE_MAX_AGE = 1.0  # a write probe per request at most once a second, however often it is asked
 
 
 async def healthz(request: web.Request) -> web.Response:
-    if database_ok():
+    health = request.app[HEALTH]
+    health.probe(max_age=PROBE_MAX_AGE)
+    healthy, reason = health.status()
+    if healthy:
         return web.json_response({"status": "ok"})
-    return web.json_response({"status": "database unavailable"}, status=503)
+    return web.json_response({"status": "unhealthy", "reason": reason}, status=503)
 
 
 def build_web_app(dp: Dispatcher, bot: Bot, *, path: str, secret: str, **kwargs) -> web.Application:
@@ -44,6 +44,7 @@ def build_web_app(dp: Dispatcher, bot: Bot, *, path: str, secret: str, **kwargs)
     web_app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False,
                          **kwargs).register(web_app, path=path)
+    web_app[HEALTH] = dp.get("health_state") or HealthState()
     web_app.router.add_get("/healthz", healthz)
     setup_application(web_app, dp, bot=bot)
     return web_app
