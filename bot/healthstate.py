@@ -76,7 +76,7 @@ class HealthState:
         self._outcomes: deque[tuple[float, bool]] = deque(maxlen=keep)
         self._write_error: str | None = None
         self._probed_at: float | None = None
-        self._reported = ""  # the reason last logged ("" = healthy)
+        self._reported = ""  # the kind of problem last logged: "", "db" or "updates"
         self.changed = asyncio.Event()
 
     def record(self, ok: bool) -> None:
@@ -103,12 +103,13 @@ class HealthState:
     def status(self) -> tuple[bool, str]:
         """(healthy, reason); the reason is '' when healthy and carries no internals."""
         reason = DB_REFUSES_WRITES if self._write_error is not None else self._updates_problem()
-        if reason != self._reported:
+        kind = "" if not reason else "db" if reason == DB_REFUSES_WRITES else "updates"
+        if kind != self._reported:  # a transition, not every new count: logged once, beat at once
             if reason:
                 log.warning("Unhealthy: %s", reason)
             else:
                 log.info("Healthy again")
-            self._reported = reason
+            self._reported = kind
             self.changed.set()
         return not reason, reason
 
