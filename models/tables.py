@@ -56,8 +56,14 @@ class Trip(BaseModel):
     departs_at = pw.DateTimeField(index=True)
     ends_at = pw.DateTimeField(index=True)
     version = pw.IntegerField(default=1)
+    # The wizard's intent id: one confirmation makes one trip, whether Telegram delivers it
+    # again after a crash or the driver presses it again (see models.trips.create_trip).
+    creation_key = pw.CharField(max_length=32, null=True)
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("driver", "creation_key"), True),)
 
 
 class PickupPoint(BaseModel):
@@ -86,12 +92,13 @@ class TripTemplate(BaseModel):
     destination = pw.CharField(max_length=100)
     seats = pw.IntegerField()
     comment = pw.TextField(default="")
+    creation_key = pw.CharField(max_length=32, null=True)  # the save dialog's intent id, as for Trip
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
         table_name = "trip_template"
-        indexes = ((("driver", "name"), True),)
+        indexes = ((("driver", "name"), True), (("driver", "creation_key"), True))
 
 
 class TemplatePickupPoint(BaseModel):
@@ -148,6 +155,9 @@ class SentReminder(BaseModel):
     offset_minutes = pw.IntegerField()  # one of Settings.reminders, in minutes
     due_at = pw.DateTimeField()  # pickup - offset (UTC) when it was settled
     superseded = pw.BooleanField(default=False)  # not sent: a smaller offset was due at the same time
+    # The passenger's one-tap answers to this reminder, each told to the driver once.
+    told_way_at = pw.DateTimeField(null=True)  # "On my way"
+    told_late_at = pw.DateTimeField(null=True)  # "Running late"
     created_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
