@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
+import peewee as pw
+
 from .base import db, utcnow
 from .errors import Conflict, NotFound, ValidationError
 from .tables import PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User
 from .trips import (
-    PICKUPS_MAX, clean_text, validate_address, validate_comment, validate_destination, validate_seats,
+    PICKUPS_MAX, clean_text, created_with, validate_address, validate_comment, validate_destination, validate_seats,
 )
 from .users import require_driver, require_owner, require_user
 
@@ -52,10 +54,16 @@ def _same_name(actor: User, name: str) -> TripTemplate | None:
     return TripTemplate.get_or_none((TripTemplate.driver == actor.id) & (TripTemplate.name == name))
 
 
-def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool = False) -> TripTemplate:
-    """Create a template (drivers only); a name clash raises NameTaken unless `replace`."""
+def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool = False,
+                  key: str | None = None) -> TripTemplate:
+    """Create a template (drivers only); a name clash raises NameTaken unless `replace`.
+
+    `key` (the save dialog's intent id) makes the save idempotent, as for trips: the same
+    save delivered again returns the template it made, not a NameTaken on its own name."""
     actor = require_user(actor_telegram_id)
     require_driver(actor)
+    if (made := created_with(TripTemplate, actor, key)) is not None:
+        return made
     name = validate_name(draft.name)
     destination = validate_destination(draft.destination)
     seats = validate_seats(draft.seats)
@@ -65,22 +73,27 @@ def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool
         raise ValidationError("A template needs at least one pickup point.")
     if len(points) > PICKUPS_MAX:
         raise ValidationError(f"A template can have at most {PICKUPS_MAX} pickup points.")
-    with db.atomic():
-        old = _same_name(actor, name)
-        if old is not None and not replace:
-            raise NameTaken(f"You already have a template called “{name}”.")
-        if old is not None:
-            old.delete_instance(recursive=True)
-        elif TripTemplate.select().where(TripTemplate.driver == actor.id).count() >= TEMPLATES_MAX:
-            raise ValidationError(
-                f"You have {TEMPLATES_MAX} templates, the most there can be. Delete one in /templates first."
-            )
-        template = TripTemplate.create(driver=actor, name=name, destination=destination, seats=seats,
-                                       comment=comment)
-        TemplatePickupPoint.insert_many(
-            [{"template": template.id, "address": a, "time": t, "position": i}
-             for i, (a, t) in enumerate(sorted(points, key=lambda p: p[1]))]
-        ).execute()
+    try:
+        with db.atomic():
+            old = _same_name(actor, name)
+            if old is not None and not replace:
+                raise NameTaken(f"You already have a template called “{name}”.")
+            if old is not None:
+                old.delete_instance(recursive=True)
+            elif TripTemplate.select().where(TripTemplate.driver == actor.id).count() >= TEMPLATES_MAX:
+                raise ValidationError(
+                    f"You have {TEMPLATES_MAX} templates, the most there can be. Delete one in /templates first."
+                )
+            template = TripTemplate.create(driver=actor, name=name, destination=destination, seats=seats,
+                                           comment=comment, creation_key=key)
+            TemplatePickupPoint.insert_many(
+                [{"template": template.id, "address": a, "time": t, "position": i}
+                 for i, (a, t) in enumerate(sorted(points, key=lambda p: p[1]))]
+            ).execute()
+    except pw.IntegrityError:  # the same save, delivered to another replica at the same time
+        if (made := created_with(TripTemplate, actor, key)) is None:
+            raise
+        return made
     return template
 
 

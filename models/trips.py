@@ -6,16 +6,21 @@ instants derived from them (`departs_at`, `ends_at`) are computed here, once.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import peewee as pw
+
 from .base import db, utcnow
 from .errors import ValidationError
 from .tables import PickupPoint, Trip, TripTemplate, User
 from .users import require_driver, require_owner, require_user
+
+log = logging.getLogger(__name__)
 
 DESTINATION_MIN, DESTINATION_MAX = 2, 100
 ADDRESS_MIN, ADDRESS_MAX = 2, 200
@@ -184,29 +189,51 @@ def validate_draft(draft: TripDraft, tz: ZoneInfo) -> TripDraft:
     )
 
 
-def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo) -> Trip:
-    """Create a trip and its pickup points in one transaction. Drivers only."""
+def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: str | None = None) -> Trip:
+    """Create a trip and its pickup points in one transaction. Drivers only.
+
+    `key` (the wizard's intent id) makes the creation idempotent: a second call with the
+    same key — the same Confirm delivered again after a crash, or pressed again on a
+    window that never moved on — returns the trip the first one made, and creates nothing."""
     actor = require_user(actor_telegram_id)
     require_driver(actor)
+    if (made := created_with(Trip, actor, key)) is not None:
+        return made  # before validating: "today 18:00" may have passed since the first delivery
     clean = validate_draft(draft, tz)
     times = [to_utc(clean.departure_date, p.time, tz) for p in clean.pickups]
-    with db.atomic():
-        trip = Trip.create(
-            driver=actor,
-            destination=clean.destination,
-            departure_date=clean.departure_date,
-            seats=clean.seats,
-            comment=clean.comment,
-            departs_at=min(times),
-            ends_at=max(times),
-        )
-        PickupPoint.insert_many(
-            [
-                {"trip": trip.id, "address": p.address, "time": p.time, "position": i}
-                for i, p in enumerate(clean.pickups)
-            ]
-        ).execute()
+    try:
+        with db.atomic():
+            trip = Trip.create(
+                driver=actor,
+                destination=clean.destination,
+                departure_date=clean.departure_date,
+                seats=clean.seats,
+                comment=clean.comment,
+                departs_at=min(times),
+                ends_at=max(times),
+                creation_key=key,
+            )
+            PickupPoint.insert_many(
+                [
+                    {"trip": trip.id, "address": p.address, "time": p.time, "position": i}
+                    for i, p in enumerate(clean.pickups)
+                ]
+            ).execute()
+    except pw.IntegrityError:  # a concurrent delivery of the same confirmation (another replica) won
+        if (made := created_with(Trip, actor, key)) is None:
+            raise
+        return made
     return trip
+
+
+def created_with(model: type[Trip] | type[TripTemplate], actor: User, key: str | None):
+    """The actor's trip or template made with creation `key` (None without a key)."""
+    if key is None:
+        return None
+    made = model.get_or_none((model.driver == actor.id) & (model.creation_key == key))
+    if made is not None:
+        log.info("%s %s already made with this key: returning it", model.__name__, made.id)
+    return made
 
 
 def recent_destination_choices(actor_telegram_id: int, limit: int = 4) -> list[tuple[int, str]]:

@@ -5,11 +5,13 @@ from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, NotFound, PermissionDenied, TemplatePickupPoint, Trip, TripTemplate,
     ValidationError, templates, trips, users,
 )
+from tests.redelivery import crash_env, deliver_twice, message_update, press_update  # noqa: F401 - a fixture
 
 UTC = ZoneInfo("UTC")
 
@@ -192,3 +194,53 @@ async def test_passenger_cannot_open_templates(env):
     await pat.click("🙋 I need a ride")
     await pat.send("/templates")
     assert "for drivers" in env.bot.sent_texts(3)[-1]
+
+
+# --- one confirmation, one template (issue #16, item 5) -------------------------------------
+
+
+async def test_name_redelivered_after_a_crash_creates_one_template(crash_env):
+    """kill -9 after the template committed, before the update was recorded (the name
+    message is delivered again): one template, and the driver is back on the list, not
+    told that the name is taken by the template their own first delivery made."""
+    env = crash_env
+    dee = await as_driver(env)
+    await dee.send("/templates")
+    await dee.click("➕ New template")
+    await dee.send("Club gym")
+    await dee.click("3")
+    await dee.send("Station")
+    await dee.send("18:30")
+    await dee.click("✅ Done")
+    await dee.click("⏭ Skip")
+    await dee.click("💾 Save template")
+    await deliver_twice(env, message_update(dee, "Gym nights"), crash_on=SendMessage)  # dies saying "Saved"
+    assert [t.name for t in TripTemplate.select()] == ["Gym nights"]
+    assert TemplatePickupPoint.select().count() == 1
+    assert "📋 Gym nights" in dee.buttons() and "already have" not in dee.screen().text
+
+
+async def test_replace_redelivered_after_a_crash_keeps_one_template(crash_env):
+    env = crash_env
+    dee = await as_driver(env)
+    make_trip()
+    templates.save_template(1, draft("Away"))
+    await dee.send("/mytrips")
+    await dee.click(".*Riverside Arena.*")
+    await dee.click("💾 Save as template")
+    await dee.send("Away")
+    replace = press_update(dee, "♻️ Replace it")
+    await deliver_twice(env, replace, crash_on=AnswerCallbackQuery)  # dies saying "Saved"
+    (tpl,) = TripTemplate.select()
+    assert (tpl.name, tpl.destination) == ("Away", "Riverside Arena")
+    assert "Riverside Arena" in dee.screen().text and "already have" not in dee.screen().text
+
+
+def test_save_template_with_the_same_key_returns_the_first(database):
+    driver()
+    first = templates.save_template(1, draft("Away"), key="k1")
+    again = templates.save_template(1, draft("Away"), key="k1")  # no NameTaken: it is the same save
+    assert again.id == first.id and TripTemplate.select().count() == 1
+    replaced = templates.save_template(1, draft("Away", destination="Arena"), replace=True, key="k2")
+    assert templates.save_template(1, draft("Away"), replace=True, key="k2").id == replaced.id
+    assert [(t.name, t.destination) for t in TripTemplate.select()] == [("Away", "Arena")]

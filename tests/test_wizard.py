@@ -5,11 +5,13 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.methods import AnswerCallbackQuery
 
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, PermissionDenied, PickupPoint, TemplatePickupPoint, Trip, TripTemplate,
     ValidationError, trips, users,
 )
+from tests.redelivery import crash_env, deliver_twice, press_update  # noqa: F401 - crash_env is a fixture
 
 UTC = ZoneInfo("UTC")
 
@@ -315,3 +317,35 @@ def test_time_zone_conversion():
     assert trips.to_utc(date(2026, 7, 1), time(18), berlin).hour == 16   # CEST, UTC+2
     assert trips.to_utc(date(2026, 12, 1), time(18), berlin).hour == 17  # CET, UTC+1
     assert trips.parse_time("9.05") == time(9, 5) and trips.parse_time("18:30") == time(18, 30)
+
+
+# --- one confirmation, one trip (issue #16, item 5) -----------------------------------------
+
+
+async def test_confirm_redelivered_after_a_crash_creates_one_trip(crash_env):
+    """kill -9 after the trip committed, before the update was recorded as handled (and
+    before the window moved on); Telegram delivers the Confirm again."""
+    env = crash_env
+    dee = await new_driver(env)
+    await walk_to_summary(dee)
+    confirm = press_update(dee, "✅ Confirm")
+    await deliver_twice(env, confirm, crash_on=AnswerCallbackQuery)  # dies answering "Trip created"
+    assert row_counts() == (1, 2)
+    trip = Trip.get()
+    assert "Trip created" in dee.screen().text  # the redelivery shows the trip that exists
+    assert f"start=trip_{trip.id}" in dee.screen().text
+
+
+def test_create_trip_with_the_same_key_returns_the_first(database):
+    users.register_user(1, "Dee")
+    users.set_role(1, ROLE_DRIVER)
+    users.register_user(3, "Eve")
+    users.set_role(3, ROLE_DRIVER)
+    first = trips.create_trip(1, _draft(), UTC, key="k1")
+    again = trips.create_trip(1, _draft(destination="Elsewhere"), UTC, key="k1")
+    assert again.id == first.id and row_counts() == (1, 1)
+    other = trips.create_trip(1, _draft(), UTC, key="k2")  # another wizard of the same driver
+    eve = trips.create_trip(3, _draft(), UTC, key="k1")  # keys are per driver
+    assert len({first.id, other.id, eve.id}) == 3
+    plain = [trips.create_trip(1, _draft(), UTC) for _ in range(2)]  # no key: no de-duplication
+    assert plain[0].id != plain[1].id and row_counts() == (5, 5)

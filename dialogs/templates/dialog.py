@@ -37,7 +37,8 @@ def _draft(manager: DialogManager, name: str) -> templates.TemplateDraft:
 
 async def _save(event, manager: DialogManager, name: str, replace: bool) -> None:
     try:
-        template = templates.save_template(tg_user_id(manager), _draft(manager, name), replace=replace)
+        template = templates.save_template(tg_user_id(manager), _draft(manager, name), replace=replace,
+                                           key=manager.current_context().id)  # one save per dialog
     except templates.NameTaken:
         manager.dialog_data["name"] = name
         await manager.switch_to(SaveTemplateSG.clash)

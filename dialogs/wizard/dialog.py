@@ -302,7 +302,9 @@ async def on_confirm(event: CallbackQuery, button: Button, manager: DialogManage
         return
     with sentry_sdk.start_span(op="trip.create", name="create trip"):
         try:
-            trip = trips.create_trip(tg_user_id(manager), draft_from(manager.dialog_data), club_tz(manager))
+            # the wizard's intent id: this confirmation makes one trip, however often it arrives
+            trip = trips.create_trip(tg_user_id(manager), draft_from(manager.dialog_data), club_tz(manager),
+                                     key=manager.current_context().id)
         except DomainError as exc:
             await show_error(event, exc)
             return
