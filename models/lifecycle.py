@@ -35,6 +35,7 @@ import peewee as pw
 from . import outbox, rides
 from .base import db, utcnow
 from .errors import Conflict, NotFound, PermissionDenied
+from .logids import tg
 from .tables import (
     TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, SentReminder, Trip, User,
 )
@@ -248,17 +249,20 @@ def send_due_reminders(now: datetime, offsets: tuple[timedelta, ...], tz: ZoneIn
 # --- the passenger's answers ---------------------------------------------------------------
 
 
+MAX_ID = 2**63 - 1  # ids come from callback data: anything larger is no row (and overflows SQLite)
+
+
 def rider_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = None) -> Participant:
     """The actor's seat in a trip still open (not cancelled, not over). Anything else —
     a forged trip id, someone without a seat — is refused and logged."""
     actor = require_user(actor_telegram_id)
-    trip = Trip.get_or_none(Trip.id == trip_id)
+    trip = Trip.get_or_none(Trip.id == trip_id) if 0 < trip_id <= MAX_ID else None
     if trip is None:
-        log.warning("Refused reminder answer: user %s, no trip %s", actor_telegram_id, trip_id)
+        log.warning("Refused reminder answer: user %s, no trip %s", tg(actor_telegram_id), trip_id)
         raise NotFound("That trip does not exist (any more).")
     seat = Participant.get_or_none((Participant.trip == trip.id) & (Participant.passenger == actor.id))
     if seat is None:
-        log.warning("Refused reminder answer: user %s has no seat in trip %s", actor_telegram_id, trip_id)
+        log.warning("Refused reminder answer: user %s has no seat in trip %s", tg(actor_telegram_id), trip_id)
         raise PermissionDenied("You do not have a seat in this trip.")
     if trip.status == TRIP_CANCELLED:
         raise Conflict("This trip has been cancelled.")
@@ -268,12 +272,38 @@ def rider_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = None
     return seat
 
 
-def tell_driver(actor_telegram_id: int, trip_id: int, action: str) -> None:
-    """'On my way' or 'Running late' from a seated passenger, to the driver (outbox)."""
+def reminded_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = None
+                  ) -> tuple[Participant, SentReminder]:
+    """`rider_seat`, and the latest reminder this passenger was sent for the trip: the one
+    an answer counts for. A press before any reminder was sent (forged, or a keyboard from
+    elsewhere) is refused."""
+    seat = rider_seat(actor_telegram_id, trip_id, now)
+    reminder = (
+        SentReminder.select()
+        .where((SentReminder.trip == seat.trip.id) & (SentReminder.recipient == seat.passenger.id)
+               & (SentReminder.superseded == False))  # noqa: E712 - SQL, not Python
+        .order_by(SentReminder.due_at.desc(), SentReminder.id.desc())
+        .first()
+    )
+    if reminder is None:
+        log.warning("Refused reminder answer: user %s got no reminder for trip %s", tg(actor_telegram_id), trip_id)
+        raise Conflict("No reminder for this trip has been sent yet: these buttons work once it has come.")
+    return seat, reminder
+
+
+def tell_driver(actor_telegram_id: int, trip_id: int, action: str) -> bool:
+    """'On my way' or 'Running late' from a seated passenger, to the driver (outbox), once
+    per reminder and answer. Returns False when this answer to this reminder was already
+    told (a second press, a second phone, a forged press): nobody is told again."""
     if action not in (WAY, LATE):
         raise ValueError(f"unknown answer {action!r}")
+    told = SentReminder.told_way_at if action == WAY else SentReminder.told_late_at
     with db.atomic():
-        seat = rider_seat(actor_telegram_id, trip_id)
+        seat, reminder = reminded_seat(actor_telegram_id, trip_id)
+        first = (SentReminder.update({told: utcnow()})
+                 .where((SentReminder.id == reminder.id) & told.is_null()).execute())
+        if not first:
+            return False
         trip, point = seat.trip, seat.pickup_point
         who = rides.contact_link(seat.passenger)
         where = f"{html.escape(point.address, quote=False)}, {point.time:%H:%M}"
@@ -281,6 +311,7 @@ def tell_driver(actor_telegram_id: int, trip_id: int, action: str) -> None:
         text = (f"🚗 {who} is on the way to the pickup ({where}; trip to <b>{dest}</b>)." if action == WAY
                 else f"⏰ {who} is running late for the pickup ({where}; trip to <b>{dest}</b>).")
         outbox.enqueue(User.get_by_id(trip.driver_id), text, kind=f"rider_{action}", trip=trip)
+    return True
 
 
 # --- closing and history -------------------------------------------------------------------

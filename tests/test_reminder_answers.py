@@ -15,7 +15,7 @@ from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from dialogs.reminders import ReminderAnswer
 from models import (
-    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Notification, Participant, Trip, lifecycle, rides, trips, users,
+    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, Participant, Trip, lifecycle, rides, trips, users,
 )
 from models.trips import to_utc
 from tests.harness import RecordingBot, button_texts
@@ -175,3 +175,63 @@ async def test_unchanged_keyboard_error_is_ignored(strict_env):
     ann = Presser(strict_env, 2)
     answer, _, edited = await ann.press(reminder_message(trip), "⏰ Running late")
     assert edited and "running late" in answer.text and [n.kind for n in driver_notes()] == ["rider_late"]
+
+
+# --- an answer counts only for a reminder sent, once per reminder (issue #16, item 6) ------
+
+
+def answer_message(trip: Trip, chat_id: int = 2) -> Message:
+    """A message carrying the reminder's buttons, without any reminder having been sent
+    (a forged press, or a keyboard from somewhere else)."""
+    markup = InlineKeyboardMarkup.model_validate(lifecycle.answer_keyboard(trip.id))
+    return Message(message_id=77, date=datetime.now(), chat=Chat(id=chat_id, type="private"), text="x",
+                   reply_markup=markup)
+
+
+async def test_answers_before_any_reminder_tell_nobody(env):
+    trip = seed()
+    ann = Presser(env, 2)
+    message = answer_message(trip)
+    for label in ("🚗 On my way", "⏰ Running late") * 3:  # six presses, days before the reminder
+        answer, _, edited = await ann.press(message, label)
+        assert answer.show_alert and "no reminder" in answer.text.lower() and not edited
+    assert driver_notes() == []
+
+
+async def test_each_answer_goes_once_per_reminder(env):
+    trip = seed()
+    ann = Presser(env, 2)
+    message = reminder_message(trip)  # the 2 h reminder
+    for _ in range(3):  # the same, unmarked keyboard pressed again (a second phone, a forged press)
+        answer, _, _ = await ann.press(message, "🚗 On my way")
+    assert "already" in answer.text.lower() and "on your way" in answer.text
+    for _ in range(3):
+        answer, shown, _ = await ann.press(message, "⏰ Running late")
+    assert "already" in answer.text.lower()
+    assert [n.kind for n in driver_notes()] == ["rider_way", "rider_late"]
+
+
+async def test_a_later_reminder_takes_answers_again(env):
+    trip = seed()
+    ann = Presser(env, 2)
+    pickup = to_utc(trip.departure_date, time(17, 45), UTC)
+    lifecycle.send_due_reminders(pickup - timedelta(hours=24), (timedelta(hours=24), timedelta(hours=2)), UTC)
+    message = answer_message(trip)
+    await ann.press(message, "🚗 On my way")
+    answer, _, _ = await ann.press(message, "🚗 On my way")
+    assert "already" in answer.text.lower()
+    lifecycle.send_due_reminders(pickup - timedelta(hours=2), (timedelta(hours=24), timedelta(hours=2)), UTC)
+    answer, _, _ = await ann.press(message, "🚗 On my way")  # the 2 h reminder: a fresh answer
+    assert "already" not in answer.text.lower()
+    assert [n.kind for n in driver_notes()] == ["rider_way", "rider_way"]
+
+
+def test_tell_driver_rules(database):
+    trip = seed()
+    with pytest.raises(Conflict, match="No reminder"):
+        lifecycle.tell_driver(2, trip.id, "way")
+    reminder_message(trip)
+    assert lifecycle.tell_driver(2, trip.id, "way") is True
+    assert lifecycle.tell_driver(2, trip.id, "way") is False  # already sent for this reminder
+    assert lifecycle.tell_driver(2, trip.id, "late") is True
+    assert [n.kind for n in driver_notes()] == ["rider_way", "rider_late"]

@@ -2,7 +2,8 @@
 as the reminder is a notification, not a dialog window.
 
 Anyone can send any callback data: every press is checked by the operation (the presser
-has a seat in that trip, and the trip is still open), a refusal changes nothing, and
+has a seat in that trip, the trip is still open, and a reminder was sent to them: an
+answer counts for the latest one, once per answer), a refusal changes nothing, and
 every press is answered — a malformed one too — so no button ever spins forever.
 """
 
@@ -16,7 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from models import DomainError, lifecycle, rides
-from models.lifecycle import CANT, CANT_NO, CANT_YES, CHOSEN_LABELS, LATE, LEFT, WAY
+from models.lifecycle import CANT, CANT_NO, CANT_YES, LATE, LEFT, WAY
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ ANSWERED = {
     CANT_YES: "You left the trip: your seat is free again and the driver is told.",
     CANT_NO: "Great, see you there! 👍",
 }
+ALREADY = {
+    WAY: "Already sent: the driver knows you're on your way.",
+    LATE: "Already sent: the driver knows you're running late.",
+}
 STALE = "That button is out of date."
 
 
@@ -44,16 +49,6 @@ def _keyboard_after(action: str, trip_id: int) -> dict:
     if action == CANT_YES:
         return lifecycle.answer_keyboard(trip_id, "left")
     return lifecycle.answer_keyboard(trip_id, chosen=action if action in (WAY, LATE) else None)
-
-
-def _already_chosen(callback: CallbackQuery, action: str, trip_id: int) -> bool:
-    """The message already shows this answer as chosen: a second tap tells nobody again."""
-    message = callback.message
-    if not isinstance(message, Message) or message.reply_markup is None or action not in CHOSEN_LABELS:
-        return False
-    data = lifecycle.answer_data(action, trip_id)
-    return any(b.callback_data == data and b.text == CHOSEN_LABELS[action]
-               for row in message.reply_markup.inline_keyboard for b in row)
 
 
 async def _show_keyboard(callback: CallbackQuery, bot: Bot, keyboard: dict) -> None:
@@ -80,23 +75,23 @@ async def on_answer(callback: CallbackQuery, callback_data: ReminderAnswer, bot:
     if action not in ANSWERED:
         await callback.answer(STALE)
         return
-    told = False
+    text, told = ANSWERED[action], False
     try:
-        if action in (WAY, LATE) and not _already_chosen(callback, action, trip_id):
-            lifecycle.tell_driver(actor, trip_id, action)
-            told = True
+        if action in (WAY, LATE):
+            told = lifecycle.tell_driver(actor, trip_id, action)
+            text = text if told else ALREADY[action]
         elif action == CANT_YES:
-            lifecycle.rider_seat(actor, trip_id)
+            lifecycle.reminded_seat(actor, trip_id)
             rides.leave_trip(actor, trip_id, reason="can't go")
             told = True
         else:
-            lifecycle.rider_seat(actor, trip_id)
+            lifecycle.reminded_seat(actor, trip_id)
     except DomainError as exc:
         await callback.answer(str(exc)[:200], show_alert=True)
         return
     if told and notifier is not None:
         notifier.wake()
-    await callback.answer(ANSWERED[action])
+    await callback.answer(text)
     await _show_keyboard(callback, bot, _keyboard_after(action, trip_id))
 
 
