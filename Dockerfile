@@ -1,5 +1,6 @@
 # Carpool bot: one process, polling (development) or webhook (production, WEBHOOK_URL set).
-# Data (SQLite database, backups, heartbeat) lives in /data; logs in /app/logs.
+# Data (SQLite database, backups) lives in /data. Logs go to stdout only (`docker logs`;
+# LOG_FORMAT=json for a collector): a log file shared by replicas would be corrupted.
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -31,19 +32,21 @@ RUN pip install --no-cache-dir --no-deps . \
     && rm -rf bot dialogs models migrations build ./*.egg-info \
     && groupadd --gid 10001 carpool \
     && useradd --create-home --uid 10001 --gid 10001 --shell /usr/sbin/nologin carpool \
-    && mkdir -p /data /app/logs \
-    && chown carpool:carpool /data /app/logs
+    && mkdir -p /data \
+    && chown carpool:carpool /data
 
 USER 10001:10001
 ENV DATABASE_URL=sqlite:////data/carpool.sqlite3 \
-    LOG_DIR=/app/logs \
-    HEARTBEAT_FILE=/data/heartbeat \
+    LOG_DIR="" \
+    HEARTBEAT_FILE=/tmp/carpool-bot.heartbeat \
     WEBHOOK_PORT=8080
-VOLUME ["/data", "/app/logs"]
+VOLUME ["/data"]
 EXPOSE 8080
 
-# The bot touches /data/heartbeat while it is healthy (polling or webhook); this
-# check reads its age with the standard library only (importing aiogram costs ~3 s).
+# The bot rewrites its heartbeat file every 10 s with its verdict (the database takes a
+# write, most recent updates did not fail); this check reads it with the standard library
+# only (importing aiogram costs ~3 s). The file is in the container, not on the /data
+# volume, so replicas sharing the volume cannot answer for each other.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-m", "bot.health"]
 

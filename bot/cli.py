@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", nargs="?", type=Path, help="where to write it (default: next to the database)")
     make = sub.add_parser("makemigration", help="(developers) write a migration for model changes")
     make.add_argument("name", help="short name, e.g. add_trip_note")
+    whois = sub.add_parser("whois", help="print the pseudonym (tg:xxxxxxxx) under which the logs name a Telegram "
+                           "user; needs the bot's LOG_ID_KEY or TELEGRAM_TOKEN")
+    whois.add_argument("telegram_id", type=int, help="the Telegram user (or chat) id")
     preview = sub.add_parser(
         "preview",
         help="(developers) render every dialog window to DIR/index.html and the transitions "
@@ -51,10 +54,9 @@ def _settings(args: argparse.Namespace, *, require_token: bool) -> Settings:
 
 
 def _setup(settings: Settings, *, log_to_file: bool = True) -> None:
-    from .logs import secrets_of, setup_logging
+    from .logs import configure
 
-    setup_logging(settings.log_level, settings.log_dir if log_to_file else None,
-                  secrets_of(settings.telegram_token, settings.webhook_secret))
+    configure(settings, log_to_file=log_to_file)
 
 
 def cmd_migrate(settings: Settings) -> list[str]:
@@ -104,6 +106,18 @@ def cmd_makemigration(settings: Settings, name: str) -> None:
     print(f"created migrations/{created}.py" if created else "models and migrations agree: nothing to do")
 
 
+def cmd_whois(settings: Settings, telegram_id: int) -> int:
+    """What `tg(telegram_id)` prints in the logs of the bot with these settings."""
+    from models.logids import pseudonym
+
+    if not (settings.log_id_key or settings.telegram_token):
+        print("whois needs the key the bot's logs use: LOG_ID_KEY, or the TELEGRAM_TOKEN it is derived from",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    print(pseudonym(telegram_id))
+    return 0
+
+
 def cmd_preview(out_dir: Path) -> int:
     """Reads no settings and writes nothing but its outputs (no log file, no database)."""
     import asyncio
@@ -138,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_backup(settings, args.path)
         elif command == "makemigration":
             cmd_makemigration(settings, args.name)
+        elif command == "whois":
+            return cmd_whois(settings, args.telegram_id)
     except KeyboardInterrupt:
         pass
     except Exception:
