@@ -11,6 +11,16 @@ another player) are the bot's own and pass untouched.
 State is in-process and small: a few entries per active user, swept as it expires. With
 several replicas each keeps its own (a member is looked up once per replica; a flooder
 is slowed by each replica it reaches).
+
+A player who left the club group keeps a way out (`way_out`): a known player (registered,
+not forgotten) who is not a member — or whose membership Telegram cannot tell just now —
+may still leave a trip they hold a seat in and erase their data, and nothing else: the
+/mytrips and /forget_me commands, and the presses of exactly the windows on those paths
+(`WAY_OUT_PRESSES`). A press is identified by what the bot stored, not by what the button
+says: aiogram-dialog's callback data is `<intent id>\x1d<widget id>[:<item>]`, and the
+state of that intent is read from the player's own dialog storage, so a forged intent or
+widget id (Join, a pickup point, another window's button) is refused here. The operations
+behind the allowed presses check seats and ownership again.
 """
 
 from __future__ import annotations
@@ -25,18 +35,79 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import Update
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import CallbackQuery, Message, Update
 from aiogram_dialog.api.entities import DialogUpdate
+from aiogram_dialog.utils import CB_SEP
+
+from dialogs.states import ForgetSG, MyTripsSG, TripSG
+from models import Participant, User, users
+from models.logids import tg
 
 log = logging.getLogger(__name__)
 
 NOT_MEMBER = ("Sorry, this bot is only for members of our volleyball club's group. "
               "Ask a club admin to add you, then try again.")
+FORMER_MEMBER = ("You are no longer in our volleyball club's group, so the carpool is closed to you. You can "
+                 "still leave the trips you have a seat in (/mytrips) and delete your data (/forget_me).")
 CHECK_FAILED = "I couldn't check your club membership just now. Please try again in a minute."
 SLOW_DOWN = "🐢 Slow down a little… that was faster than I can follow, so I skipped some of it."
 
 MEMBER_STATUSES = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 SWEEP_EVERY = 1000  # calls between sweeps of expired entries
+
+
+# The way out for a known player who is not a member: the commands, and per dialog state the
+# buttons (callback data after the intent id) they may press there; "ride:<trip id>" of
+# /mytrips (opening a trip card) only for a trip they hold a seat in.
+WAY_OUT_COMMANDS = frozenset({"mytrips", "forget_me"})
+WAY_OUT_PRESSES: dict[str, frozenset[str]] = {
+    MyTripsSG.list.state: frozenset({"back"}),
+    TripSG.card.state: frozenset({"leave", "back"}),
+    TripSG.leave.state: frozenset({"leave_ok", "back"}),
+    ForgetSG.confirm.state: frozenset({"confirm", "back"}),
+}
+OPEN_SEAT = (MyTripsSG.list.state, "ride")
+
+
+def _command(message: Message) -> str | None:
+    """"/forget_me@carpool_bot args" -> "forget_me" (the handlers' filters check the rest)."""
+    text = message.text or ""
+    if not text.startswith("/"):
+        return None
+    return text[1:].split(maxsplit=1)[0].partition("@")[0] if len(text) > 1 else None
+
+
+def _holds_seat(telegram_id: int, trip_id: str) -> bool:
+    return trip_id.isdigit() and len(trip_id) < 12 and Participant.select().join(User).where(
+        (User.telegram_id == telegram_id) & (Participant.trip == int(trip_id))).exists()
+
+
+async def _press_state(query: CallbackQuery, bot: Bot, storage: BaseStorage) -> tuple[str | None, str]:
+    """(dialog state the pressed button's intent is in, the rest of its callback data) — state
+    None when the intent is unknown in this player's own private chat."""
+    intent_id, sep, rest = (query.data or "").partition(CB_SEP)
+    chat = query.message.chat if query.message is not None else None
+    if not sep or not intent_id or chat is None or chat.type != "private" or chat.id != query.from_user.id:
+        return None, rest
+    key = StorageKey(bot_id=bot.id, chat_id=chat.id, user_id=chat.id, destiny=f"aiogd:context:{intent_id}")
+    return (await storage.get_data(key)).get("state"), rest
+
+
+async def way_out(event: Update, data: dict[str, Any]) -> bool:
+    """True if this update of a known player who is not a member leads to leaving a trip
+    they hold a seat in or to /forget_me (see the module docstring)."""
+    user_id = data["event_from_user"].id
+    if event.message is not None:
+        allowed = event.message.chat.type == "private" and _command(event.message) in WAY_OUT_COMMANDS
+    elif event.callback_query is not None and "fsm_storage" in data:
+        state, rest = await _press_state(event.callback_query, data["bot"], data["fsm_storage"])
+        widget, _, item = rest.partition(":")
+        allowed = rest in WAY_OUT_PRESSES.get(state, ()) or (
+            (state, widget) == OPEN_SEAT and _holds_seat(user_id, item))
+    else:
+        allowed = False
+    return allowed and users.get_user(user_id) is not None
 
 
 def _background(event: Any) -> bool:
@@ -81,9 +152,11 @@ class ClubMembersOnly(BaseMiddleware):
             return await handler(event, data)
         self._sweep()
         verdict = await self.is_member(data["bot"], user.id)
-        if verdict:
+        if verdict or await way_out(event, data):
             return await handler(event, data)
-        text = NOT_MEMBER if verdict is False else CHECK_FAILED
+        text = CHECK_FAILED
+        if verdict is False:
+            text = FORMER_MEMBER if users.get_user(user.id) is not None else NOT_MEMBER
         await _refuse(event, data["bot"], text if self._should_tell(user.id, text) else None)
         return None
 
@@ -106,10 +179,10 @@ class ClubMembersOnly(BaseMiddleware):
                 verdict = False  # never been anywhere near the group
             else:  # "chat not found", "member list is inaccessible": the configuration, not the user
                 log.error("getChatMember(%s, %s) refused: %s. Is CLUB_CHAT_ID right, and the bot an admin "
-                          "of that group?", self.chat_id, user_id, exc.message)
+                          "of that group?", self.chat_id, tg(user_id), exc.message)
                 verdict = None
         except Exception:
-            log.warning("getChatMember(%s, %s) failed; refusing for now", self.chat_id, user_id, exc_info=True)
+            log.warning("getChatMember(%s, %s) failed; refusing for now", self.chat_id, tg(user_id), exc_info=True)
             verdict = None
         else:
             status = member.status
@@ -165,7 +238,7 @@ class Throttle(BaseMiddleware):
         self._last_drop[user.id] = now
         first = last is None or now - last > self.quiet
         if first:
-            log.info("User %s sends faster than %s/%.0fs: slowing them down", user.id, self.rate, self.per)
+            log.info("User %s sends faster than %s/%.0fs: slowing them down", tg(user.id), self.rate, self.per)
         await _refuse(event, data["bot"], SLOW_DOWN if first else None)
         return None
 

@@ -21,14 +21,17 @@ from aiogram_dialog import ShowMode
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from bot import access
-from bot.access import CHECK_FAILED, NOT_MEMBER, SLOW_DOWN, ClubMembersOnly, Throttle
+from bot.access import CHECK_FAILED, FORMER_MEMBER, NOT_MEMBER, SLOW_DOWN, ClubMembersOnly, Throttle
 from bot.app import build_dispatcher
 from bot.config import ConfigError, load_settings
 from bot.middlewares import InFlight, UserMiddleware
 from bot.storage import PeeweeStorage
 from dialogs.menu.commands import HELP_TEXT
-from models import FsmRecord, User
+from models import (
+    ROLE_DRIVER, ROLE_PASSENGER, FsmRecord, Notification, Participant, Trip, User, rides, trips, users,
+)
 from tests.harness import DialogEnv, RecordingBot
+from tests.test_forgery import SEP, intent_of, own_button, press, rewrite
 
 CLUB = -1001234567890
 
@@ -114,9 +117,12 @@ def test_gates_come_first_and_only_when_configured(settings):
         return [type(m) for m in build_dispatcher(s).dispatcher.update.outer_middleware
                 if not type(m).__module__.startswith("aiogram.")]
 
-    assert ours(settings)[0] is InFlight and ClubMembersOnly not in ours(settings)  # open; throttle off in tests
+    open_ = ours(settings)  # open; throttle off in tests
+    assert ClubMembersOnly not in open_ and Throttle not in open_ and InFlight in open_
     gated = ours(replace(settings, club_chat_id=CLUB, throttle_rate=5))
-    assert gated[:3] == [ClubMembersOnly, Throttle, InFlight] and UserMiddleware in gated
+    # before every middleware of ours that handles the update (an outage guard around them all may wrap them)
+    first = gated.index(ClubMembersOnly)
+    assert gated[first:first + 3] == [ClubMembersOnly, Throttle, InFlight] and UserMiddleware in gated[first:]
 
 
 async def test_outsiders_are_refused_politely_once_and_leave_no_trace(club_env):
@@ -163,7 +169,7 @@ async def test_membership_is_cached_for_a_few_minutes(club_env):
     assert env.bot.sent_texts(7)[-1] == HELP_TEXT and env.bot.lookups() == 1
     env.clock.now += 301
     await ann.send("/help")
-    assert env.bot.sent_texts(7)[-1] == NOT_MEMBER and env.bot.lookups() == 2
+    assert env.bot.sent_texts(7)[-1] == FORMER_MEMBER and env.bot.lookups() == 2
 
 
 async def test_lookup_failure_fails_closed_briefly(club_env, caplog):
@@ -199,6 +205,95 @@ async def test_background_updates_pass_untouched(club_env):
     await env.app.bg_factory.bg(env.bot, user_id=10, chat_id=10).update({}, show_mode=ShowMode.EDIT)
     await settle()
     assert len(env.mm.sent_messages) == shown + 1 and env.bot.lookups() == 1
+
+
+# --- a player who left the club group: a way out, and nothing else (issue #16, item 9) -------
+
+
+def _trip(driver: int, dest: str, days: int):
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    utc = ZoneInfo("UTC")
+    return trips.create_trip(driver, trips.TripDraft(
+        destination=dest, departure_date=trips.local_today(utc) + timedelta(days=days), seats=3,
+        pickups=[trips.PickupDraft(f"{dest} stop", time(18))]), utc)
+
+
+@pytest.fixture
+def former(club_env):
+    """Dee drives to the Gym and the Cup; Ann holds a seat to the Gym, then leaves the club group."""
+    env = club_env
+    for tid, name, role in ((1, "Dee", ROLE_DRIVER), (2, "Ann", ROLE_PASSENGER)):
+        users.register_user(tid, name)
+        users.set_role(tid, role)
+        env.bot.status[tid] = "member"
+    env.gym, env.cup = _trip(1, "Gym", 1), _trip(1, "Cup", 2)
+    rides.join_trip(2, env.gym.id, trips.pickup_points(env.gym.id)[0].id)
+    env.bot.status[2] = "left"
+    return env
+
+
+def seats_of(tid: int) -> list[int]:
+    return [p.trip_id for p in Participant.select().join(User).where(User.telegram_id == tid)]
+
+
+async def test_former_member_can_leave_a_trip_and_forget_themselves(former):
+    env = former
+    ann = env.player(2, "Ann")
+    await ann.send("/mytrips")
+    await ann.click(".*Gym.*")
+    await ann.click("🚶 Leave")
+    screen = await ann.click("🚶 Yes, leave")
+    assert seats_of(2) == [] and "🙋 Join" in ann.buttons()  # the card again, seat free
+    assert [n.kind for n in Notification.select().join(User).where(User.telegram_id == 1)] == ["joined", "left"]
+    assert "Leave this trip?" not in screen.text
+    await ann.send("/forget_me")
+    await ann.click("🗑 Yes, forget me")
+    assert users.get_user(2) is None and any("I have forgotten you" in t for t in env.bot.sent_texts(2))
+    assert FORMER_MEMBER not in env.bot.sent_texts(2) and NOT_MEMBER not in env.bot.sent_texts(2)
+    await ann.send("/mytrips")  # forgotten: a stranger now, and not a member
+    assert env.bot.sent_texts(2)[-1] == NOT_MEMBER
+
+
+async def test_former_member_can_do_nothing_else(former):
+    env = former
+    ann = env.player(2, "Ann")
+    role_before = User.get(User.telegram_id == 2).role
+    for text in ("/start", "/trips", "/newtrip", "/switch_role", "/help", "/cancel", "/start trip_1", "hello"):
+        await ann.send(text)
+    assert env.bot.sent_texts(2) == [FORMER_MEMBER]  # told once what is left to them
+    assert User.get(User.telegram_id == 2).role == role_before
+    mine = await ann.send("/mytrips")
+    intent = intent_of(mine)
+    for data in (rewrite(own_button(mine, "ride:"), env.cup.id),  # a trip she has no seat in
+                 f"{intent}{SEP}ride:abc", f"{intent}{SEP}drive:{env.gym.id}", f"nosuchintent{SEP}leave_ok",
+                 f"{intent}{SEP}back:1"):
+        answer = await press(ann, mine, data)
+        assert answer is not None and answer.text in (FORMER_MEMBER, None), data
+    assert "My trips" in ann.screen().text  # nothing opened
+    card = await ann.click(".*Gym.*")
+    intent = intent_of(card)
+    for widget in ("join", "chg", "edit", "cancel_trip", "save_tpl", f"pt:{env.gym.id}", "leave_ok", "join_ok"):
+        await press(ann, card, f"{intent}{SEP}{widget}")
+    await ann.click("🚶 Leave")
+    await ann.click("🚶 Yes, leave")
+    for _ in range(2):  # the card now shows Join: pressed, refused
+        await press(ann, ann.screen(), own_button(ann.screen(), "join"))
+        assert seats_of(2) == [] and "Where do you get in?" not in ann.screen().text
+    leave = await ann.click("⬅️ Back")  # to her trips, still allowed
+    assert "My trips" in leave.text
+    assert seats_of(2) == [] and Trip.select().count() == 2
+
+
+async def test_former_member_way_out_also_when_telegram_cannot_be_asked(former):
+    env = former
+    env.bot.status[2] = TelegramNetworkError(method=None, message="connection reset")
+    ann = env.player(2, "Ann")
+    await ann.send("/trips")
+    assert env.bot.sent_texts(2) == [CHECK_FAILED]
+    screen = await ann.send("/mytrips")
+    assert "My trips" in screen.text
 
 
 def test_config(monkeypatch):
