@@ -13,6 +13,7 @@ from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated
 
 from models import User, outbox
+from models.logids import tg
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,10 @@ async def on_my_chat_member(event: ChatMemberUpdated, user: User | None) -> None
     status = event.new_chat_member.status
     if status == ChatMemberStatus.MEMBER:
         if outbox.mark_reachable(user.telegram_id):
-            log.info("User %s unblocked the bot: reachable again", user.id)
+            log.info("User %s unblocked the bot: reachable again", tg(user.telegram_id))
     elif status == ChatMemberStatus.KICKED:
         dropped = outbox.mark_unreachable(user.id, BLOCKED_REASON)
-        log.info("User %s blocked the bot: %d pending notification(s) dropped", user.id, dropped)
+        log.info("User %s blocked the bot: %d pending notification(s) dropped", tg(user.telegram_id), dropped)
 
 
 def build_chat_member_router() -> Router:

@@ -14,6 +14,7 @@ from aiogram_dialog.widgets.kbd import Cancel, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, DomainError, User, users
+from models.logids import tg
 
 log = logging.getLogger(__name__)
 
@@ -129,4 +130,4 @@ async def refresh_windows(manager: DialogManager, telegram_ids) -> None:
         try:
             await manager.bg(user_id=telegram_id, chat_id=telegram_id).update({}, show_mode=ShowMode.EDIT)
         except Exception:  # noqa: BLE001 - their dialog may be gone
-            log.debug("No window to refresh for %s", telegram_id, exc_info=True)
+            log.debug("No window to refresh for %s", tg(telegram_id), exc_info=True)

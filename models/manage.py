@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from . import outbox
 from .base import utcnow
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
+from .logids import tg
 from .rides import _trip_lock, contact_link
 from .tables import TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User
 from .trips import (
@@ -58,7 +59,7 @@ def owned_trip(actor: User, trip_id: int, *, action: str = "manage") -> Trip:
     if trip is None:
         raise NotFound("That trip does not exist (any more).")
     if trip.driver_id != actor.id:
-        log.warning("Refused: user %s tried to %s trip %s of user %s", actor.telegram_id, action, trip.id,
+        log.warning("Refused: user %s tried to %s trip %s of user %s", tg(actor.telegram_id), action, trip.id,
                     trip.driver_id)
         raise PermissionDenied("Only the driver of this trip can change it.")
     return trip
