@@ -8,12 +8,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.config import Settings
 from bot.db import init_database, migrate
 from models import db
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
+
+# Hypothesis: no per-example deadline (xdist workers and bot processes share two cores here, so a
+# deadline measures the machine's load, not the code); HYPOTHESIS_PROFILE=thorough for a deep run.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +63,21 @@ def env(database, settings):
 
 
 PG_ADMIN_URL = os.environ.get("CARPOOL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_TEST_URL = os.environ.get("CARPOOL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _redis_test_url(base: str, worker: str | None) -> str:
+    """``base`` for a plain run; under pytest-xdist, worker ``gwN`` gets database number ``base - N``
+    (15, 14, ...) so that one worker's flush never empties another's data."""
+    if not worker or not worker.startswith("gw"):
+        return base
+    head, _, number = base.rpartition("/")
+    index = int(worker[2:])
+    assert int(number) - index >= 0, f"too many xdist workers for Redis databases below {base}"
+    return f"{head}/{int(number) - index}"
+
+
+REDIS_TEST_URL = _redis_test_url(os.environ.get("CARPOOL_TEST_REDIS", "redis://127.0.0.1:6379/15"),
+                                 os.environ.get("PYTEST_XDIST_WORKER"))
 
 
 def _service_missing(name: str, error: Exception):

@@ -23,3 +23,26 @@ def test_ci_runs_the_readme_test_command_verbatim():
     _, test = readme_commands()
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert test.strip() in lines
+
+
+def test_ci_runs_the_readme_command_in_a_fresh_clone_with_nothing_beside_it():
+    """A newcomer's clone has no ../shared and no old .venv: CI runs the README command in a
+    fresh clone of the checkout alone in an empty temporary folder (issue #17, item 10)."""
+    _, test = readme_commands()
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    before = lines[: lines.index(test.strip())]
+    clone = next(line for line in before if line.startswith("git clone"))
+    target = clone.split()[-1]
+    assert 'clone_parent="$(mktemp -d)"' in before and target.startswith('"$clone_parent/')
+    assert [line for line in before if line.startswith("cd ")][-1] == f"cd {target}"
+    assert '[ "$(ls -A ..)" = carpool-bot ]' in before and target == '"$clone_parent/carpool-bot"'
+
+
+def test_each_xdist_worker_has_its_own_redis_database():
+    """Redis tests flush their database: two workers on one database would empty each other's."""
+    from tests.conftest import _redis_test_url
+
+    base = "redis://127.0.0.1:6379/15"
+    assert _redis_test_url(base, None) == base
+    urls = {_redis_test_url(base, f"gw{n}") for n in range(4)}
+    assert urls == {f"redis://127.0.0.1:6379/{n}" for n in (15, 14, 13, 12)}
