@@ -158,8 +158,9 @@ def install(dp: Dispatcher) -> HealthState:
 _warned: set[str] = set()  # other writers already reported
 
 
-def write_heartbeat(path: Path, healthy: bool, reason: str) -> None:
-    """Replace `path` with this process' state; warn when another process wrote it since."""
+def write_heartbeat(path: Path, healthy: bool, reason: str) -> str | None:
+    """Replace `path` with this process' state (its folder made if missing); warn when
+    another process wrote it since. Returns why it could not be written, or None."""
     me = {"host": socket.gethostname(), "pid": os.getpid()}
     try:
         before = json.loads(path.read_text(encoding="utf-8"))
@@ -173,12 +174,14 @@ def write_heartbeat(path: Path, healthy: bool, reason: str) -> None:
         pass  # none yet, or not ours to read
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(json.dumps(dict(me, healthy=healthy, reason=reason, time=time.time())), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
-        log.warning("Cannot write the heartbeat file %s: %s", path, exc.strerror or exc)
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        return str(exc.strerror or exc)
+    return None
 
 
 def remove_heartbeat(path: Path) -> None:

@@ -42,12 +42,17 @@ async def heartbeat(path: Path, health: HealthState | None = None, interval: flo
     is removed when the task ends."""
     health = health or HealthState()
     target = heartbeat_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    failing = None  # why the file cannot be written, logged once per streak
     try:
         while True:
             health.changed.clear()
             health.probe()
-            write_heartbeat(target, *health.status())
+            error = write_heartbeat(target, *health.status())
+            if error and not failing:
+                log.warning("Cannot write the heartbeat file %s: %s (the health check fails meanwhile)", target, error)
+            elif failing and not error:
+                log.info("Heartbeat file %s written again", target)
+            failing = error
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(health.changed.wait(), interval)
     finally:

@@ -236,3 +236,38 @@ def test_the_bot_warns_when_another_process_writes_its_heartbeat(tmp_path, caplo
     with caplog.at_level("WARNING"):
         write_heartbeat(beat, True, "")
     assert "replica-2" in caplog.text and "{hostname}" in caplog.text
+
+
+def test_write_probe_on_a_read_only_postgresql_session(pg_url):
+    from bot.db import init_database, migrate
+
+    migrate(pg_url, backup=False)
+    database = init_database(pg_url)
+    try:
+        state = HealthState()
+        state.probe()
+        assert state.status() == (True, "")
+        db.execute_sql("SET default_transaction_read_only = on")  # a standby, or a server made read-only
+        state.probe()
+        assert state.status() == (False, "the database refuses writes")
+        db.execute_sql("SET default_transaction_read_only = off")
+        state.probe()
+        assert state.status() == (True, "")
+        assert db.execute_sql("SELECT count(*) FROM fsm_record").fetchone()[0] == 0  # the probe leaves nothing
+    finally:
+        database.close()
+
+
+async def test_an_unwritable_heartbeat_is_logged_once_per_streak(database, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    state = HealthState()
+    task = asyncio.create_task(heartbeat(blocker / "hb", state, interval=0.01))
+    try:
+        await asyncio.sleep(0.2)  # about 20 beats
+        assert not task.done()  # still beating: a failed write does not end the task
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    warnings = [r for r in caplog.records if "Cannot write the heartbeat file" in r.getMessage()]
+    assert len(warnings) == 1
