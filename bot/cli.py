@@ -1,7 +1,10 @@
 """`carpool-bot` / `python -m bot`: run the bot, or one maintenance task.
 
 Configuration problems are reported as one message and exit status 2, before
-anything is written (no database file, no log file).
+anything is written (no database file, no log file). `run` refuses to start, with one
+message and exit status 3, when it would take over from another process: another `run`
+on the same SQLite database (before migrating or logging anything), or polling while
+Telegram delivers to a webhook (without --force-polling; bot/startup.py).
 """
 
 from __future__ import annotations
@@ -9,13 +12,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .config import ConfigError, Settings, load_settings
+from .startup import StartupRefused
 
 log = logging.getLogger("carpool")
 
 EXIT_CONFIG = 2
+EXIT_REFUSED = 3  # another process has the database or Telegram's updates: not started
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--env-file", default=".env", help="dotenv file to read (default: .env)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="apply pending migrations and run the bot (the default)")
+    parser.set_defaults(force_polling=False, reset_webhook=False)  # `carpool-bot` alone means `run`
+    run = sub.add_parser("run", help="apply pending migrations and run the bot (the default)")
+    run.add_argument("--force-polling", action="store_true",
+                     help="poll even though Telegram has a webhook set: deletes it, taking every update from "
+                          "the deployment it points to (without this, polling refuses to start)")
+    run.add_argument("--reset-webhook", action="store_true",
+                     help="webhook mode: call setWebhook even if Telegram's matches (after changing "
+                          "WEBHOOK_SECRET, which Telegram never shows)")
     sub.add_parser("migrate", help="apply pending database migrations and exit")
     backup = sub.add_parser("backup", help="write a consistent copy of the SQLite database (safe while the bot runs)")
     backup.add_argument("path", nargs="?", type=Path, help="where to write it (default: next to the database)")
@@ -57,6 +70,19 @@ def _setup(settings: Settings, *, log_to_file: bool = True) -> None:
     from .logs import configure
 
     configure(settings, log_to_file=log_to_file)
+
+
+def _hold_the_database(settings: Settings):  # -> ProcessLock | None
+    """`run` on SQLite: `<db>.lock` for the life of the process (bot/db.py), taken before logging or
+    migrating, so a refused second process writes nothing, not even into the running bot's log file."""
+    from .db import AlreadyRunning, process_lock
+
+    lock = process_lock(settings.database_url)
+    try:
+        return lock.acquire() if lock is not None else None
+    except AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED) from None
 
 
 def cmd_migrate(settings: Settings) -> list[str]:
@@ -142,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     if command == "preview":
         return cmd_preview(args.out)
     settings = _settings(args, require_token=command == "run")
+    lock = None
+    if command == "run":
+        lock = _hold_the_database(settings)
+        settings = replace(settings, force_polling=args.force_polling, reset_webhook=args.reset_webhook)
     _setup(settings, log_to_file=command == "run")
     try:
         if command == "run":
@@ -156,9 +186,15 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_whois(settings, args.telegram_id)
     except KeyboardInterrupt:
         pass
+    except StartupRefused as exc:
+        log.error("%s", exc)
+        return EXIT_REFUSED
     except Exception:
         log.exception("carpool-bot %s failed", command)
         return 1
+    finally:
+        if lock is not None:
+            lock.release()
     return 0
 
 

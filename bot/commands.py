@@ -1,7 +1,15 @@
-"""The command menu (`setMyCommands`): one list, extended by each flow."""
+"""The command menu (`setMyCommands`): one list, extended by each flow.
+
+Set only when Telegram's (`getMyCommands`) differs, so replicas starting together, or a
+restart, do not each call it (issue #17.8).
+"""
+
+import logging
 
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+
+log = logging.getLogger(__name__)
 
 COMMANDS: list[tuple[str, str]] = [
     ("start", "Main menu"),
@@ -17,8 +25,12 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
-async def register_commands(bot: Bot) -> None:
-    await bot.set_my_commands(
-        [BotCommand(command=c, description=d) for c, d in COMMANDS],
-        scope=BotCommandScopeAllPrivateChats(),
-    )
+async def register_commands(bot: Bot) -> bool:
+    """Make Telegram's menu for private chats ours; True when `setMyCommands` was called."""
+    scope = BotCommandScopeAllPrivateChats()
+    current = [(c.command, c.description) for c in await bot.get_my_commands(scope=scope)]
+    if current == COMMANDS:
+        return False
+    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS], scope=scope)
+    log.info("Command menu set (%d commands)", len(COMMANDS))
+    return True

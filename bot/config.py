@@ -67,6 +67,10 @@ class Settings:
     scheduler_interval: float = 60.0
     club_chat_id: int | None = None  # only members of this Telegram group may use the bot; None: open
     throttle_rate: int = 5  # updates per second one user may send; 0: no limit
+    # From `carpool-bot run --force-polling` / `--reset-webhook` (bot/startup.py), never from the environment:
+    # a setting left in .env would let every later start take Telegram's updates from another deployment.
+    force_polling: bool = False
+    reset_webhook: bool = False
 
     @property
     def webhook_mode(self) -> bool:

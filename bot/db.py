@@ -154,10 +154,11 @@ class ProcessLock:
         self.release()
 
 
-def process_lock(url: str) -> contextlib.AbstractContextManager:
-    """The lock `run` holds for its whole life: `ProcessLock` on SQLite, nothing elsewhere."""
+def process_lock(url: str) -> ProcessLock | None:
+    """The lock `run` holds for its whole life on an SQLite file; None elsewhere (PostgreSQL
+    takes several replicas)."""
     path = sqlite_path(url)
-    return ProcessLock(path) if path is not None else contextlib.nullcontext()
+    return ProcessLock(path) if path is not None else None
 
 
 @contextlib.contextmanager

@@ -28,6 +28,7 @@ from .healthstate import HealthState, remove_heartbeat, write_heartbeat
 from .leader import make_lease
 from .notifier import Notifier
 from .scheduler import Scheduler
+from .startup import ensure_polling, ensure_webhook
 from .telemetry import init_sentry
 
 log = logging.getLogger(__name__)
@@ -80,12 +81,13 @@ class Service:
     async def on_startup(self) -> None:
         me = await self.bot.get_me()
         s = self.settings
+        # Only what differs from Telegram's state, and never another deployment's webhook (bot/startup.py).
         if s.webhook_mode:
-            await self.bot.set_webhook(s.webhook_url, secret_token=s.webhook_secret,
-                                       allowed_updates=self.app.dispatcher.resolve_used_update_types())
+            await ensure_webhook(self.bot, s.webhook_url, secret=s.webhook_secret, reset=s.reset_webhook,
+                                 allowed_updates=self.app.dispatcher.resolve_used_update_types())
             log.info("Bot @%s (id %s) starting, webhook %s", me.username, me.id, s.webhook_url)
         else:
-            await self.bot.delete_webhook(drop_pending_updates=False)
+            await ensure_polling(self.bot, force=s.force_polling)  # StartupRefused over a set webhook
             log.info("Bot @%s (id %s) starting, long polling", me.username, me.id)
         await register_commands(self.bot)
         self.tasks.append(asyncio.create_task(self.notifier.run(), name="notifier"))
