@@ -178,3 +178,29 @@ def test_replicas_migrating_a_fresh_postgresql_database_together(pg_url):
     history = [r[0] for r in database.execute_sql("select name from migratehistory")]
     database.close()
     assert_applied_once(outcomes, history)
+
+
+def test_postgresql_migration_lock_is_released_on_a_connection_that_lives_on(pg_url, monkeypatch):
+    """A pooled connection outlives `close()`: the advisory lock must be unlocked explicitly, or the
+    next `migrate` of every other replica would wait forever."""
+    import bot.db
+
+    kept, real_open = [], bot.db.open_database
+
+    def open_pooled(url, **kwargs):
+        database = real_open(url, **kwargs)
+        database.close = lambda: kept.append(database)  # back to the pool, still connected
+        return database
+
+    monkeypatch.setattr(bot.db, "open_database", open_pooled)
+    assert migrate(pg_url) == ALL_NAMES
+    assert kept and not kept[0].is_closed()
+    other = init_database(pg_url)  # another replica
+    key = bot.db.MIGRATION_LOCK_KEY
+    held = other.execute_sql("select count(*) from pg_locks where locktype = 'advisory' and objid = %s", (key,))
+    assert held.fetchone()[0] == 0
+    assert other.execute_sql("select pg_try_advisory_lock(%s), pg_advisory_unlock(%s)", (key, key)).fetchone() \
+        == (True, True)
+    other.close()
+    for database in kept:
+        type(database).close(database)
