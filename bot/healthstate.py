@@ -74,7 +74,7 @@ class HealthState:
         self.min_failures = min_failures
         self._clock = clock
         self._outcomes: deque[tuple[float, bool]] = deque(maxlen=keep)
-        self._write_error: str | None = None
+        self._write_failing = False
         self._probed_at: float | None = None
         self._reported = ""  # the kind of problem last logged: "", "db" or "updates"
         self.changed = asyncio.Event()
@@ -93,16 +93,16 @@ class HealthState:
         try:
             self._probe()
         except Exception as exc:  # noqa: BLE001 - whatever stops a write makes us unhealthy
-            if self._write_error is None:
+            if not self._write_failing:
                 log.warning("Write probe failed: %s: %s", type(exc).__name__, exc)
-            self._write_error = str(exc) or type(exc).__name__
+            self._write_failing = True
         else:
-            self._write_error = None
+            self._write_failing = False
         self.status()
 
     def status(self) -> tuple[bool, str]:
         """(healthy, reason); the reason is '' when healthy and carries no internals."""
-        reason = DB_REFUSES_WRITES if self._write_error is not None else self._updates_problem()
+        reason = DB_REFUSES_WRITES if self._write_failing else self._updates_problem()
         kind = "" if not reason else "db" if reason == DB_REFUSES_WRITES else "updates"
         if kind != self._reported:  # a transition, not every new count: logged once, beat at once
             if reason:
