@@ -9,8 +9,21 @@ bot as a whole and no row is sent by two processes.
   ends, and another replica takes it.
 - Neither (SQLite, one process): no election; the only process sends.
 
-A new leader sends what is pending; a message that the old leader had in flight when it
-died may go out twice (at most one per crash: `sendMessage` has no idempotency key).
+The lock says who *should* send; it is not what keeps a row from going out twice. An old
+leader can go on for a moment after it lost the lock (until its next check), so every row
+is claimed in the database before it is sent (`models.outbox.claim`): two senders never
+send the same row. A message that a leader had in flight when it died may go out twice
+(at most one per crash per message in flight: `sendMessage` has no idempotency key).
+
+A leader that dies, freezes (SIGSTOP, a stalled VM) or loses its network must lose the
+lock within a minute. A PostgreSQL session lock outlives its holder for as long as the
+server believes the connection is alive: for ever for a stopped process (its kernel still
+answers TCP keepalives), about two hours (the kernel's keepalive default) for a vanished
+host. So the lock connection sets `idle_session_timeout` (the server ends the session, and
+with it the lock, after `idle_timeout` seconds without a query; the holder checks every
+`check_every` seconds, from a background task while it sends) and short TCP keepalives on
+both ends; and the holder gives up the role itself when a check gets no answer within
+`check_timeout` seconds — well before the server frees the lock for another replica.
 """
 
 from __future__ import annotations
@@ -29,9 +42,16 @@ LOCK_NAME = "carpool-bot:notifier"
 
 
 class Lease:
-    """Interface: `await ensure()` -> True while this process may send; `await release()`."""
+    """Interface: `await ensure()` -> True while this process may send; `await release()`;
+    `await keep()` (a task) checks or renews the lease every `check_every` seconds while the
+    sender is busy elsewhere (a long flood wait, a slow request).
+
+    This base class is the single process (SQLite): no election, and `sole_sender` — no
+    other process can be sending, so claims found at start were left by a dead run."""
 
     name = "single process"
+    sole_sender = True
+    check_every = 1.0
 
     async def ensure(self) -> bool:
         return True
@@ -42,75 +62,124 @@ class Lease:
     async def release(self) -> None:
         return None
 
+    async def keep(self) -> None:
+        if self.sole_sender:
+            return
+        while True:
+            await self.ensure()
+            await asyncio.sleep(self.check_every)
+
 
 class PostgresAdvisoryLease(Lease):
     name = "PostgreSQL advisory lock"
+    sole_sender = False
 
-    def __init__(self, dsn: str, key: int | None = None, check_every: float = 1.0):
+    def __init__(self, dsn: str, key: int | None = None, check_every: float = 1.0,
+                 idle_timeout: float = 30.0, check_timeout: float = 5.0):
         self.dsn = dsn
         self.key = key if key is not None else zlib.crc32(LOCK_NAME.encode())
         self.check_every = check_every
+        self.idle_timeout = idle_timeout  # the server frees the lock of a holder this long silent
+        self.check_timeout = check_timeout  # a check unanswered this long: no longer the sender
         self._conn = None
         self._held = False
         self._checked = 0.0
+        self._lock = asyncio.Lock()
 
     def _connect(self):
         import psycopg2
 
-        conn = psycopg2.connect(self.dsn, connect_timeout=5, application_name="carpool-bot sender lease")
+        conn = psycopg2.connect(
+            self.dsn, connect_timeout=max(1, round(self.check_timeout)), application_name="carpool-bot sender lease",
+            # the client notices a dead server or network (keepalives; unacknowledged data)
+            keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3, tcp_user_timeout=20000,
+        )
         conn.autocommit = True
+        with conn.cursor() as cur:
+            for name, value in (
+                ("idle_session_timeout", int(self.idle_timeout * 1000)),  # PostgreSQL 14+
+                ("tcp_keepalives_idle", 10), ("tcp_keepalives_interval", 5), ("tcp_keepalives_count", 3),
+                ("statement_timeout", int(self.check_timeout * 1000)),
+            ):
+                try:
+                    cur.execute(f"SET {name} = %s", (value,))
+                except psycopg2.Error as exc:  # an older server: the rest still help
+                    log.warning("Sender lease: cannot set %s (%s)", name, exc)
         return conn
 
-    def _try(self) -> bool:
-        if self._conn is None or self._conn.closed:
-            self._conn = self._connect()
-        with self._conn.cursor() as cur:
-            if not self._held:
+    def _check(self, conn, held: bool):
+        """In a thread: (the connection, whether we hold the lock)."""
+        if conn is None or conn.closed:
+            conn, held = self._connect(), False
+        with conn.cursor() as cur:
+            if not held:
                 cur.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))
-                self._held = bool(cur.fetchone()[0])
+                held = bool(cur.fetchone()[0])
             else:
                 cur.execute("SELECT 1")  # still connected, so still holding it
-        return self._held
+        return conn, held
+
+    async def _in_thread(self, fn, *args):
+        """Run `fn` in a thread; TimeoutError after `check_timeout` (the thread is left to
+        finish on its own, and the connection it used is closed when it does)."""
+        future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+        done, _ = await asyncio.wait({future}, timeout=self.check_timeout)
+        if not done:
+            abandoned, self._conn, self._held = self._conn, None, False
+
+            def close_when_done(f: asyncio.Future) -> None:
+                result = None if f.cancelled() or f.exception() else f.result()
+                _close_quietly(abandoned, result[0] if isinstance(result, tuple) else None)
+
+            future.add_done_callback(close_when_done)
+            raise TimeoutError(f"no answer from the database within {self.check_timeout:g}s")
+        return future.result()
 
     async def ensure(self) -> bool:
-        now = time.monotonic()
-        if self._held and now - self._checked < self.check_every:
-            return True
-        was = self._held
-        try:
-            held = await asyncio.to_thread(self._try)
-        except Exception as exc:  # connection lost: the server has released the lock
-            log.warning("Sender lease (advisory lock) lost or unavailable: %s", exc)
-            self._drop()
-            held = False
-        self._checked = now
-        if held != was:
-            log.info("This process %s the notification sender", "is now" if held else "is no longer")
-        return held
+        async with self._lock:  # the sender and the keeper task: one check at a time
+            if self._held and time.monotonic() - self._checked < self.check_every:
+                return True
+            was = self._held
+            try:
+                self._conn, held = await self._in_thread(self._check, self._conn, self._held)
+            except Exception as exc:  # connection lost: the server has released the lock (or will)
+                log.warning("Sender lease (advisory lock) lost or unavailable: %s", exc)
+                self._drop()
+                held = False
+            self._held = held
+            self._checked = time.monotonic()
+            if held != was:
+                log.info("This process %s the notification sender", "is now" if held else "is no longer")
+            return held
 
     def held(self) -> bool:
         return self._held
 
     def _drop(self) -> None:
         self._held = False
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - already broken
-                pass
-            self._conn = None
+        conn, self._conn = self._conn, None
+        _close_quietly(conn)
 
     async def release(self) -> None:
         if self._conn is not None and self._held:
             try:
-                await asyncio.to_thread(self._unlock)
+                await self._in_thread(self._unlock, self._conn)
             except Exception:  # noqa: BLE001 - closing the connection releases it anyway
                 pass
         self._drop()
 
-    def _unlock(self) -> None:
-        with self._conn.cursor() as cur:
+    def _unlock(self, conn) -> None:
+        with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+
+
+def _close_quietly(*conns) -> None:
+    for conn in conns:
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass
 
 
 _RENEW = """
@@ -129,15 +198,22 @@ return 0
 
 class RedisLease(Lease):
     name = "Redis lease"
+    sole_sender = False
 
     def __init__(self, redis, ttl: float = 15.0, key: str = LOCK_NAME):
         self.redis = redis
         self.ttl = ttl
         self.key = key
+        self.check_every = ttl / 5  # ensure() renews once 20 % of the lease has passed
         self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._valid_until = 0.0
+        self._lock = asyncio.Lock()
 
     async def ensure(self) -> bool:
+        async with self._lock:  # the sender and the keeper task: a lost race must not clear a win
+            return await self._ensure()
+
+    async def _ensure(self) -> bool:
         now = time.monotonic()
         was = self.held()
         if was and now < self._valid_until - self.ttl * 0.4:

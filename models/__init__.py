@@ -6,9 +6,12 @@ from .errors import Conflict, DomainError, NotFound, PermissionDenied, Validatio
 from .tables import (
     ALL_MODELS,
     NOTIFY_DROPPED,
+    NOTIFY_EXPIRED,
     NOTIFY_FAILED,
     NOTIFY_PENDING,
+    NOTIFY_SENDING,
     NOTIFY_SENT,
+    NOTIFY_UNSENT,
     ROLE_DRIVER,
     ROLE_PASSENGER,
     ROLES,
@@ -28,7 +31,8 @@ from .tables import (
 )
 
 __all__ = [
-    "ALL_MODELS", "NOTIFY_DROPPED", "NOTIFY_FAILED", "NOTIFY_PENDING", "NOTIFY_SENT", "ROLES",
+    "ALL_MODELS", "NOTIFY_DROPPED", "NOTIFY_EXPIRED", "NOTIFY_FAILED", "NOTIFY_PENDING", "NOTIFY_SENDING",
+    "NOTIFY_SENT", "NOTIFY_UNSENT", "ROLES",
     "ROLE_DRIVER", "ROLE_PASSENGER", "TRIP_CANCELLED", "TRIP_DONE", "TRIP_OPEN", "BaseModel",
     "Conflict", "DomainError", "FsmRecord", "NotFound", "Notification", "Participant",
     "PermissionDenied", "PickupPoint", "ProcessedUpdate", "SentReminder", "TemplatePickupPoint", "Trip", "TripTemplate", "User",

@@ -22,10 +22,13 @@ TRIP_DONE = "done"
 TRIP_STATUSES = (TRIP_OPEN, TRIP_CANCELLED, TRIP_DONE)
 
 NOTIFY_PENDING = "pending"
+NOTIFY_SENDING = "sending"  # claimed by one sender (claimed_by, claimed_at); pending again if it dies
 NOTIFY_SENT = "sent"
 NOTIFY_DROPPED = "dropped"  # recipient unreachable (blocked the bot, never started it)
-NOTIFY_FAILED = "failed"  # gave up: permanent error, or transient ones max_attempts times
-NOTIFY_STATES = (NOTIFY_PENDING, NOTIFY_SENT, NOTIFY_DROPPED, NOTIFY_FAILED)
+NOTIFY_FAILED = "failed"  # Telegram refused it for good (a 400 other than a flood wait)
+NOTIFY_EXPIRED = "expired"  # no longer mattered before it could go out (its trip over, or too old)
+NOTIFY_STATES = (NOTIFY_PENDING, NOTIFY_SENDING, NOTIFY_SENT, NOTIFY_DROPPED, NOTIFY_FAILED, NOTIFY_EXPIRED)
+NOTIFY_UNSENT = (NOTIFY_PENDING, NOTIFY_SENDING)  # the rest are final
 
 
 class User(BaseModel):
@@ -139,6 +142,8 @@ class Notification(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
     sent_at = pw.DateTimeField(null=True)
     next_attempt_at = pw.DateTimeField(null=True)  # set by a retry; None: due now
+    claimed_by = pw.CharField(max_length=64, default="")  # the sender that holds it while `sending`
+    claimed_at = pw.DateTimeField(null=True)  # when: a claim older than the claim timeout is released
 
     class Meta:
         table_name = "notification"
