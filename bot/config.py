@@ -65,6 +65,7 @@ class Settings:
     webhook_secret: str = ""
     heartbeat_file: Path | None = None
     scheduler_interval: float = 60.0
+    notification_retention_days: int = 30  # finished notifications are deleted after this many days
     club_chat_id: int | None = None  # only members of this Telegram group may use the bot; None: open
     throttle_rate: int = 5  # updates per second one user may send; 0: no limit
     # From `carpool-bot run --force-polling` / `--reset-webhook` (bot/startup.py), never from the environment:
@@ -130,6 +131,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     webhook_secret = env.str("WEBHOOK_SECRET", "")
     heartbeat_file = env.str("HEARTBEAT_FILE", "")
     scheduler_interval = env.float("SCHEDULER_INTERVAL", 60.0, validate=Range(1, 3600, error="must be 1 to 3600 seconds"))
+    retention_days = env.int("NOTIFICATION_RETENTION_DAYS", 30, validate=Range(1, 3650, error="must be 1 to 3650 days"))
     club_chat_raw = env.str("CLUB_CHAT_ID", "").strip()
     throttle_rate = env.int("THROTTLE_RATE", 5, validate=Range(0, 1000, error="must be 0 (off) to 1000"))
     try:
@@ -211,6 +213,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         webhook_secret=webhook_secret,
         heartbeat_file=Path(heartbeat_file) if heartbeat_file else None,
         scheduler_interval=scheduler_interval,
+        notification_retention_days=retention_days,
         club_chat_id=club_chat_id,
         throttle_rate=throttle_rate,
     )

@@ -1,5 +1,7 @@
 """The scheduler: one task in the bot that, every `interval` seconds, closes finished
-trips and enqueues the reminders that are due (`models.lifecycle`).
+trips and enqueues the reminders that are due (`models.lifecycle`), and once an hour
+deletes the finished notifications (sent, failed, dropped, expired) older than the
+retention period (`NOTIFICATION_RETENTION_DAYS`, `models.outbox.purge_finished`).
 
 Everything it needs is read from the database on each tick and every reminder is
 recorded with the notification it enqueued, so a restart loses nothing (a reminder
@@ -18,15 +20,19 @@ from zoneinfo import ZoneInfo
 
 import sentry_sdk
 
-from models import lifecycle, utcnow
+from models import lifecycle, outbox, utcnow
 
 log = logging.getLogger(__name__)
+
+
+DEFAULT_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True)
 class TickResult:
     closed: int
     reminders: int
+    purged: int = 0
 
 
 class Scheduler:
@@ -40,11 +46,17 @@ class Scheduler:
         *,
         notifier=None,
         interval: float = 60.0,
+        retention: timedelta | None = DEFAULT_RETENTION,
+        purge_every: timedelta = timedelta(hours=1),
     ) -> None:
         self.offsets = offsets
         self.tz = tz
         self.notifier = notifier
         self.interval = interval
+        self.retention = retention  # None: keep notifications for ever
+        self.purge_every = purge_every
+        self._purged_at: datetime | None = None
+        self._backlog = False
         self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -57,7 +69,20 @@ class Scheduler:
             self.notifier.wake()
         if closed or sent:
             log.info("Scheduler: %d trip(s) closed, %d reminder(s) enqueued", closed, sent)
-        return TickResult(closed, sent)
+        return TickResult(closed, sent, self._purge(now))
+
+    def _purge(self, now: datetime) -> int:
+        """Delete one chunk of expired history, once per `purge_every` — or at every tick
+        while a backlog remains (the first run on an old database), a short write each."""
+        due = self._purged_at is None or self._backlog or now - self._purged_at >= self.purge_every
+        if self.retention is None or not due:
+            return 0
+        purged = outbox.purge_finished(now - self.retention)
+        self._purged_at, self._backlog = now, purged >= outbox.PURGE_CHUNK
+        if purged:
+            log.info("Scheduler: %d finished notification(s) older than %d days deleted",
+                     purged, self.retention.days)
+        return purged
 
     async def run(self) -> None:
         self._task = asyncio.current_task()

@@ -1,0 +1,71 @@
+"""Issue #16, item 8 (retention): finished notifications are deleted after
+NOTIFICATION_RETENTION_DAYS by the scheduler; rows still to be delivered never are."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.scheduler import Scheduler
+from models import Notification, User, outbox, utcnow
+
+H = timedelta(hours=1)
+
+
+def written(days_ago: float, state: str = "sent", telegram_id: int = 1) -> Notification:
+    user = User.get_or_create(telegram_id=telegram_id, defaults={"name": "Ann"})[0]
+    n = outbox.enqueue(user, "Ann joined", "joined")
+    Notification.update(state=state, created_at=utcnow() - timedelta(days=days_ago)).where(
+        Notification.id == n.id).execute()
+    return n
+
+
+def left() -> list[int]:
+    return sorted(n.id for n in Notification.select())
+
+
+def test_the_scheduler_deletes_finished_rows_past_retention_hourly(database):
+    old = [written(31, s) for s in ("sent", "failed", "dropped", "expired")]
+    waiting = written(40, "pending", telegram_id=2)  # not delivered yet: kept, whatever its age
+    kept = written(29)
+    scheduler = Scheduler((), UTC, retention=timedelta(days=30))
+    now = utcnow()
+
+    assert scheduler.tick(now).purged == 4
+    assert left() == sorted([waiting.id, kept.id])
+    assert all(not Notification.select().where(Notification.id == n.id).exists() for n in old)
+
+    later = written(31)
+    assert scheduler.tick(now + 0.5 * H).purged == 0  # once an hour
+    assert scheduler.tick(now + H).purged == 1
+    assert later.id not in left()
+
+
+def test_a_backlog_is_deleted_in_short_chunks_tick_after_tick(database, monkeypatch):
+    monkeypatch.setattr(outbox, "PURGE_CHUNK", 3)
+    for _ in range(7):
+        written(60)
+    scheduler = Scheduler((), UTC)  # the default: 30 days
+    now = utcnow()
+    assert [scheduler.tick(now + i * timedelta(minutes=1)).purged for i in range(4)] == [3, 3, 1, 0]
+    assert left() == []
+
+
+def test_retention_off_keeps_everything(database):
+    n = written(400)
+    assert Scheduler((), UTC, retention=None).tick().purged == 0
+    assert left() == [n.id]
+
+
+def test_retention_setting(tmp_path, monkeypatch):
+    env = tmp_path / ".env"
+    env.write_text("TELEGRAM_TOKEN=123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ012345\n")
+    assert load_settings(env).notification_retention_days == 30
+    monkeypatch.setenv("NOTIFICATION_RETENTION_DAYS", "7")
+    assert load_settings(env).notification_retention_days == 7
+    monkeypatch.setenv("NOTIFICATION_RETENTION_DAYS", "0")
+    with pytest.raises(ConfigError) as err:
+        load_settings(env)
+    assert any(p.startswith("NOTIFICATION_RETENTION_DAYS: must be 1 to 3650 days") for p in err.value.problems)
