@@ -33,12 +33,21 @@ from .config import Settings
 from .dedupe import make_dedupe
 from .middlewares import InFlight, UserMiddleware
 from .notifier import Notifier
+from .retry import UPDATE_TIMEOUT, UpdateDeadline
 from .storage import PeeweeStorage
 from .telemetry import SentryMiddleware, SentryNameMiddleware
 
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on our side. It has been logged; try again or send /start."
+BUSY = "Still busy with your previous tap: try again in a moment."
+
+# The per-user Redis lock (REDIS_URL): held while an update is handled, which takes at most
+# UPDATE_TIMEOUT (bot/retry.py). A process killed mid-update leaves it behind: it expires
+# LOCK_TIMEOUT after it was taken, so that user waits seconds, not aiogram's default 60.
+# A waiter gives up after LOCK_WAIT (answered with BUSY), never waits forever.
+LOCK_TIMEOUT = UPDATE_TIMEOUT + 3
+LOCK_WAIT = LOCK_TIMEOUT + 2
 
 
 def _keep_response_types() -> tuple:
@@ -106,6 +115,16 @@ async def on_domain_error(event: ErrorEvent) -> None:
         await event.update.message.answer(text)
 
 
+async def on_busy(event: ErrorEvent) -> None:
+    """The user's lock was not free within LOCK_WAIT (an earlier update of theirs still runs,
+    or a dead process's lock has not expired yet): answer, change nothing."""
+    log.warning("Update %s waited %ss for its user's lock: dropped", event.update.update_id, LOCK_WAIT)
+    if event.update.callback_query is not None:
+        await event.update.callback_query.answer(BUSY)
+    elif event.update.message is not None:
+        await event.update.message.answer(BUSY)
+
+
 async def on_unexpected_error(event: ErrorEvent) -> None:
     log.error("Unhandled error in update %s", event.update.update_id, exc_info=event.exception)
     try:
@@ -128,13 +147,21 @@ def make_storage(settings: Settings):
 
     keys = DefaultKeyBuilder(with_destiny=True)  # aiogram-dialog keeps stacks under their own destinies
     storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
-    return storage, RedisEventIsolation(redis=storage.redis, key_builder=keys), storage.redis
+    # lock_kwargs replaces aiogram's defaults as a whole: all three, or a lock that never expires
+    lock = {"timeout": LOCK_TIMEOUT, "blocking_timeout": LOCK_WAIT, "raise_on_release_error": False}
+    return storage, RedisEventIsolation(redis=storage.redis, key_builder=keys, lock_kwargs=lock), storage.redis
 
 
 def build_error_router() -> Router:
     router = Router(name="errors")
     router.errors.register(on_stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    try:
+        from redis.exceptions import LockError
+    except ImportError:  # no Redis, no Redis lock
+        pass
+    else:
+        router.errors.register(on_busy, ExceptionTypeFilter(LockError))
     router.errors.register(on_unexpected_error)
     return router
 
@@ -165,6 +192,7 @@ def build_dispatcher(
     dp = Dispatcher(
         storage=storage, events_isolation=events_isolation, settings=settings, notifier=notifier, **workflow_data
     )
+    dp.update.outer_middleware(UpdateDeadline())  # before all of ours: no update outlives its lock
     for gate in gates(settings):  # first of ours: a stopped update leaves no trace (bot/access.py)
         dp.update.outer_middleware(gate)
     in_flight = InFlight()

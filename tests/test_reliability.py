@@ -3,6 +3,7 @@ nothing; the bot rides out the faults Telegram's API throws at it."""
 
 import dataclasses
 import signal
+import threading
 import time
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from models import (
 )
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
-from tests.test_webhook import SECRET, free_port, message_update, post, wait_until
+from tests.test_webhook import SECRET, _get, free_port, message_update, post, wait_until
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 
@@ -329,3 +330,87 @@ async def test_quick_second_tap_acts_on_the_new_window(database, settings):
         id="tap-2", chat_instance="--", from_user=dee.client.user, message=calendar, data=f"{intent}\x1dseats:3"))
     await asyncio.gather(env.dp.feed_update(env.bot, first), env.dp.feed_update(env.bot, second))
     assert "address" in dee.screen().text
+
+
+# --- a webhook redelivery after kill -9: one trip, answered quietly (issue #16, items 5 and 7) ---
+
+
+class WebhookPump:
+    """Posts the updates the fake Telegram queued (a user's sends and presses) to the bot's
+    webhook, as Telegram does; `take()` hands the next one to the test instead."""
+
+    def __init__(self, tg, url: str):
+        self.tg, self.url, self.last = tg, url, 0
+
+    def take(self) -> dict:
+        assert wait_until(lambda: any(u["update_id"] > self.last for u in self.tg.pending_updates))
+        update = next(u for u in self.tg.pending_updates if u["update_id"] > self.last)
+        self.last = update["update_id"]
+        return update
+
+    def deliver(self, update: dict | None = None) -> int:
+        return post(self.url, update or self.take(), SECRET)
+
+
+def _trip_rows(tmp_path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "data" / "carpool.sqlite3") as con:
+        return con.execute("select count(*) from trip").fetchone()[0]
+
+
+def test_webhook_confirm_redelivered_after_kill_9_makes_one_trip(tg, tmp_path):
+    """kill -9 after the trip committed, before the update was recorded as handled: Telegram
+    delivers the Confirm again to the restarted bot, by then too old to answer. One trip, the
+    created window shown, and no traceback."""
+    port = free_port()
+    hook = dict(WEBHOOK_URL="https://bot.example.org/telegram/webhook", WEBHOOK_SECRET=SECRET,
+                WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    pump = WebhookPump(tg, url)
+    dee = tg.user(1, "Dee")
+    bot = BotProcess(tg, tmp_path, **hook)
+    try:
+        bot.start(wait_polling=False)
+        bot.wait_request("setWebhook", timeout=60)
+        assert wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz") == 200), bot.output()
+        for act, expect in ((lambda: dee.send("/start"), "Welcome"), (lambda: dee.press("🚗 I drive"), "driver"),
+                            (lambda: dee.send("/newtrip"), "Where to?"),
+                            (lambda: dee.send("Riverside Arena"), "Which day?")):
+            act()
+            assert pump.deliver() == 200
+            dee.wait_screen(expect)
+        day = time.gmtime(time.time() + 86400)
+        if f"🗓 {time.strftime('%B %Y', day)}" not in [b for row in dee.screen().buttons for b in row]:
+            dee.press(next(b for row in dee.screen().buttons for b in row if b.endswith(">>")))
+            assert pump.deliver() == 200
+            dee.wait_screen(lambda s: f"🗓 {time.strftime('%B %Y', day)}" in [b for r in s.buttons for b in r])
+        for act, expect in ((lambda: dee.press(time.strftime("%d", day)), "How many free seats?"),
+                            (lambda: dee.press("3"), "address"), (lambda: dee.send("Central Station"), "Pickup time"),
+                            (lambda: dee.send("18:00"), "Pickup points"), (lambda: dee.press("✅ Done"), "Any comment"),
+                            (lambda: dee.press("⏭ Skip"), "Check your trip")):
+            act()
+            assert pump.deliver() == 200
+            dee.wait_screen(expect)
+        tg.delay("answerCallbackQuery", 30)  # the Confirm's "Trip created" answer hangs: kill there
+        dee.press("✅ Confirm")
+        confirm = pump.take()
+        threading.Thread(target=pump.deliver, args=(confirm,), daemon=True).start()
+        assert wait_until(lambda: _trip_rows(tmp_path) == 1), bot.output()
+        bot.stop(signal.SIGKILL)
+    finally:
+        bot.kill()
+    tg.delay("answerCallbackQuery", 0)
+    tg.fail_next("answerCallbackQuery", 400,
+                 "Bad Request: query is too old and response timeout expired or query ID is invalid")
+    restarted = BotProcess(tg, tmp_path, **hook)
+    try:
+        restarted.start(wait_polling=False)
+        assert wait_until(lambda: pump.deliver(confirm) == 200, timeout=60), restarted.output()  # the redelivery
+        dee.wait_screen("Trip created")
+        assert _trip_rows(tmp_path) == 1
+        code, _ = restarted.stop()
+        assert code == 0
+        assert "Traceback" not in restarted.output() and " ERROR " not in restarted.output(), restarted.output()
+    finally:
+        restarted.kill()
