@@ -7,6 +7,8 @@ what they exercise is what runs in production.
 from __future__ import annotations
 
 import logging
+import os
+import traceback
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -40,6 +42,7 @@ from .telemetry import SentryMiddleware, SentryNameMiddleware
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on our side. It has been logged; try again or send /start."
+STALE_BUTTON = "That button is out of date."
 BUSY = "Still busy with your previous tap: try again in a moment."
 
 # The per-user Redis lock (REDIS_URL): held while an update is handled, which takes at most
@@ -115,6 +118,24 @@ async def on_domain_error(event: ErrorEvent) -> None:
         await event.update.message.answer(text)
 
 
+def is_malformed_press(event: ErrorEvent) -> bool:
+    """A button press whose data aiogram-dialog's widgets could not read (`int("abc")`, a
+    calendar month 13, a date out of range), before any handler of ours ran: forged or
+    garbled callback data, not a fault of ours."""
+    exc = event.exception
+    if event.update.callback_query is None or not isinstance(exc, (ValueError, OverflowError)):
+        return False
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and f"{os.sep}aiogram_dialog{os.sep}widgets{os.sep}" in frames[-1].filename
+
+
+async def on_malformed_press(event: ErrorEvent) -> None:
+    callback = event.update.callback_query
+    log.info("Update %s: a press with unreadable data (%s), ignored", event.update.update_id,
+             type(event.exception).__name__)
+    await callback.answer(STALE_BUTTON)
+
+
 async def on_busy(event: ErrorEvent) -> None:
     """The user's lock was not free within LOCK_WAIT (an earlier update of theirs still runs,
     or a dead process's lock has not expired yet): answer, change nothing."""
@@ -156,6 +177,7 @@ def build_error_router() -> Router:
     router = Router(name="errors")
     router.errors.register(on_stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(on_malformed_press, is_malformed_press)
     try:
         from redis.exceptions import LockError
     except ImportError:  # no Redis, no Redis lock

@@ -39,7 +39,7 @@ from .logids import tg
 from .tables import (
     TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, SentReminder, Trip, User,
 )
-from .trips import to_utc
+from .trips import is_row_id, to_utc
 from .users import require_user
 
 log = logging.getLogger(__name__)
@@ -249,14 +249,11 @@ def send_due_reminders(now: datetime, offsets: tuple[timedelta, ...], tz: ZoneIn
 # --- the passenger's answers ---------------------------------------------------------------
 
 
-MAX_ID = 2**63 - 1  # ids come from callback data: anything larger is no row (and overflows SQLite)
-
-
 def rider_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = None) -> Participant:
     """The actor's seat in a trip still open (not cancelled, not over). Anything else —
     a forged trip id, someone without a seat — is refused and logged."""
     actor = require_user(actor_telegram_id)
-    trip = Trip.get_or_none(Trip.id == trip_id) if 0 < trip_id <= MAX_ID else None
+    trip = Trip.get_or_none(Trip.id == trip_id) if is_row_id(trip_id) else None
     if trip is None:
         log.warning("Refused reminder answer: user %s, no trip %s", tg(actor_telegram_id), trip_id)
         raise NotFound("That trip does not exist (any more).")

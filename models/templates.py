@@ -14,7 +14,8 @@ from .base import db, utcnow
 from .errors import Conflict, NotFound, ValidationError
 from .tables import PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User
 from .trips import (
-    PICKUPS_MAX, clean_text, created_with, validate_address, validate_comment, validate_destination, validate_seats,
+    PICKUPS_MAX, clean_text, created_with, is_row_id, validate_address, validate_comment, validate_destination,
+    validate_seats,
 )
 from .users import require_driver, require_owner, require_user
 
@@ -43,7 +44,7 @@ def validate_name(raw: str) -> str:
 
 
 def _owned(actor: User, template_id: int) -> TripTemplate:
-    template = TripTemplate.get_or_none(TripTemplate.id == template_id)
+    template = TripTemplate.get_or_none(TripTemplate.id == template_id) if is_row_id(template_id) else None
     if template is None:
         raise NotFound("That template no longer exists.")
     require_owner(actor, template.driver_id, "template")

@@ -256,6 +256,8 @@ def recent_destination_choices(actor_telegram_id: int, limit: int = 4) -> list[t
 
 def destination_of_own_trip(actor_telegram_id: int, trip_id: int) -> str | None:
     """The destination of one of the actor's own trips (None for anyone else's)."""
+    if not is_row_id(trip_id):
+        return None
     row = (
         Trip.select(Trip.destination)
         .join(User)
@@ -263,6 +265,15 @@ def destination_of_own_trip(actor_telegram_id: int, trip_id: int) -> str | None:
         .first()
     )
     return row.destination if row else None
+
+
+MAX_ID = 2**63 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """Could be a primary key. Ids arrive in callback data, where anyone can write 10**30:
+    SQLite cannot even compare that (OverflowError), PostgreSQL neither (bigint out of range)."""
+    return 0 < value <= MAX_ID
 
 
 def get_trip(trip_id: int) -> Trip | None:
@@ -288,7 +299,7 @@ def list_templates(actor_telegram_id: int) -> list[TripTemplate]:
 def template_draft(actor_telegram_id: int, template_id: int) -> dict:
     """A template's values for the wizard (everything but the date). Owner only."""
     actor = require_user(actor_telegram_id)
-    template = TripTemplate.get_or_none(TripTemplate.id == template_id)
+    template = TripTemplate.get_or_none(TripTemplate.id == template_id) if is_row_id(template_id) else None
     if template is None:
         raise ValidationError("That template no longer exists.")
     require_owner(actor, template.driver_id, "template")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
@@ -12,6 +14,8 @@ from models import ROLE_PASSENGER, rides, users
 from ..common import tg_user_id
 from ..wizard import start_new_trip
 from ..states import ForgetSG, FindSG, MainSG, MyTripsSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
+
+TRIP_ID = re.compile(r"[0-9]{1,11}")  # the id in a share link, /start trip_<id>
 
 HELP_TEXT = (
     "🏐 <b>Club carpool</b>\n\n"
@@ -63,7 +67,8 @@ async def open_shared_trip(message: Message, manager: DialogManager, user, creat
     if created or not user.role:
         users.set_role(user.telegram_id, ROLE_PASSENGER)
     raw = arg.removeprefix("trip_")
-    trip = rides.trip_exists(int(raw)) if raw.isdigit() and len(raw) < 12 else False
+    # ASCII digits only: str.isdigit() accepts "²", which int() then refuses with a traceback
+    trip = rides.trip_exists(int(raw)) if TRIP_ID.fullmatch(raw) else False
     if not trip:
         await message.answer("I couldn't find that trip: the link may be broken or the trip was removed. "
                              "Here is the menu; try 🔎 Find a trip.")
