@@ -79,8 +79,10 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
-def open_database(url: str, *, foreign_keys: bool = True) -> pw.Database:
-    """A new (unbound) Peewee database for the URL, with our SQLite pragmas."""
+def open_database(url: str, *, foreign_keys: bool = True, reconnect: bool = False) -> pw.Database:
+    """A new (unbound) Peewee database for the URL, with our SQLite pragmas. `reconnect`: on
+    PostgreSQL, a lost connection is replaced outside transactions (bot/resilience.py) — for
+    the bot's own database, not for migrations (their advisory lock lives on one connection)."""
     path = sqlite_path(url)
     if url.startswith(("sqlite", "sqliteext")):
         if path is not None:
@@ -89,12 +91,16 @@ def open_database(url: str, *, foreign_keys: bool = True) -> pw.Database:
         return connect(url, pragmas=pragmas)
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
+    if reconnect:
+        from .resilience import postgres_database
+
+        return postgres_database(url)
     return connect(url)
 
 
 def init_database(url: str) -> pw.Database:
     """Bind the models' proxy to the database at URL and return it."""
-    database = open_database(url)
+    database = open_database(url, reconnect=True)
     db.initialize(database)
     database.connect(reuse_if_open=True)
     return database

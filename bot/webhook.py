@@ -4,7 +4,8 @@
   without it (or with a wrong one) the answer is 401 and nothing is processed.
 - Updates are handled before the answer (not in the background): if the process dies
   mid-update, Telegram delivers it again instead of it being lost (the dispatcher
-  de-duplicates repeated update ids).
+  de-duplicates repeated update ids). While PostgreSQL or Redis is unreachable the answer
+  is 503, and Telegram delivers the update again (bot/resilience.py).
 - `GET /healthz` answers 200 `{"status": "ok"}` while this process is healthy (the
   database takes a write and most recent updates did not fail: bot/healthstate.py),
   503 `{"status": "unhealthy", "reason": ...}` otherwise.
@@ -17,10 +18,11 @@ import logging
 import signal
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from .healthstate import HealthState
+from .resilience import OutageAwareRequestHandler
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,8 @@ def build_web_app(dp: Dispatcher, bot: Bot, *, path: str, secret: str, **kwargs)
     """The aiohttp application: the webhook endpoint, /healthz, and the dispatcher's
     startup/shutdown hooks tied to the application's lifecycle."""
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False,
-                         **kwargs).register(web_app, path=path)
+    OutageAwareRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False,
+                              **kwargs).register(web_app, path=path)
     web_app[HEALTH] = dp.get("health_state") or HealthState()
     web_app.router.add_get("/healthz", healthz)
     setup_application(web_app, dp, bot=bot)
