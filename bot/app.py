@@ -26,7 +26,7 @@ from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from dialogs import build_dialogs_router
 from dialogs.menu.commands import start_home
-from models import DomainError
+from models import DomainError, db
 
 from .access import gates
 from .chat_member import build_chat_member_router
@@ -35,8 +35,8 @@ from .config import Settings
 from .dedupe import make_dedupe
 from .middlewares import InFlight, UserMiddleware
 from .notifier import Notifier
+from .resilience import ReconnectingPeeweeStorage, install as install_outage_guard, is_outage
 from .retry import UPDATE_TIMEOUT, UpdateDeadline
-from .storage import PeeweeStorage
 from .telemetry import SentryMiddleware, SentryNameMiddleware
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,8 @@ async def on_busy(event: ErrorEvent) -> None:
 
 
 async def on_unexpected_error(event: ErrorEvent) -> None:
+    if is_outage(event.exception):  # PostgreSQL/Redis unreachable: redone or redelivered, no "Sorry"
+        raise event.exception  # to bot/resilience.py's guard, outside this router
     log.error("Unhandled error in update %s", event.update.update_id, exc_info=event.exception)
     try:
         if event.update.callback_query is not None:
@@ -162,7 +164,7 @@ def make_storage(settings: Settings):
     REDIS_URL is set, so several replicas share every user's place in every dialog.
     Returns (storage, events_isolation or None, redis client or None)."""
     if not settings.redis_url:
-        return PeeweeStorage(), SimpleEventIsolation(), None
+        return ReconnectingPeeweeStorage(), SimpleEventIsolation(), None
     from aiogram.fsm.storage.base import DefaultKeyBuilder
     from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
@@ -232,5 +234,7 @@ def build_dispatcher(
     dp.include_router(build_dialogs_router())
     bg_factory = setup_dialogs(dp, message_manager=message_manager, events_isolation=events_isolation)
     dp["bg_factory"] = bg_factory
+    # outermost, so an outage in aiogram's own storage or Redis lock is caught too
+    guard = install_outage_guard(dp, database=db, redis=redis, shutdown_timeout=settings.shutdown_timeout)
     return App(dispatcher=dp, bg_factory=bg_factory, in_flight=in_flight, settings=settings,
-               extras={"dedupe": dedupe})
+               extras={"dedupe": dedupe, "outage_guard": guard})
