@@ -77,6 +77,8 @@ def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool
     try:
         with db.atomic():
             old = _same_name(actor, name)
+            if old is not None and key is not None and old.creation_key == key:
+                return old  # this very save, committed by another replica since the lookup above
             if old is not None and not replace:
                 raise NameTaken(f"You already have a template called “{name}”.")
             if old is not None:

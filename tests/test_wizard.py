@@ -349,3 +349,54 @@ def test_create_trip_with_the_same_key_returns_the_first(database):
     assert len({first.id, other.id, eve.id}) == 3
     plain = [trips.create_trip(1, _draft(), UTC) for _ in range(2)]  # no key: no de-duplication
     assert plain[0].id != plain[1].id and row_counts() == (5, 5)
+
+
+def _lost_race(monkeypatch):
+    """The first key lookup misses, as when another replica commits the same confirmation
+    between that lookup and our insert: the insert then meets the unique index."""
+    real, calls = trips.created_with, []
+
+    def created_with(model, actor, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real(model, actor, key)
+
+    monkeypatch.setattr(trips, "created_with", created_with)
+    from models import templates
+    monkeypatch.setattr(templates, "created_with", created_with)
+    return calls
+
+
+def _race_both(monkeypatch):
+    from models import templates
+
+    users.register_user(1, "Dee")
+    users.set_role(1, ROLE_DRIVER)
+    first = trips.create_trip(1, _draft(), UTC, key="k1")
+    calls = _lost_race(monkeypatch)
+    assert trips.create_trip(1, _draft(), UTC, key="k1").id == first.id and len(calls) == 2
+    monkeypatch.undo()
+    draft = lambda name: templates.TemplateDraft(name=name, destination="Gym", seats=3,  # noqa: E731
+                                                 pickups=[("Station", time(18))])
+    saved = templates.save_template(1, draft("Away"), key="t1")
+    calls = _lost_race(monkeypatch)
+    assert templates.save_template(1, draft("Away"), key="t1").id == saved.id  # met by its name
+    calls.clear()
+    assert templates.save_template(1, draft("Away 2"), key="t1").id == saved.id and len(calls) == 2  # by its key
+    assert row_counts() == (1, 1) and TripTemplate.select().count() == 1
+
+
+def test_same_key_racing_another_replica(database, monkeypatch):
+    _race_both(monkeypatch)
+
+
+def test_same_key_racing_another_replica_on_postgresql(pg_url, monkeypatch):
+    """PostgreSQL aborts the transaction at the unique violation: the lookup after it must
+    run in a fresh one."""
+    from bot.db import init_database, migrate
+
+    migrate(pg_url)
+    database = init_database(pg_url)
+    try:
+        _race_both(monkeypatch)
+    finally:
+        database.close()
