@@ -15,7 +15,8 @@ from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from dialogs.reminders import ReminderAnswer
 from models import (
-    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, Participant, Trip, lifecycle, rides, trips, users,
+    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, Participant, Trip, lifecycle, rides, trips,
+    users,
 )
 from models.trips import to_utc
 from tests.harness import RecordingBot, button_texts
