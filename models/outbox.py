@@ -155,14 +155,15 @@ def release_claims(claimed_before: datetime | None = None) -> list[tuple[int, st
     stale = Notification.state == NOTIFY_SENDING
     if claimed_before is not None:
         stale &= Notification.claimed_at < claimed_before
+    rows = list(Notification.select(Notification.id, Notification.claimed_by).where(stale).tuples())
+    if not rows:  # the usual case: one indexed read, no write
+        return []
     with db.atomic():
-        rows = list(Notification.select(Notification.id, Notification.claimed_by).where(stale).tuples())
-        if rows:
-            Notification.update(
-                state=NOTIFY_PENDING, error="claim released: its sender stopped answering (it may have been sent)",
-                **_UNCLAIMED,
-            ).where(stale & Notification.id.in_([r[0] for r in rows])).execute()
-    return rows
+        released = [(row_id, owner) for row_id, owner in rows if Notification.update(
+            state=NOTIFY_PENDING, error="claim released: its sender stopped answering (it may have been sent)",
+            **_UNCLAIMED,
+        ).where(stale & (Notification.id == row_id) & (Notification.claimed_by == owner)).execute()]
+    return released
 
 
 def mark_sent(notification_id: int) -> bool:
@@ -208,19 +209,21 @@ def expire(now: datetime | None = None, max_age: timedelta = timedelta(hours=24)
     now = now or now_precise()
     trip_over = Trip.ends_at.is_null(False) & (Trip.ends_at <= now)
     too_old = Notification.created_at < now - max_age
+    rows = list(
+        Notification.select(Notification.id, Notification.kind, Notification.chat_id, Notification.attempts,
+                            Notification.error, Notification.trip, Trip.ends_at.alias("trip_ends_at"))
+        .join(Trip, pw.JOIN.LEFT_OUTER)
+        .where((Notification.state == NOTIFY_PENDING) & (trip_over | too_old))
+        .objects()
+    )
+    expired: list[Expired] = []
+    if not rows:  # the usual case: one indexed read, no write
+        return expired
     with db.atomic():
-        rows = list(
-            Notification.select(Notification.id, Notification.kind, Notification.chat_id, Notification.attempts,
-                                Notification.error, Notification.trip, Trip.ends_at.alias("trip_ends_at"))
-            .join(Trip, pw.JOIN.LEFT_OUTER)
-            .where((Notification.state == NOTIFY_PENDING) & (trip_over | too_old))
-            .objects()
-        )
-        expired = []
         for n in rows:
             over = n.trip_ends_at is not None and n.trip_ends_at <= now
             why = (f"trip {n.trip_id} was over at {n.trip_ends_at:%Y-%m-%d %H:%M} UTC" if over
-                   else f"older than {max_age}")
+                   else f"not delivered within {max_age.total_seconds() / 3600:g} h")
             reason = f"expired undelivered: {why}; {n.attempts} attempt(s)" + (f", last: {n.error}" if n.error else "")
             if Notification.update(state=NOTIFY_EXPIRED, error=reason, next_attempt_at=None).where(
                     (Notification.id == n.id) & (Notification.state == NOTIFY_PENDING)).execute():

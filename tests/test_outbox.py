@@ -189,7 +189,7 @@ def test_rows_that_no_longer_matter_expire_with_the_reason(database):
     assert [reload(n).state for n in (over, running, stale, fresh, sent)] == [
         NOTIFY_EXPIRED, NOTIFY_PENDING, NOTIFY_EXPIRED, NOTIFY_PENDING, NOTIFY_SENT]
     assert reload(over).error.startswith(f"expired undelivered: trip {past.id} was over at ")
-    assert reload(stale).error == ("expired undelivered: older than 1 day, 0:00:00; 30 attempt(s), "
+    assert reload(stale).error == ("expired undelivered: not delivered within 24 h; 30 attempt(s), "
                                    "last: TelegramServerError: Bad Gateway")
     assert outbox.expire(now) == []
     # A row in flight is never expired under its sender.
