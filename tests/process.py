@@ -61,6 +61,23 @@ class BotProcess:
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def wait_output(self, text: str, count: int = 1, timeout: float = 20) -> str:
+        """Wait until the bot's output holds ``text`` at least ``count`` times (a log line is
+        the bot saying it did something): a condition to wait on instead of a fixed sleep."""
+        deadline = time.monotonic() + timeout
+        while (out := self.output()).count(text) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not {count}x in the bot's output within {timeout}s:\n{out}")
+            time.sleep(0.05)
+        return out
+
+    def prepare_database(self) -> None:
+        """Create and migrate the database as the bot's start does, in this process: a test that
+        only needs the schema saves a bot start (~3 s of CPU importing aiogram)."""
+        from bot.db import migrate
+
+        migrate(self.env["DATABASE_URL"], backup=False)
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> tuple[int, float]:
         """Send `sig`, wait for the exit; return (exit status, seconds it took)."""
         assert self.proc is not None
