@@ -12,7 +12,7 @@ from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import DomainError, manage, rides
+from models import DomainError, NotFound, manage, rides, trips
 
 from ..common import BACK, PreviewStart, PreviewSwitchTo, q, show_error, tg_user_id, wake_notifier
 from ..manage import start_cancel, start_edit
@@ -22,6 +22,10 @@ from .render import card_text, preview_card, preview_driven, preview_rides, prev
 
 
 async def open_trip(manager: DialogManager, trip_id: int) -> None:
+    """Open the card, or refuse (NotFound, shown as an alert) a trip that is not there: a forged
+    or stale id must not reach the card's getter, whose failure aiogram-dialog logs as an error."""
+    if not trips.is_row_id(trip_id) or trips.get_trip(trip_id) is None:
+        raise NotFound("That trip does not exist (any more).")
     await manager.start(TripSG.card, data={"trip_id": trip_id})
 
 
