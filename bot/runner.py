@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import sentry_sdk
@@ -70,7 +71,8 @@ class Service:
         self.sender_bot = create_bot(settings, retry=False)
         self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis))
         self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier,
-                                   interval=settings.scheduler_interval)
+                                   interval=settings.scheduler_interval,
+                                   retention=timedelta(days=settings.notification_retention_days))
         self.app: App = build_dispatcher(settings, storage=storage, events_isolation=isolation,
                                          notifier=self.notifier, redis=self.redis)
         self.tasks: list[asyncio.Task] = []

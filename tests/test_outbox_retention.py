@@ -3,6 +3,7 @@ NOTIFICATION_RETENTION_DAYS by the scheduler; rows still to be delivered never a
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, timedelta
 
 import pytest
@@ -69,3 +70,10 @@ def test_retention_setting(tmp_path, monkeypatch):
     with pytest.raises(ConfigError) as err:
         load_settings(env)
     assert any(p.startswith("NOTIFICATION_RETENTION_DAYS: must be 1 to 3650 days") for p in err.value.problems)
+
+
+def test_the_running_bot_uses_the_setting(database, settings):
+    from bot.runner import Service
+
+    service = Service(dataclasses.replace(settings, notification_retention_days=7))
+    assert service.scheduler.retention == timedelta(days=7)
