@@ -26,7 +26,7 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 
 def test_ci_runs_the_readme_command_in_a_fresh_clone_with_nothing_beside_it():
-    """A newcomer's clone has no ../shared and no old .venv: CI runs the README command in a
+    """A newcomer's clone has nothing beside it and no old .venv: CI runs the README command in a
     fresh clone of the checkout alone in an empty temporary folder (issue #17, item 10)."""
     _, test = readme_commands()
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]

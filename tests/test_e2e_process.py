@@ -1,7 +1,6 @@
 """The real bot process against the fake Bot API, over HTTP."""
 
 import signal
-import time
 
 import pytest
 
@@ -36,8 +35,9 @@ def test_starts_registers_commands_polls_and_stops_cleanly(tg, bot):
     ann.wait_screen("you are a 🚗 driver")
     # a slow handler is running when SIGTERM arrives: it finishes, then the bot exits 0
     tg.delay("sendMessage", 2.0)
+    sends = tg.arrived("sendMessage")
     ann.send("/help")
-    time.sleep(0.8)
+    tg.wait_arrived("sendMessage", sends + 1)  # the /help answer is on its way, 2 s from done
     code, took = bot.stop(signal.SIGTERM)
     assert code == 0, bot.output()
     assert took < 8

@@ -396,3 +396,18 @@ def test_bundled_spec_describes_every_implemented_method_and_only_what_they_reac
     assert trim_spec.dump(trim_spec.trim(bundled)) == trim_spec.TRIMMED.read_text()  # closed: nothing missing
     assert {"InlineKeyboardButton", "ChatMemberAdministrator", "InlineQueryResultArticle"} <= set(spec.types)
     assert "sendPhoto" in bundled["other_methods"] and "StickerSet" not in spec.types
+
+
+async def test_a_delayed_request_counts_as_arrived_before_its_answer(tg):
+    """wait_arrived() tells a test the bot is waiting on Telegram (no sleep needed to land there)."""
+    tg.user(1001)
+    tg.delay("sendMessage", 0.5)
+    async with make_bot(tg) as bot:
+        sending = asyncio.create_task(bot.send_message(1001, "slow"))
+        await asyncio.to_thread(tg.wait_arrived, "sendMessage", 1, 5)
+        assert tg.arrived("sendMessage") == 1 and not sending.done()
+        assert not [r for r in tg.requests if r.method == "sendMessage"]  # in flight: not answered yet
+        await sending
+    assert [r.status for r in tg.requests if r.method == "sendMessage"] == [200]
+    with pytest.raises(AssertionError, match="arrived 1x, not 2x"):
+        tg.wait_arrived("sendMessage", 2, timeout=0.1)

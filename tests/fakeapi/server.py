@@ -129,6 +129,7 @@ class FakeTelegram:
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._requests: list[RecordedRequest] = []
+        self._arrived: collections.Counter[str] = collections.Counter()  # calls received, answered or not
         self._polls_started = 0  # getUpdates calls received (answered or still waiting)
         self._updates: collections.deque[dict] = collections.deque()
         self._update_ids = itertools.count(1)
@@ -236,6 +237,9 @@ class FakeTelegram:
         name = self.spec.canonical(request.match_info["method"])
         raw = await self._read_params(request)
         record = RecordedRequest(name or request.match_info["method"], raw)
+        with self._cond:
+            self._arrived[record.method] += 1
+            self._cond.notify_all()
         try:
             if name is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -600,6 +604,19 @@ class FakeTelegram:
     @property
     def polls_started(self) -> int:
         return self._polls_started
+
+    def arrived(self, method: str) -> int:
+        """How many ``method`` calls have arrived, including those not answered yet (see delay())."""
+        with self._lock:
+            return self._arrived[method]
+
+    def wait_arrived(self, method: str, count: int, timeout: float = 10) -> None:
+        """Wait until ``count`` ``method`` calls have arrived: with delay(), the bot is then
+        waiting for the answer (a request in flight)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._arrived[method] >= count, timeout):
+                raise AssertionError(f"{method} arrived {self._arrived[method]}x, not {count}x, within {timeout}s; "
+                                     f"last requests:\n{self.describe_requests()}")
 
     def wait_polling(self, after: int = 0, timeout: float = 30) -> None:
         """Wait until more than ``after`` getUpdates calls have arrived (a bot is polling)."""
