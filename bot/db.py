@@ -79,28 +79,28 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
-def open_database(url: str, *, foreign_keys: bool = True, reconnect: bool = False) -> pw.Database:
-    """A new (unbound) Peewee database for the URL, with our SQLite pragmas. `reconnect`: on
-    PostgreSQL, a lost connection is replaced outside transactions (bot/resilience.py) — for
-    the bot's own database, not for migrations (their advisory lock lives on one connection)."""
+def open_database(url: str, *, foreign_keys: bool = True, resilient: bool = False) -> pw.Database:
+    """A new (unbound) Peewee database for the URL, with our SQLite pragmas. `resilient`: the
+    bot's own database (bot/resilience.py): on PostgreSQL a lost connection is replaced
+    outside transactions, and commits are counted per update. Not for migrations: their
+    advisory lock lives on one connection."""
+    make = connect
+    if resilient:
+        from .resilience import resilient_database as make
     path = sqlite_path(url)
     if url.startswith(("sqlite", "sqliteext")):
         if path is not None:
             _prepare_sqlite_file(path)
         pragmas = dict(SQLITE_PRAGMAS, foreign_keys=int(foreign_keys))
-        return connect(url, pragmas=pragmas)
+        return make(url, pragmas=pragmas)
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
-    if reconnect:
-        from .resilience import postgres_database
-
-        return postgres_database(url)
-    return connect(url)
+    return make(url)
 
 
 def init_database(url: str) -> pw.Database:
     """Bind the models' proxy to the database at URL and return it."""
-    database = open_database(url, reconnect=True)
+    database = open_database(url, resilient=True)
     db.initialize(database)
     database.connect(reuse_if_open=True)
     return database

@@ -1,29 +1,33 @@
 """Databases that go away and come back: PostgreSQL restarts and failovers, Redis restarts.
 
-Three parts, from the bottom up:
+From the bottom up:
 
-- `ReconnectOnDisconnect`, mixed into the PostgreSQL database class `open_database(...,
-  reconnect=True)` builds: a statement or a `BEGIN` that finds the connection dead (terminated
-  by a restart, a failover, `pg_terminate_backend`) is run again on a new connection —
-  only outside a transaction. Peewee's own `ReconnectMixin` matches MySQL's messages and
-  nothing of psycopg2's; we match psycopg2's error classes and SQLSTATEs instead of texts.
-  A transaction killed midway cannot be resumed: it raises, is rolled back on the server,
-  and the update it belonged to is redone by the guard below.
-- `Availability`: one probe loop (PostgreSQL in a worker thread, so a connect that hangs
-  never stalls the event loop; Redis with PING) that tells waiting updates when the
-  services answer again.
+- `resilient_database` builds the bot's own database (`init_database`). On PostgreSQL a
+  statement or a `BEGIN` that finds the connection dead (a restart, a failover,
+  `pg_terminate_backend`) runs again on a new connection, outside transactions only.
+  Peewee's `ReconnectMixin` matches MySQL's messages and none of psycopg2's; we match
+  psycopg2's error classes and SQLSTATEs (`models.base.is_disconnect`). A transaction killed
+  midway cannot be resumed: it raises and the server rolls it back. Dialog-state writes are
+  retried there and then (`retry_on_disconnect`: an overwrite is safe to repeat); anything
+  else fails its update, which the guard below redoes. On every engine it counts the data
+  commits made for the update being handled (`Effects`).
+- `Availability`: one probe loop (PostgreSQL on a worker thread, so a connect that hangs
+  never stalls the event loop; Redis with PING) telling waiting updates when the services
+  answer again.
 - `OutageGuard`, the outermost `dp.update` middleware (outside aiogram's error middleware,
-  its FSM storage and its Redis lock): when an update fails because PostgreSQL or Redis is
-  unreachable, nobody is told "Sorry". The update is redone once the services answer —
-  if its failed attempt committed nothing, so redoing it repeats no effect. In polling mode
-  aiogram has already confirmed the update to Telegram, so it is held in memory and redone
-  (bounded: `hold_for` seconds, `max_attempts`; logged when given up). In webhook mode it
-  waits `retry_wait` seconds at most, then the request answers 503 and Telegram delivers the
-  update again (`OutageAwareRequestHandler`; no 500, no traceback). The de-duplication middleware runs inside the
-  guard and records an update only after it was handled, so a redo is never taken for a repeat.
+  its FSM storage and its Redis lock): an update that fails because PostgreSQL or Redis is
+  unreachable gets no "Sorry". It is redone once the services answer, if its failed attempt
+  committed no data (redoing it then repeats nothing). In polling mode aiogram has already
+  confirmed the update to Telegram, so it is held in memory (bounded by `hold_for` seconds
+  and `max_attempts`; given up with an error log and a word to the user) and drained on
+  shutdown. In webhook mode it waits `retry_wait` seconds at most, then the request answers
+  503 and Telegram delivers the update again (`OutageAwareRequestHandler`). A user's later
+  updates wait behind their held one, so nothing is overtaken. The de-duplication
+  middleware runs inside the guard and records an update only once it was handled, so a
+  redo or a redelivery is never skipped as a repeat.
 
-An update whose failed attempt had already committed something (a rare second transaction
-killed midway) is not redone: it is logged and the user is asked to check and try again.
+An update whose failed attempt had already committed data (its second transaction killed
+midway) is not redone: it is logged and the user is asked to check and try again.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from urllib.parse import urlparse
 import peewee as pw
 from aiogram import BaseMiddleware, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -112,25 +117,21 @@ def _is_data_write(sql: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# PostgreSQL: reconnect on a lost connection
+# The bot's database: commits counted per update; on PostgreSQL, reconnect on a lost connection
 
-class ReconnectOnDisconnect:
-    """Mixin for Peewee's PostgreSQL databases (see the module docstring)."""
+class CountCommits:
+    """Mixin for Peewee databases: notes the data commits made for the update being handled."""
 
     def execute_sql(self, sql, params=None):
+        in_transaction = self.in_transaction()
+        cursor = super().execute_sql(sql, params)
         effects = _effects.get()
-        if self.in_transaction():
-            cursor = super().execute_sql(sql, params)
-            if effects is not None and _is_data_write(sql):
+        if effects is not None and _is_data_write(sql):
+            if in_transaction:
                 effects.pending = True
-            return cursor
-        cursor = self._again_if_disconnected(super().execute_sql, sql, params)
-        if effects is not None and _is_data_write(sql):  # autocommit: committed now
-            effects.commits += 1
+            else:
+                effects.commits += 1  # autocommit: committed now
         return cursor
-
-    def begin(self, *args, **kwargs):
-        return self._again_if_disconnected(super().begin, *args, **kwargs)
 
     def commit(self):
         super().commit()
@@ -144,6 +145,18 @@ class ReconnectOnDisconnect:
         if effects is not None:
             effects.pending = False
         super().rollback()
+
+
+class ReconnectOnDisconnect(CountCommits):
+    """Mixin for Peewee's PostgreSQL databases (see the module docstring)."""
+
+    def execute_sql(self, sql, params=None):
+        if self.in_transaction():
+            return super().execute_sql(sql, params)
+        return self._again_if_disconnected(super().execute_sql, sql, params)
+
+    def begin(self, *args, **kwargs):
+        return self._again_if_disconnected(super().begin, *args, **kwargs)
 
     def _again_if_disconnected(self, func, *args, **kwargs):
         try:
@@ -169,26 +182,32 @@ class ReconnectingPeeweeStorage(PeeweeStorage):
     _upsert = staticmethod(retry_on_disconnect(PeeweeStorage._upsert))
 
 
-_reconnecting_classes: dict[type, type] = {}
+_classes: dict[tuple[type, type], type] = {}
 
 
-def reconnecting_class(base: type[pw.Database]) -> type[pw.Database]:
-    if base not in _reconnecting_classes:
-        _reconnecting_classes[base] = type(f"Reconnecting{base.__name__}", (ReconnectOnDisconnect, base), {})
-    return _reconnecting_classes[base]
+def _with(mixin: type, base: type[pw.Database]) -> type[pw.Database]:
+    if (mixin, base) not in _classes:
+        name = ("Reconnecting" if mixin is ReconnectOnDisconnect else "Counting") + base.__name__
+        _classes[mixin, base] = type(name, (mixin, base), {})
+    return _classes[mixin, base]
 
 
-def postgres_database(url: str) -> pw.Database:
-    """A reconnecting Peewee database for a PostgreSQL URL (`postgresql://`, `postgresext://`),
-    named `carpool-bot` in `pg_stat_activity`, giving up a connect after 5 s (both can be set
-    in the URL's query string: `?application_name=...&connect_timeout=...`)."""
+def resilient_database(url: str, **params: Any) -> pw.Database:
+    """The bot's own database for a `DATABASE_URL`: it counts the commits made for each update
+    (the guard redoes only updates that committed nothing), and on PostgreSQL it reconnects,
+    is named `carpool-bot` in `pg_stat_activity` and gives up a connect after 5 s (both can
+    be set in the URL: `?application_name=...&connect_timeout=...`)."""
     from playhouse import db_url
 
-    scheme = urlparse(url).scheme
-    kwargs = db_url.parse(url)
-    kwargs.setdefault("application_name", APPLICATION_NAME)
-    kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT)
-    return reconnecting_class(db_url.schemes[scheme])(**kwargs)
+    parsed = urlparse(url)
+    kwargs = db_url.parseresult_to_dict(parsed)
+    kwargs.update(params)
+    base = db_url.schemes[parsed.scheme]
+    if issubclass(base, pw.PostgresqlDatabase):
+        kwargs.setdefault("application_name", APPLICATION_NAME)
+        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT)
+        return _with(ReconnectOnDisconnect, base)(**kwargs)
+    return _with(CountCommits, base)(**kwargs)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -284,6 +303,7 @@ class OutageGuard(BaseMiddleware):
         self.max_attempts = max_attempts
         self.max_held = max_held
         self._held: set[asyncio.Task] = set()
+        self._order: dict[tuple, list] = {}  # (chat, user) -> [lock, updates using it]
         self.redone = 0
         self.given_up = 0
 
@@ -294,14 +314,53 @@ class OutageGuard(BaseMiddleware):
     async def __call__(self, handler, event: Any, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        snapshot = dict(data)
         redelivery: Redelivery | None = data.get(REDELIVERABLE)
-        redeliverable = redelivery is not None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + (self.retry_wait if redeliverable else self.hold_for)
-        attempt = 0
-        while True:
-            attempt += 1
+        deadline = asyncio.get_running_loop().time() + (self.retry_wait if redelivery else self.hold_for)
+        task = asyncio.current_task()
+        try:
+            async with self._in_order(event, deadline) as in_turn:
+                if not in_turn:
+                    return await self._give_up(event, "an earlier update of this user is still held", redelivery)
+                return await self._attempts(handler, event, data, redelivery, deadline)
+        finally:
+            self._held.discard(task)
+
+    @contextlib.asynccontextmanager
+    async def _in_order(self, event: Update, deadline: float):
+        """One update of a user at a time, in arrival order, also while one of them is held: a
+        later tap must not overtake the held one. (aiogram's own per-user lock is taken inside
+        the guard, so it is free while an update waits here.) aiogram-dialog's background
+        updates (id 0, started by a handler that may hold this lock) are not ordered."""
+        context = UserContextMiddleware.resolve_event_context(event)
+        key = (context.chat_id, context.user_id)
+        if not event.update_id or key == (None, None):
+            yield True
+            return
+        entry = self._order.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            lock = entry[0]
+            if lock.locked():
+                self._held.add(asyncio.current_task())  # waits behind a held update: drained too
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await lock.acquire()
+            except TimeoutError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                lock.release()
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                del self._order[key]
+
+    async def _attempts(self, handler, event: Update, data: dict[str, Any], redelivery: Redelivery | None,
+                        deadline: float) -> Any:
+        snapshot = dict(data)
+        for attempt in range(1, self.max_attempts + 1):
             effects = Effects()
             token = _effects.set(effects)
             try:
@@ -317,49 +376,43 @@ class OutageGuard(BaseMiddleware):
                 return result
             finally:
                 _effects.reset(token)
-            if effects.commits:
-                return await self._partly_done(event, failure, effects)
-            if attempt >= self.max_attempts:
-                return await self._give_up(event, failure, redelivery, f"{attempt} attempts")
-            log.warning("Update %s: %s unreachable (%s); %s", event.update_id, _service(failure),
-                        _first_line(failure),
-                        "waiting to redo it" if not redeliverable else "waiting briefly, then Telegram redelivers")
-            if not await self._wait(deadline - loop.time()):
-                waited = self.retry_wait if redeliverable else self.hold_for
-                return await self._give_up(event, failure, redelivery, f"still unreachable after {waited:.0f}s")
+            service = _service(failure)
+            if effects.commits:  # redoing it would repeat them
+                self.given_up += 1
+                log.error("Update %s: %s lost after %d commit(s) of it; not redone", event.update_id, service,
+                          effects.commits)
+                await _tell(event, UNAVAILABLE_TEXT)
+                return None  # handled as far as it goes: a webhook answers 200, Telegram does not repeat it
+            log.warning("Update %s: %s unreachable (%s); %s", event.update_id, service, _first_line(failure),
+                        "waiting briefly, then Telegram redelivers" if redelivery else "waiting to redo it")
+            if not await self._wait(deadline):
+                waited = self.retry_wait if redelivery else self.hold_for
+                return await self._give_up(event, f"{service} still unreachable after {waited:.0f}s", redelivery)
             data = dict(snapshot)
+        return await self._give_up(event, f"{service} failed it {self.max_attempts} times", redelivery)
 
-    async def _wait(self, timeout: float) -> bool:
+    async def _wait(self, deadline: float) -> bool:
         task = asyncio.current_task()
-        if len(self._held) >= self.max_held:
-            log.error("Already %d updates waiting for the database: not holding another", len(self._held))
+        if task not in self._held and len(self._held) >= self.max_held:
+            log.error("Already %d updates held for the database: not holding another", len(self._held))
             return False
         self._held.add(task)
         try:
-            return await self.availability.wait_up(timeout)
+            return await self.availability.wait_up(deadline - asyncio.get_running_loop().time())
         except asyncio.CancelledError:
-            log.error("An update held for the database outage was cut short (shutdown or cancel)")
+            log.error("An update held for the database was cut short (shutdown or cancel)")
             raise
-        finally:
-            self._held.discard(task)
 
-    async def _give_up(self, event: Update, exc: BaseException, redelivery: Redelivery | None, why: str):
+    async def _give_up(self, event: Update, why: str, redelivery: Redelivery | None) -> Any:
         self.given_up += 1
         if redelivery is not None:
-            log.warning("Update %s not handled (%s, %s): answering 503 so Telegram delivers it again",
-                        event.update_id, _service(exc), why)
+            log.warning("Update %s not handled (%s): answering 503 so Telegram delivers it again",
+                        event.update_id, why)
             redelivery.requested = True
             return UNHANDLED
-        log.error("Update %s lost: %s unreachable (%s)", event.update_id, _service(exc), why)
+        log.error("Update %s lost: %s", event.update_id, why)
         await _tell(event, UNAVAILABLE_TEXT)
         return UNHANDLED
-
-    async def _partly_done(self, event: Update, exc: BaseException, effects: Effects):
-        self.given_up += 1
-        log.error("Update %s: %s lost after %d commit(s) of it; not redone (it would repeat them)",
-                  event.update_id, _service(exc), effects.commits)
-        await _tell(event, UNAVAILABLE_TEXT)
-        return None  # handled as far as it goes: a webhook answers 200, Telegram does not repeat it
 
     async def drain(self, timeout: float) -> int:
         """On shutdown: wait up to `timeout` for held updates (the services may be back); return

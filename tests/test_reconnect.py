@@ -336,6 +336,74 @@ async def test_held_updates_are_drained_on_shutdown():
     assert calls == [1, 1]
 
 
+async def until(check, timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.001)):
+        if check():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("condition not met")
+
+
+async def test_a_later_update_of_the_same_user_waits_behind_the_held_one():
+    release = asyncio.Event()
+
+    class Gate(FakeAvailability):
+        async def wait_up(self, timeout):
+            await release.wait()
+            return True
+
+    fail_once, done = {"first"}, []
+
+    async def handler(message):
+        if message.text in fail_once:
+            fail_once.discard(message.text)
+            raise disconnect_error()
+        done.append(message.text)
+
+    dp, guard = guarded_dispatcher(handler, availability=Gate())
+    bot = RecordingBot()
+    first = asyncio.create_task(dp.feed_update(bot, message_update(1, text="first")))
+    await until(lambda: guard.held == 1)
+    second = asyncio.create_task(dp.feed_update(bot, message_update(2, text="second")))
+    await dp.feed_update(bot, message_update(3, user_id=8, text="someone else"))  # not held up
+    await asyncio.sleep(0.01)
+    assert done == ["someone else"] and guard.held == 2  # "second" waits its turn, drained too
+    release.set()
+    await asyncio.gather(first, second)
+    assert done == ["someone else", "first", "second"]
+    assert not guard._order  # no lock left behind
+
+
+async def test_a_webhook_update_behind_a_held_one_goes_back_to_telegram_in_time():
+    async def handler(message):
+        raise disconnect_error()
+
+    dp, guard = guarded_dispatcher(handler, availability=FakeAvailability(up=False), retry_wait=0.1)
+    first, second = resilience.Redelivery(), resilience.Redelivery()
+    await asyncio.gather(
+        dp.feed_update(RecordingBot(), message_update(1), **{resilience.REDELIVERABLE: first}),
+        dp.feed_update(RecordingBot(), message_update(2), **{resilience.REDELIVERABLE: second}),
+    )
+    assert first.requested and second.requested
+
+
+async def test_a_redis_outage_after_a_data_commit_on_sqlite_is_not_redone(database):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    calls = []
+
+    async def handler(message):
+        calls.append(1)
+        users.register_user(message.from_user.id, "Ann")  # committed to SQLite
+        raise RedisConnectionError("Connection closed by server.")  # then the dialog state write fails
+
+    bot = RecordingBot()
+    dp, guard = guarded_dispatcher(handler)
+    await dp.feed_update(bot, message_update(1))
+    assert type(database).__name__ == "CountingSqliteDatabase"
+    assert calls == [1] and [m.text for m in bot.calls] == [resilience.UNAVAILABLE_TEXT]
+
+
 async def test_availability_probes_once_for_many_waiters(pg):
     probes = []
     availability = resilience.Availability(db, interval=0.01)

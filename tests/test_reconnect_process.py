@@ -10,6 +10,7 @@ kills and restarts on its own port (the shared one is never touched).
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 
@@ -19,6 +20,7 @@ import pytest
 from tests.conftest import PG_ADMIN_URL
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
+from tests.test_webhook import SECRET, _get, free_port, message_update, post
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 SORRY = "Sorry, something went wrong"
@@ -88,6 +90,23 @@ def sorries(tg: FakeTelegram) -> list[str]:
             if r.method in ("sendMessage", "answerCallbackQuery") and SORRY in (r.params.get("text") or "")]
 
 
+def notifier_sends(bot: BotProcess, telegram_id: int, text: str) -> None:
+    """A notification written now goes out: the sender recovered by itself."""
+    from models import outbox, users
+
+    outbox.enqueue(users.get_user(telegram_id), text, kind="test")
+    bot.wait_request("sendMessage", timeout=10, predicate=lambda p: p.get("text") == text)
+
+
+def finishes_clean(bot: BotProcess, tg: FakeTelegram) -> None:
+    """No "Sorry", no update given up, nothing Telegram would refuse, and a clean exit."""
+    output = bot.output()
+    assert sorries(tg) == [] and " lost: " not in output and "not redone" not in output
+    assert not tg.rejected(ignore=BENIGN_ERRORS)
+    code, _ = bot.stop()
+    assert code == 0, bot.output()
+
+
 class Killer(threading.Thread):
     """Terminates the bot's connections every `every` seconds until stopped."""
 
@@ -128,10 +147,7 @@ def test_polling_rides_out_terminated_connections_mid_traffic(tg, tmp_path, pg):
                 person.wait_screen("you are a 🚗 driver", timeout=30)
         assert killer.kills >= 10  # the bot reconnected after each kill, and was killed again
         assert pg.query("SELECT count(*) FROM \"user\" WHERE role = 'driver'") == [(40,)]
-        assert sorries(tg) == []
-        assert not tg.rejected(ignore=BENIGN_ERRORS)
-        code, _ = bot.stop()
-        assert code == 0, bot.output()
+        finishes_clean(bot, tg)
     finally:
         bot.kill()
 
@@ -153,8 +169,6 @@ def finished(pg: Pg, update_id: int) -> None:
 
 
 def test_polling_holds_updates_while_the_database_is_down_and_notifications_resume(tg, tmp_path, pg):
-    from models import outbox, users
-
     bot = BotProcess(tg, tmp_path, DATABASE_URL=pg.url, HEARTBEAT_FILE=str(tmp_path / "beat"))
     try:
         bot.start()
@@ -177,13 +191,8 @@ def test_polling_holds_updates_while_the_database_is_down_and_notifications_resu
             person.wait_screen("Welcome", timeout=15)
         back_after = time.monotonic() - up
         assert back_after < 5, f"service back {back_after:.1f}s after the database"
-        # the notifier recovered by itself: a notification written now goes out
-        outbox.enqueue(users.get_user(1), "after the outage", kind="test")
-        bot.wait_request("sendMessage", timeout=10, predicate=lambda p: p.get("text") == "after the outage")
-        assert sorries(tg) == [] and " lost: " not in bot.output() and "not redone" not in bot.output()
-        assert not tg.rejected(ignore=BENIGN_ERRORS)
-        code, _ = bot.stop()
-        assert code == 0, bot.output()
+        notifier_sends(bot, 1, "after the outage")
+        finishes_clean(bot, tg)
     finally:
         bot.kill()
 
@@ -199,8 +208,6 @@ class Telegram:
 
     def deliver(self, update: dict) -> None:
         def run() -> None:
-            from tests.test_webhook import post
-
             attempts = self.statuses.setdefault(update["update_id"], [])
             while not attempts or attempts[-1] != 200:
                 if attempts:
@@ -219,8 +226,6 @@ class Telegram:
 
 
 def test_webhook_answers_503_while_the_database_is_down_and_telegram_redelivers(tg, tmp_path, pg):
-    from tests.test_webhook import SECRET, _get, free_port, message_update
-
     port = free_port()
     bot = BotProcess(tg, tmp_path, DATABASE_URL=pg.url, WEBHOOK_URL="https://bot.example.org/telegram/webhook",
                      WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
@@ -248,8 +253,94 @@ def test_webhook_answers_503_while_the_database_is_down_and_telegram_redelivers(
         assert all(s[-1] == 200 and set(s) <= {200, 503} for s in telegram.statuses.values()), telegram.statuses
         welcomes = [r for r in tg.requests if r.method == "sendMessage" and "Welcome" in r.params.get("text", "")]
         assert len(welcomes) == len(people)  # each handled once, whatever the number of deliveries
-        assert sorries(tg) == []
-        code, _ = bot.stop()
-        assert code == 0, bot.output()
+        finishes_clean(bot, tg)
+    finally:
+        bot.kill()
+
+
+class RedisServer:
+    """A disposable `redis-server` on its own port, persisting to an append-only file the way
+    a production Redis would (the shared server on 6379 is never touched)."""
+
+    def __init__(self, workdir):
+        self.port = free_port()
+        self.dir = workdir
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self):
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
+             "--logfile", str(self.dir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def answers() -> bool:
+            try:
+                return bool(self.client().ping())
+            except Exception:  # noqa: BLE001 - not up yet
+                return False
+
+        wait_for(answers, timeout=10, what="redis-server")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()  # a clean shutdown: the append-only file is complete
+            self.proc.wait(timeout=10)
+
+    def finished(self, update_id: int) -> None:
+        """Wait until the bot has finished with an update, dialog state saved: the
+        de-duplication records it last."""
+        wait_for(lambda: self.client().exists(f"carpool:update:{update_id}"), what=f"update {update_id} finished")
+
+    def kill_clients(self) -> int:
+        return self.client().client_kill_filter(_type="normal", skipme=True)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_redis_restart_keeps_dialog_state_and_loses_no_update(tg, tmp_path, own_redis):
+    bot = BotProcess(tg, tmp_path, REDIS_URL=own_redis.url)
+    try:
+        bot.start()
+        dee = tg.user(5, "Dee")
+        dee.send("/start")
+        dee.wait_screen("Welcome")
+        dee.press("🚗 I drive")
+        dee.wait_screen("you are a 🚗 driver")
+        own_redis.finished(2)
+        assert own_redis.kill_clients() >= 1  # every connection of the bot dies at once
+        dee.send("/newtrip")
+        dee.wait_screen("Where to?")
+        own_redis.finished(3)
+        own_redis.stop()  # Redis restarts; the wizard's place is in its append-only file
+        dee.send("Riverside Arena")
+        wait_for(lambda: "Update 4: Redis unreachable" in bot.output(), what="the update held for Redis")
+        assert bot.proc.poll() is None  # still running
+        own_redis.start()
+        up = time.monotonic()
+        dee.wait_screen("Which day?", timeout=10)  # the held update, in the wizard Redis kept
+        assert time.monotonic() - up < 5
+        from bot.db import open_database
+        from models import db
+
+        db.initialize(open_database(f"sqlite:///{tmp_path}/data/carpool.sqlite3"))
+        notifier_sends(bot, 5, "after the restart")  # the sender's lease lives in Redis
+        finishes_clean(bot, tg)
     finally:
         bot.kill()
