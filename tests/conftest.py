@@ -23,6 +23,18 @@ hypothesis_settings.register_profile("thorough", deadline=None, max_examples=100
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """The README's plain ``pytest`` (the whole suite) runs on pytest-xdist workers, one per core;
+    a run of chosen files or tests, ``-n N`` and ``-p no:xdist`` are left as asked."""
+    if (hasattr(config, "workerinput") or getattr(config.option, "numprocesses", False) is not None
+            or config.args_source != pytest.Config.ArgsSource.TESTPATHS or config.option.usepdb):
+        return
+    config.option.numprocesses = "auto"
+    if config.option.dist == "no":
+        config.option.dist = "worksteal"  # the real-process tests last 5-15 s: even out the end
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """An empty database with every migration applied, copied for each test."""

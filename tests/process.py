@@ -46,17 +46,25 @@ class BotProcess:
         self.proc = subprocess.Popen(carpool_bot_command(), cwd=self.workdir, env=self.env,
                                      stdout=self._log, stderr=subprocess.STDOUT)
         if wait_polling:
-            try:
-                self.tg.wait_polling(after=polls, timeout=60)
-            except AssertionError:
-                raise AssertionError(f"bot is not polling; output:\n{self.output()}") from None
+            self._while_running("bot is not polling", lambda t: self.tg.wait_polling(after=polls, timeout=t), 60)
         return self
 
     def wait_request(self, method: str, timeout: float = 20, predicate=None):
-        try:
-            return self.tg.wait_for_request(method, timeout=timeout, predicate=predicate, start=self._first_request)
-        except AssertionError:
-            raise AssertionError(f"no {method} request; bot output:\n{self.output()}") from None
+        return self._while_running(f"no {method} request", lambda t: self.tg.wait_for_request(
+            method, timeout=t, predicate=predicate, start=self._first_request), timeout)
+
+    def _while_running(self, failure: str, wait, timeout: float):
+        """``wait(seconds)`` in short slices until it returns; AssertionError at ``timeout`` or as
+        soon as the bot has exited (a crash at start fails at once, not after the whole timeout)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return wait(max(0.01, min(0.25, deadline - time.monotonic())))
+            except AssertionError:
+                exited = self.proc is not None and self.proc.poll() is not None
+                if exited or time.monotonic() >= deadline:
+                    how = f"the bot exited with {self.proc.returncode}" if exited else f"within {timeout}s"
+                    raise AssertionError(f"{failure} ({how}); bot output:\n{self.output()}") from None
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -97,4 +105,5 @@ class BotProcess:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if self.proc:
             self._log.close()

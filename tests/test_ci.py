@@ -46,3 +46,28 @@ def test_each_xdist_worker_has_its_own_redis_database():
     assert _redis_test_url(base, None) == base
     urls = {_redis_test_url(base, f"gw{n}") for n in range(4)}
     assert urls == {f"redis://127.0.0.1:6379/{n}" for n in (15, 14, 13, 12)}
+
+
+def test_the_whole_suite_runs_on_xdist_workers_and_chosen_tests_in_one_process():
+    """The README's plain `pytest` spreads over the cores; `pytest tests/test_x.py`, `-n N`,
+    `-p no:xdist` (no such option then) and --pdb are left alone."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from tests.conftest import pytest_cmdline_main
+
+    def run(source=pytest.Config.ArgsSource.TESTPATHS, **option):
+        option = {"numprocesses": None, "dist": "no", "usepdb": False, **option}
+        config = SimpleNamespace(args_source=source, option=SimpleNamespace(**option))
+        pytest_cmdline_main(config)
+        return config.option.__dict__
+
+    assert run() == {"numprocesses": "auto", "dist": "worksteal", "usepdb": False}
+    assert run(dist="loadfile")["dist"] == "loadfile"
+    assert run(pytest.Config.ArgsSource.ARGS)["numprocesses"] is None
+    assert run(numprocesses=0)["numprocesses"] == 0
+    assert run(usepdb=True)["numprocesses"] is None
+    without_xdist = SimpleNamespace(args_source=pytest.Config.ArgsSource.TESTPATHS, option=SimpleNamespace(usepdb=False))
+    pytest_cmdline_main(without_xdist)
+    assert not hasattr(without_xdist.option, "numprocesses")

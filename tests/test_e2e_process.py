@@ -1,6 +1,7 @@
 """The real bot process against the fake Bot API, over HTTP."""
 
 import signal
+import time
 
 import pytest
 
@@ -65,3 +66,15 @@ def test_role_choice_survives_a_restart(tg, bot, tmp_path):
     finally:
         restarted.kill()
     assert not tg.rejected(ignore=BENIGN_ERRORS)
+
+
+def test_a_bot_that_exits_at_start_fails_the_wait_at_once(tg, tmp_path):
+    """A broken start (here: a bad setting) fails the test as soon as the process is gone,
+    with its output, instead of after the whole 60 s wait for polling."""
+    broken = BotProcess(tg, tmp_path, TIMEZONE="Nowhere/Town")
+    started = time.monotonic()
+    with pytest.raises(AssertionError, match=r"bot is not polling \(the bot exited with 2\)") as failure:
+        broken.start()
+    assert time.monotonic() - started < 30
+    assert "TIMEZONE" in str(failure.value)
+    broken.kill()
