@@ -4,15 +4,18 @@ One PostgreSQL database (migrated once by `carpool-bot migrate`) and one Redis; 
 `carpool-bot run` processes in webhook mode on their own ports, each with its own log folder
 and heartbeat file; a `Balancer` that plays Telegram and a round-robin load balancer in front
 of them. The fake Bot API answers `sendMessage` after `SEND_LATENCY`, so a fan-out of
-notifications is in flight when the test strikes:
+notifications is under way when the test strikes, and holds the request struck in the
+middle of for `SLOW_SEND`:
 
 1. traffic through all three in turn: a driver creates a trip step by step through the
    wizard (each step on another replica), passengers register and join it concurrently;
 2. kill -9 of the sending replica mid fan-out: how long until another replica holds the
-   sender lock and sends, how many messages were lost or sent twice;
+   sender lock and sends, how many messages were lost or sent twice. The dead sender's claim
+   on its message in flight is aged by the claim timeout (2 minutes) instead of waited for;
 3. SIGSTOP of the new sender mid fan-out: the lock must pass when PostgreSQL ends the frozen
-   holder's idle session (`idle_timeout`, shortened here: tests/replica_process.py); then
-   SIGCONT, and the old sender must send nothing the new one owns;
+   holder's idle session (`idle_timeout`, shortened here: tests/replica_process.py); nobody
+   sends its claimed row within the claim timeout, the new sender does after it (aged: the one
+   repeat the promise allows); then SIGCONT, and the old sender begins nothing more;
 4. `pg_terminate_backend` of every bot connection, again and again, while updates and
    notifications flow: every update is served (a non-200 is posted again), nothing is lost.
 
