@@ -27,6 +27,7 @@ The measured numbers are printed (`-s` not needed) and bounded by the asserts.
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import json
 import os
@@ -395,16 +396,23 @@ def strike_mid_send(cluster: Cluster, marker: str, recipients: list[int], sig: i
     tg = cluster.tg
     cluster.fan_out(marker, recipients)
     wait_for(lambda: len(cluster.sends(marker)) >= STRIKE_AFTER, 20, f"{STRIKE_AFTER} {marker!r} sends")
-    sender = wait_for(cluster.sender, 5, "the holder of the sender lock")
-    assert sender in cluster.live(), "the lock holder is none of the live replicas"
-    assert "is now the notification sender" in sender.process.output()  # the log tells the operator too
-    tg.delay("sendMessage", SLOW_SEND)
-    arrived = tg.arrived("sendMessage")
-    wait_for(lambda: tg.arrived("sendMessage") > arrived, 5, "a send held by Telegram")
+    for _ in range(5):  # (a sender that loses its lock in between, on a very busy machine: again)
+        sender = wait_for(cluster.sender, 5, "the holder of the sender lock")
+        assert sender in cluster.live(), "the lock holder is none of the live replicas"
+        tg.delay("sendMessage", SLOW_SEND)
+        arrived = tg.arrived("sendMessage")
+        wait_for(lambda: tg.arrived("sendMessage") > arrived, 5, "a send held by Telegram")
+        claimed = cluster.pg.claims(sender.pid)
+        if claimed and cluster.sender() is sender:
+            break
+        tg.delay("sendMessage", SEND_LATENCY)
+    else:
+        raise AssertionError("never caught the lock holder with a request in flight")
     os.kill(sender.pid, sig)
     at = time.monotonic()
     tg.delay("sendMessage", SEND_LATENCY)
-    return sender, at, cluster.pg.claims(sender.pid)
+    assert "is now the notification sender" in sender.process.output()  # the log tells the operator too
+    return sender, at, claimed
 
 
 def takeover(cluster: Cluster, old: Replica, marker: str, since: float, timeout: float, strike: Strike) -> Replica:
@@ -516,12 +524,13 @@ def test_three_replicas_survive_kill_stop_and_terminated_connections(cluster, ca
     pg_lost, pg_doubled = cluster.count("pg", fans)
     took["terminations"], t0 = time.monotonic() - t0, time.monotonic()
 
-    # --- everything, counted at Telegram -------------------------------------------------------
-    rows = pg.query("SELECT chat_id, text, state FROM notification")
-    per_message = collections.Counter((r.params["chat_id"], r.params["text"]) for r in tg.requests
-                                      if r.method == "sendMessage" and r.status == 200)
-    lost_all = [(c, t, s) for c, t, s in rows if per_message[(c, t)] == 0]
-    doubled_all = sum(per_message[(c, t)] - 1 for c, t, _ in rows if per_message[(c, t)] > 1)
+    # --- everything -----------------------------------------------------------------------------
+    # The fan-outs are counted at Telegram; the rest (the joins' notices to the driver, rendered
+    # when sent) by their rows.
+    unsent = "SELECT id, kind, state, claimed_by, claimed_at, error FROM notification WHERE state <> 'sent'"
+    with contextlib.suppress(AssertionError):  # (the last send may still be being recorded)
+        wait_for(lambda: not pg.query(unsent), 10, "every notification recorded as sent", every=0.1)
+    states = dict(pg.query("SELECT state, count(*) FROM notification GROUP BY state"))
     welcomes = collections.Counter(r.params["chat_id"] for r in tg.requests if r.method == "sendMessage"
                                    and "Welcome" in r.params.get("text", ""))
     players = [dee, *riders, *newcomers, *late]
@@ -541,7 +550,7 @@ def test_three_replicas_survive_kill_stop_and_terminated_connections(cluster, ca
         for strike in (kill9, stop):
             print(f"[replicas] {strike.line()}")
         print(f"[replicas] {terminated} bot connections terminated mid traffic: lost {pg_lost}, doubled {pg_doubled}")
-        print(f"[replicas] all {len(rows)} notifications: lost {len(lost_all)}, doubled {doubled_all}; "
+        print(f"[replicas] notifications by state at the end: {states}; "
               f"webhook answers {dict(balancer.statuses)} (0: no answer), {balancer.reposted} re-posted")
         print("[replicas] phases: " + ", ".join(f"{k} {v:.1f}s" for k, v in took.items()))
 
@@ -549,8 +558,7 @@ def test_three_replicas_survive_kill_stop_and_terminated_connections(cluster, ca
     assert stop.lock_passed < IDLE_TIMEOUT + 4 and stop.first_send < IDLE_TIMEOUT + 5, stop.line()
     assert (kill9.lost, stop.lost, pg_lost) == (0, 0, 0)
     assert kill9.doubled <= 1 and stop.doubled <= 1 and pg_doubled == 0  # one message in flight per crash
-    assert lost_all == [] and doubled_all <= 2
-    assert {s for _, _, s in rows} == {"sent"}
+    assert set(states) == {"sent"} and states["sent"] >= 3 * FANOUT + len(riders), pg.query(unsent)
     assert resumed_sends <= set(in_flight)  # it sent nothing the new sender owned
     assert terminated >= 10
     assert all(welcomes[p.id] == 1 for p in players), welcomes  # every update handled, once
