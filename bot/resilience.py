@@ -112,6 +112,8 @@ HARMLESS_TO_REPEAT = frozenset({"fsm_record", "processed_update"})
 
 
 def _is_data_write(sql: str) -> bool:
+    if sql[:6].upper() not in ("INSERT", "UPDATE", "DELETE"):  # most statements: SELECT
+        return False
     match = _WRITE.match(sql)
     return match is not None and match.group(1) not in HARMLESS_TO_REPEAT
 
@@ -342,12 +344,14 @@ class OutageGuard(BaseMiddleware):
             lock = entry[0]
             if lock.locked():
                 self._held.add(asyncio.current_task())  # waits behind a held update: drained too
-            try:
-                async with asyncio.timeout_at(deadline):
-                    await lock.acquire()
-            except TimeoutError:
-                yield False
-                return
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        await lock.acquire()
+                except TimeoutError:
+                    yield False
+                    return
+            else:
+                await lock.acquire()  # free: taken at once
             try:
                 yield True
             finally:
