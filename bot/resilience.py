@@ -297,6 +297,9 @@ class Redelivery:
 
 
 class OutageGuard(BaseMiddleware):
+    """The outermost `dp.update` middleware (see the module docstring). `redone`, `given_up`
+    and `held` count what it did, for tests and logs."""
+
     def __init__(self, availability: Availability, *, retry_wait: float = 5.0, hold_for: float = 600.0,
                  max_attempts: int = 5, max_held: int = 5000) -> None:
         self.availability = availability
