@@ -17,12 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiogram.fsm.state import State
-from aiogram_dialog import Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import NextPage, PrevPage, Start, StubScroll
 from aiogram_dialog.widgets.text import Const, Format, Text
 
 BACK_TEXT = "⬅️ Back"
 QUIT_TEXT = "✖️ Close without saving"
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """The count with the word in the form it takes: "1 passenger", "2 passengers"."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def back(id: str = "back") -> Back:  # noqa: A002 - aiogram-dialog's own parameter name
@@ -69,3 +75,110 @@ def confirm_window(
         getter=getter,
         preview_data=preview_data,
     )
+
+
+# --- jumps that carry an id (issue #18): a Start/SwitchTo, so the preview and the diagram draw them ---
+
+
+class _PerItem:
+    """One button per `(id, label)` item of the getter's `items`, in a column. A press runs
+    `on_click(event, widget, manager, item_id)` (which may refuse by raising a DomainError),
+    then the jump of the Start/SwitchTo this is. The item id is read by aiogram-dialog's own
+    `Select(type_factory=int)`: a forged non-number is its error (bot/app.py answers it)."""
+
+    def _per_item(self, id: str, items: str, label: str) -> None:  # noqa: A002
+        self.select = Select(Format(label), id=id, item_id_getter=lambda item: item[0], items=items,
+                             type_factory=int, on_click=self)
+
+    async def _render_keyboard(self, data: dict, manager: DialogManager) -> list:
+        rows = await self.select.render_keyboard(data, manager)
+        return [[button] for row in rows for button in row]
+
+    async def _process_own_callback(self, callback, dialog, manager) -> bool:
+        return False  # every button of this widget names its item
+
+    async def _process_item_callback(self, callback, data: str, dialog, manager) -> bool:
+        return await self.select._process_item_callback(callback, data, dialog, manager)
+
+    async def process_event(self, event, source, manager: DialogManager, item_id: int) -> None:
+        """The press on an item, from `self.select`."""
+        if self.user_on_click:
+            await self.user_on_click(event, self, manager, item_id)
+        await self._jump(manager, item_id)
+
+
+class ItemStart(_PerItem, Start):
+    """A button per item that starts `state` with `{key: item id}` (a trip list opening the card)."""
+
+    def __init__(self, id: str, items: str, state: State, *, key: str, on_click: Callable | None = None,  # noqa: A002
+                 label: str = "{item[1]}", when=None) -> None:
+        Start.__init__(self, Format(label), id=id, state=state, on_click=on_click, when=when)
+        self._per_item(id, items, label)
+        self.key = key
+
+    async def _jump(self, manager: DialogManager, item_id: int) -> None:
+        await manager.start(self.state, data={self.key: item_id}, mode=self.mode, show_mode=self.show_mode)
+
+
+class ItemSwitchTo(_PerItem, SwitchTo):
+    """A button per item that switches to `state` after `on_click` took the item (a pickup point)."""
+
+    def __init__(self, id: str, items: str, state: State, *, on_click: Callable | None = None,  # noqa: A002
+                 label: str = "{item[1]}", when=None) -> None:
+        SwitchTo.__init__(self, Format(label), id=id, state=state, on_click=on_click, when=when)
+        self._per_item(id, items, label)
+
+    async def _jump(self, manager: DialogManager, item_id: int) -> None:
+        await manager.switch_to(self.state, show_mode=self.show_mode)
+
+
+class StartWith(Start):
+    """A Start that hands on what this dialog was started with: `carry` names the keys of its
+    start data (the trip card's "Edit" starts the editor with the card's `trip_id`)."""
+
+    def __init__(self, text: Text, id: str, state: State, *, carry: tuple[str, ...],  # noqa: A002
+                 on_click: Callable | None = None, when=None) -> None:
+        super().__init__(text, id=id, state=state, on_click=on_click, when=when)
+        self.carry = carry
+
+    async def _process_own_callback(self, callback, dialog, manager: DialogManager) -> bool:
+        if self.user_on_click:
+            await self.user_on_click(callback, self, manager)
+        await manager.start(self.state, data=self.data_for(manager), mode=self.mode, show_mode=self.show_mode)
+        return True
+
+    def data_for(self, manager: DialogManager) -> dict:
+        return {key: manager.start_data[key] for key in self.carry}
+
+
+# --- lists paged by their getter -----------------------------------------------------------------
+
+
+def pager(scroll: str) -> Row:
+    """A list's pages: `StubScroll(id=scroll, pages="pages")` (the getter pages the query itself,
+    see `paged`) and ◀️ Previous / Next ▶️, each shown where it leads; one row, or none."""
+    return Row(
+        StubScroll(id=scroll, pages="pages"),
+        PrevPage(scroll, id="prev", text=Const("◀️ Previous"), when=lambda data, w, m: data["current_page"] > 0),
+        NextPage(scroll, id="next", text=Const("Next ▶️"),
+                 when=lambda data, w, m: data["current_page"] + 1 < data["pages"]),
+    )
+
+
+async def paged(manager: DialogManager, scroll: str, fetch: Callable[[int], tuple[list, int]],
+                page_size: int) -> tuple[list, int, dict]:
+    """The rows of the scroll's page (`fetch(page) -> (rows, total)`), the page and the pager's
+    data. A list that shrank under the user shows its last page."""
+    managed = manager.find(scroll)
+    page = await managed.get_page()
+    rows, total = fetch(page)
+    pages = max(-(-total // page_size), 1)
+    if page >= pages:
+        page = pages - 1
+        await managed.set_page(page)
+        rows, total = fetch(page)
+    return rows, page, page_data(page, pages)
+
+
+def page_data(page: int, pages: int) -> dict:
+    return {"pages": pages, "page_info": f"page {page + 1} of {pages}" if pages > 1 else ""}

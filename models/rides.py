@@ -20,6 +20,7 @@ from . import outbox
 from .base import db, utcnow
 from .errors import Conflict, NotFound, PermissionDenied
 from .tables import TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, Trip, User
+from .trips import is_row_id
 from .users import require_user
 
 PAGE_SIZE = 5
@@ -54,6 +55,8 @@ class TripRow:
     driver_name: str
     seats: int
     taken: int
+    driving: bool = False  # the viewer drives it
+    riding: bool = False  # the viewer has a seat in it
 
     @property
     def seats_left(self) -> int:
@@ -75,14 +78,20 @@ def _first_pickup_subquery():
     return PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
 
 
-def list_upcoming(page: int = 0, page_size: int = PAGE_SIZE, now: datetime | None = None) -> tuple[list[TripRow], int]:
-    """One page of upcoming open trips, soonest first, and the total count. Two queries."""
+def list_upcoming(
+    page: int = 0, page_size: int = PAGE_SIZE, now: datetime | None = None, viewer: int | None = None
+) -> tuple[list[TripRow], int]:
+    """One page of upcoming open trips, soonest first, and the total count; each row says
+    whether `viewer` (a Telegram id) drives it or has a seat in it. Three queries at most."""
     where = _upcoming(now)
     total = Trip.select().where(where).count()
+    me = User.select(User.id).where(User.telegram_id == viewer).scalar() if viewer is not None else None
+    seat = Participant.select(Participant.id).where((Participant.trip == Trip.id) & (Participant.passenger == me))
     query = (
         Trip.select(
-            Trip.id, Trip.destination, Trip.departure_date, Trip.seats, User.name.alias("driver_name"),
+            Trip.id, Trip.destination, Trip.departure_date, Trip.seats, Trip.driver, User.name.alias("driver_name"),
             _taken_subquery().alias("taken"), _first_pickup_subquery().alias("first_pickup"),
+            pw.fn.EXISTS(seat).alias("riding"),
         )
         .join(User)
         .where(where)
@@ -96,6 +105,7 @@ def list_upcoming(page: int = 0, page_size: int = PAGE_SIZE, now: datetime | Non
             id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
             first_pickup=PickupPoint.time.python_value(r["first_pickup"]),
             driver_name=r["driver_name"], seats=r["seats"], taken=r["taken"] or 0,
+            driving=me is not None and r["driver"] == me, riding=bool(r["riding"]),
         )
         for r in query
     ]
@@ -150,6 +160,13 @@ def trip_version(trip_id: int) -> int | None:
 
 def trip_exists(trip_id: int) -> bool:
     return Trip.select().where(Trip.id == trip_id).exists()
+
+
+def require_trip_id(trip_id: int) -> int:
+    """An id that names a trip; a forged or stale one (out of range, deleted) is NotFound."""
+    if not is_row_id(trip_id) or not trip_exists(trip_id):
+        raise NotFound("That trip does not exist (any more).")
+    return trip_id
 
 
 def trip_card(trip_id: int, viewer_telegram_id: int | None) -> TripCard:

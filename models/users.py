@@ -98,16 +98,26 @@ def require_owner(actor: User, owner_id: int, what: str = "trip") -> None:
         raise PermissionDenied(f"This {what} is not yours, so you cannot change it.")
 
 
-CAR_MAX = 100
+CAR_MIN, CAR_MAX = 2, 100
+
+
+def clean_car(raw: str | None) -> str:
+    """A car description passengers can recognise ("red Skoda, AB-123"): cleaned like all user
+    text, at least 2 visible characters, at most 100 in all."""
+    from .trips import clean_text, visible_length
+
+    car = clean_text(raw)
+    if visible_length(car) < CAR_MIN or len(car) > CAR_MAX:
+        raise ValidationError(f"Describe the car in {CAR_MIN} to {CAR_MAX} characters, e.g. red Skoda, AB-123.")
+    return car
 
 
 def set_car(telegram_id: int, raw: str) -> User:
-    """The driver's car description shown to their passengers ("" removes it)."""
+    """The driver's car description shown to their passengers; text with nothing visible
+    ("" too) removes it."""
     from .trips import clean_text
 
-    car = clean_text(raw)
-    if len(car) > CAR_MAX:
-        raise ValidationError(f"Keep the car description under {CAR_MAX} characters (you sent {len(car)}).")
+    car = clean_car(raw) if clean_text(raw) else ""
     with db.atomic():
         user = require_user(telegram_id)
         user.car, user.updated_at = car, utcnow()

@@ -146,7 +146,7 @@ def test_a_week_of_carpooling(tg, tmp_path):
         bob.send("/trips")
         listing = bob.wait_screen("Upcoming trips")
         bob.press(next(b for row in listing.buttons for b in row if "Club gym" in b))
-        bob.wait_screen("Club gym")
+        bob.wait_screen("Pickup points")  # the card (the list names the trip too)
         bob.press("🙋 Join")
         bob.wait_screen("Where do you get in?")
         bob.press("📍 18:15 Oak Street 12")

@@ -182,12 +182,6 @@ def cleaned(validator: Callable[[str], object], text: str):
         return None
 
 
-def _car(text: str) -> str:
-    from dialogs.car.dialog import _validate
-
-    return _validate(text)
-
-
 def _edit_seats(text: str) -> int:
     seats = trips.validate_seats(text)
     if seats < 2:  # Ann and Bob are booked
@@ -316,7 +310,7 @@ STEPS: dict[str, Step] = {
         NewTripSG.comment, "comment", _to_comment, trips.validate_comment,
         lambda p: p.click("✅ Confirm"), _eq(lambda: _trip().comment)),
     "car description": Step(
-        CarSG.edit, "car", lambda p: p.click("🚙 My car"), _car,
+        CarSG.edit, "car", lambda p: p.click("🚙 My car"), users.clean_car,
         _nothing, _eq(lambda: users.get_user(DRIVER).car), said=("🚙 Saved.",)),
     "template name": Step(
         SaveTemplateSG.name, "name", lambda p: _save_tpl(p), templates.validate_name,
@@ -545,7 +539,7 @@ def test_every_text_input_is_fuzzed():
 
 @pytest.mark.parametrize("validator", [
     trips.validate_destination, trips.validate_address, trips.validate_comment, templates.validate_name,
-    manage.validate_reason, _car,
+    manage.validate_reason, users.clean_car,
 ])
 def test_c1_control_characters_are_stripped(validator):
     """C1 controls (\\x80-\\x9f: NEL, CSI…) and the Arabic letter mark were stored as typed."""

@@ -1,9 +1,15 @@
 """Find, join, change pickup and leave through the real dispatcher; the share link."""
 
+import re
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-from models import ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Notification, Participant, Trip, trips, users
+import pytest
+
+from models import (
+    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Notification, Participant, Trip, ValidationError, rides, trips,
+    users,
+)
 
 UTC = ZoneInfo("UTC")
 
@@ -25,18 +31,27 @@ async def passenger(env, uid=2, name="Ann"):
     return p
 
 
+def one_point_trip(seats=3, dest="Club gym", days=2, driver=1):
+    if users.get_user(driver) is None:
+        users.register_user(driver, "Dee Driver", username="dee")
+        users.set_role(driver, ROLE_DRIVER)
+    return trips.create_trip(driver, trips.TripDraft(
+        destination=dest, departure_date=trips.local_today(UTC) + timedelta(days=days), seats=seats,
+        pickups=[trips.PickupDraft("Station", time(18))]), UTC)
+
+
 async def test_find_join_and_see_contact(env):
     trip = seed_trip()
     ann = await passenger(env)
     screen = await ann.click("🔎 Find a trip")
     assert "Upcoming trips" in screen.text
     label = next(b for b in ann.buttons() if "Riverside Arena" in b)
-    assert "3 left" in label and "17:45" in label and "Dee" in label
-    screen = await ann.click(label.replace("(", r"\(").replace(")", r"\)").replace(".", r"\."))
+    assert label == f"🟢 1. {trip.departure_date:%a} 17:45 Riverside Arena"
+    assert "3 seats left" in screen.text and "Dee" in screen.text  # the details are in the text
+    screen = await ann.click(re.escape(label))
     assert "Riverside Arena" in screen.text and "Bring the ball bag" in screen.text
     assert "red Skoda" not in screen.text and "https://t.me/dee" not in screen.text
-    await ann.click("🙋 Join")
-    screen = await ann.click("📍 18:00 Oak Street")
+    screen = await ann.click("📍 18:00 Oak Street")  # the card's button for that pickup point
     assert "getting in at 18:00 — Oak Street" in screen.text
     screen = await ann.click("✅ Join")
     assert "You have a seat" in screen.text and "red Skoda" in screen.text and "https://t.me/dee" in screen.text
@@ -44,9 +59,53 @@ async def test_find_join_and_see_contact(env):
     assert Participant.get().pickup_point.address == "Oak Street"
     assert Notification.get().kind == "joined"
     screen = await ann.click("⬅️ Back")
-    assert "Upcoming trips" in screen.text
+    assert "Upcoming trips" in screen.text and ann.buttons()[0].startswith("✅ 1. ")  # now marked as hers
     screen = await ann.click("⬅️ Back")
     assert "you are a 🙋 passenger" in screen.text
+
+
+async def test_one_pickup_point_goes_straight_to_the_confirmation(env):
+    seed_trip()
+    trip = one_point_trip()
+    ann = await passenger(env)
+    await ann.send(f"/start trip_{trip.id}")
+    assert ann.has_button("🙋 Join") and not ann.has_button("📍.*")
+    screen = await ann.click("🙋 Join")
+    assert "Take a seat to <b>Club gym</b>" in screen.text and "18:00 — Station" in screen.text
+    screen = await ann.click("⬅️ Back")  # not now: the card again
+    assert ann.has_button("🙋 Join")
+    await ann.click("🙋 Join")
+    screen = await ann.click("✅ Join")
+    assert "You have a seat" in screen.text and Participant.get().pickup_point.address == "Station"
+
+
+async def test_a_full_trip_offers_another_ride(env):
+    trip = one_point_trip(seats=1)
+    users.register_user(3, "Bob")
+    users.set_role(3, ROLE_PASSENGER)
+    rides.join_trip(3, trip.id, trips.pickup_points(trip.id)[0].id)
+    ann = await passenger(env)
+    screen = await ann.send(f"/start trip_{trip.id}")
+    assert "💺 Full (1 seat)" in screen.text and not ann.has_button("🙋 Join")
+    screen = await ann.click("🔎 Find another ride")
+    assert "Upcoming trips" in screen.text and "FULL" in screen.text and ann.buttons()[0].startswith("🔴")
+    bob = env.player(3, "Bob")
+    screen = await bob.send(f"/start trip_{trip.id}")
+    assert not bob.has_button("🔎 Find another ride")  # he is in it: no need to look further
+
+
+async def test_plural_forms(env):
+    trip = one_point_trip(seats=2)
+    ann = await passenger(env)
+    screen = await ann.send(f"/start trip_{trip.id}")
+    assert "💺 2 of 2 seats free" in screen.text
+    users.register_user(3, "Bob")
+    rides.join_trip(3, trip.id, trips.pickup_points(trip.id)[0].id)
+    screen = await ann.send("/trips")
+    assert "1 seat left" in screen.text and "1 seats" not in screen.text
+    one = one_point_trip(seats=1, dest="Cup final", days=3)
+    screen = await ann.send(f"/start trip_{one.id}")
+    assert "💺 1 of 1 seat free" in screen.text
 
 
 async def test_change_pickup_and_leave_from_my_trips(env):
@@ -143,6 +202,21 @@ async def test_car_description(env):
     screen = await dee.send("blue Volvo <V70>")
     assert users.get_user(1).car == "blue Volvo <V70>"
     assert "you are a 🚗 driver" in screen.text
+    await dee.click("🚙 My car")
+    screen = await dee.click("🗑 Remove")
+    assert users.get_user(1).car == "" and "you are a 🚗 driver" in screen.text
+
+
+def test_the_car_rule_lives_in_models(database):
+    """The minimum length was only in the dialog: the operation took a one-letter car."""
+    users.register_user(1, "Dee")
+    for bad in ("x", "\u200bx\u200b", "c" * (users.CAR_MAX + 1)):
+        with pytest.raises(ValidationError, match="2 to 100 characters"):
+            users.clean_car(bad)
+        with pytest.raises(ValidationError):
+            users.set_car(1, bad)
+    assert users.clean_car("  red   Skoda ") == "red Skoda"
+    assert users.set_car(1, "").car == ""  # nothing removes it
 
 
 async def test_empty_list(env):
@@ -162,6 +236,61 @@ async def test_list_pages(env):
     assert sum("Game" in b for b in ann.buttons()) == 5
     screen = await ann.click("Next ▶️")
     assert "page 2 of 2" in screen.text and "Next ▶️" not in ann.buttons()
-    assert [b.split(" · ")[0] for b in ann.buttons() if "Game" in b] == ["🟢 Game 5", "🟢 Game 6"]
+    assert [b.split(" ")[:2] for b in ann.buttons() if "Game" in b] == [["🟢", "6."], ["🟢", "7."]]
+    assert "6. 🟢 <b>Game 5</b>" in screen.text and "7. 🟢 <b>Game 6</b>" in screen.text
     screen = await ann.click("◀️ Previous")
     assert "page 1 of 2" in screen.text
+
+
+async def test_list_shrinks_under_the_user(env):
+    made = [seed_trip(dest=f"Game {i}", days=i + 1) for i in range(6)]
+    ann = await passenger(env)
+    await ann.send("/trips")
+    await ann.click("Next ▶️")
+    Trip.update(status=TRIP_CANCELLED).where(Trip.id == made[-1].id).execute()
+    screen = await ann.click("◀️ Previous")
+    screen = await ann.click(".*Game 4")  # the card; the list behind it now has one page
+    screen = await ann.click("⬅️ Back")
+    assert "page" not in screen.text and sum("Game" in b for b in ann.buttons()) == 5
+
+
+async def test_list_buttons_fit_a_phone_and_mark_your_trips(env):
+    seed_trip(dest="Away game – Riverside Arena, the far hall")
+    own = trips.create_trip(1, trips.TripDraft(
+        destination="Club gym", departure_date=trips.local_today(UTC) + timedelta(days=4), seats=2,
+        pickups=[trips.PickupDraft("Station", time(18))]), UTC)
+    dee = env.player(1, "Dee")
+    screen = await dee.send("/trips")
+    assert all(len(b) <= 30 for b in dee.buttons()), dee.buttons()
+    assert "Away game – Riverside Arena, the far hall" in screen.text  # whole in the text
+    assert all(b.startswith("🚗") for b in dee.buttons() if b != "⬅️ Back")  # Dee drives both
+    ann = await passenger(env)
+    rides.join_trip(2, own.id, trips.pickup_points(own.id)[0].id)
+    await ann.send("/trips")
+    assert [b[0] for b in ann.buttons() if b != "⬅️ Back"] == ["🟢", "✅"]
+
+
+async def test_my_trips_headings_each_above_their_trips(env):
+    trip = seed_trip()
+    users.register_user(5, "Eve")
+    users.set_role(5, ROLE_DRIVER)
+    eves = one_point_trip(dest="Beach volley", driver=5, days=3)
+    rides.join_trip(1, eves.id, trips.pickup_points(eves.id)[0].id)  # Dee rides with Eve
+    dee = env.player(1, "Dee")
+    screen = await dee.send("/mytrips")
+    text = screen.text
+    assert text.index("Trips you drive") < text.index("Riverside Arena") < text.index("Your seats") \
+        < text.index("Beach volley")
+    assert dee.buttons()[:2] == [f"🚗 1. {trip.departure_date:%a} 17:45 Riverside Arena",
+                                 f"🙋 2. {eves.departure_date:%a} 18:00 Beach volley"]
+
+
+async def test_help_lists_every_command_of_the_menu(env):
+    from bot.commands import COMMANDS
+    from dialogs.menu.commands import HELP_TEXT
+
+    assert [c for c, _ in COMMANDS if f"/{c} " not in HELP_TEXT] == []  # /history was missing
+    ann = await passenger(env)
+    assert ann.has_button("🕘 Past trips")
+    screen = await ann.send("/history")
+    assert "Past trips" in screen.text

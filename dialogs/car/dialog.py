@@ -3,22 +3,14 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row
+from aiogram_dialog.widgets.kbd import Cancel, Row
 from aiogram_dialog.widgets.text import Const, Format
 
 from models import users
 
-from ..common import BACK, acting_user, on_input_error, q, text_only_guard, tg_user_id
+from ..common import acting_user, on_input_error, q, text_only_guard, tg_user_id
 from ..states import CarSG
-
-
-def _validate(text: str) -> str:
-    from models.trips import clean_text
-
-    car = clean_text(text)
-    if not 2 <= len(car) <= users.CAR_MAX:
-        raise ValueError(f"Describe the car in 2 to {users.CAR_MAX} characters, e.g. red Skoda, AB-123.")
-    return car
+from ..widgets import close
 
 
 async def car_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -27,17 +19,14 @@ async def car_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 
 
 async def on_car(message: Message, widget: ManagedTextInput, manager: DialogManager, car: str) -> None:
-    if not manager.is_preview():
-        users.set_car(tg_user_id(manager), car)
+    users.set_car(tg_user_id(manager), car)
     await message.answer("🚙 Saved. Your passengers will see it.")
     await manager.done()
 
 
-async def on_remove(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    if not manager.is_preview():
-        users.set_car(tg_user_id(manager), "")
+async def on_remove(event: CallbackQuery, button, manager: DialogManager) -> None:
+    users.set_car(tg_user_id(manager), "")
     await event.answer("Car description removed.")
-    await manager.done()
 
 
 def build_car_dialog() -> Dialog:
@@ -46,12 +35,11 @@ def build_car_dialog() -> Dialog:
             Const("🚙 <b>Your car</b>"),
             Format("Now: <i>{car}</i>", when="has_car"),
             Const("Send a short description passengers can recognise, e.g. <i>red Skoda, AB-123</i>."),
-            TextInput(id="car", type_factory=_validate, on_success=on_car, on_error=on_input_error),
+            TextInput(id="car", type_factory=users.clean_car, on_success=on_car, on_error=on_input_error),
             text_only_guard(),
-            Row(Cancel(BACK, id="back"), Button(Const("🗑 Remove"), id="rm", on_click=on_remove, when="has_car")),
+            Row(close(), Cancel(Const("🗑 Remove"), id="rm", on_click=on_remove, when="has_car")),
             getter=car_getter,
             state=CarSG.edit,
             preview_data={"car": "red Skoda, AB-123", "has_car": True},
-            preview_add_transitions=[Cancel()],
         ),
     )

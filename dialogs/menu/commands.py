@@ -25,6 +25,7 @@ HELP_TEXT = (
     "/mytrips — the trips you are in\n"
     "/newtrip — offer a ride (drivers)\n"
     "/templates — your weekly trips, ready to reuse (drivers)\n"
+    "/history — your past trips\n"
     "/switch_role — switch between driver and passenger\n"
     "/forget_me — delete your data from this bot\n"
     "/cancel — leave whatever you are doing and go back to the menu\n"
@@ -55,9 +56,9 @@ async def _known(message: Message) -> bool:
     return True
 
 
-async def _on_top_of_menu(manager: DialogManager, state, data: dict | None = None) -> None:
-    """Open a dialog above a fresh main menu, so its Back lands on the menu."""
-    await manager.start(MainSG.menu, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+async def _on_top_of_menu(manager: DialogManager, state, data: dict | None = None, home=MainSG.menu) -> None:
+    """Open a dialog above a fresh `home` (the main menu), so its Back lands there."""
+    await manager.start(home, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
     await manager.start(state, data=data, show_mode=ShowMode.SEND)
 
 
@@ -68,8 +69,7 @@ async def open_shared_trip(message: Message, manager: DialogManager, user, creat
         users.set_role(user.telegram_id, ROLE_PASSENGER)
     raw = arg.removeprefix("trip_")
     # ASCII digits only: str.isdigit() accepts "²", which int() then refuses with a traceback
-    trip = rides.trip_exists(int(raw)) if TRIP_ID.fullmatch(raw) else False
-    if not trip:
+    if not (TRIP_ID.fullmatch(raw) and rides.trip_exists(int(raw))):
         await message.answer("I couldn't find that trip: the link may be broken or the trip was removed. "
                              "Here is the menu; try 🔎 Find a trip.")
         await start_home(manager)
@@ -77,72 +77,70 @@ async def open_shared_trip(message: Message, manager: DialogManager, user, creat
     await _on_top_of_menu(manager, TripSG.card, {"trip_id": int(raw)})
 
 
+def opens(state):
+    """The handler of a command that opens a dialog above the menu, for registered players."""
+    async def open_dialog(message: Message, dialog_manager: DialogManager) -> None:
+        if await _known(message):
+            await _on_top_of_menu(dialog_manager, state)
+
+    return open_dialog
+
+
+async def cmd_start(message: Message, command: CommandObject, dialog_manager: DialogManager) -> None:
+    tg = message.from_user
+    user, created = users.register_user(tg.id, tg.first_name, tg.last_name, tg.username)
+    if command.args and command.args.startswith("trip_"):
+        await open_shared_trip(message, dialog_manager, user, created, command.args)
+        return
+    await start_home(dialog_manager)
+
+
+async def cmd_templates(message: Message, dialog_manager: DialogManager) -> None:
+    if not await _known(message):
+        return
+    if not users.get_user(message.from_user.id).is_driver:
+        await message.answer("Templates are for drivers. Switch your role with /switch_role.")
+        return
+    await _on_top_of_menu(dialog_manager, TemplatesSG.list)
+
+
+async def cmd_cancel(message: Message, dialog_manager: DialogManager) -> None:
+    if users.get_user(message.from_user.id) is None:
+        await message.answer("Send /start to begin.")
+        return
+    await start_home(dialog_manager)
+
+
+async def cmd_help(message: Message) -> None:
+    await message.answer(HELP_TEXT)
+
+
+async def cmd_forget_me(message: Message, dialog_manager: DialogManager) -> None:
+    user = users.get_user(message.from_user.id)
+    if user is None:
+        await message.answer("I have nothing stored about you, so there is nothing to forget.")
+        return
+    home = MainSG.menu if user.role else RegisterSG.role  # where "No, keep me" lands
+    await _on_top_of_menu(dialog_manager, ForgetSG.confirm, home=home)
+
+
+async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:
+    if users.get_user(message.from_user.id) is None:
+        await message.answer("Send /start first and choose a role.")
+        return
+    await start_new_trip(dialog_manager, message)
+
+
 def build_commands_router() -> Router:
     router = Router(name="commands")
     router.message.filter(F.chat.type == "private")
-
-    @router.message(CommandStart())
-    async def cmd_start(message: Message, command: CommandObject, dialog_manager: DialogManager) -> None:
-        tg = message.from_user
-        user, created = users.register_user(tg.id, tg.first_name, tg.last_name, tg.username)
-        if command.args and command.args.startswith("trip_"):
-            await open_shared_trip(message, dialog_manager, user, created, command.args)
-            return
-        await start_home(dialog_manager)
-
-    @router.message(Command("trips"))
-    async def cmd_trips(message: Message, dialog_manager: DialogManager) -> None:
-        if await _known(message):
-            await _on_top_of_menu(dialog_manager, FindSG.list)
-
-    @router.message(Command("templates", "list_templates"))
-    async def cmd_templates(message: Message, dialog_manager: DialogManager) -> None:
-        if not await _known(message):
-            return
-        if not users.get_user(message.from_user.id).is_driver:
-            await message.answer("Templates are for drivers. Switch your role with /switch_role.")
-            return
-        await _on_top_of_menu(dialog_manager, TemplatesSG.list)
-
-    @router.message(Command("mytrips"))
-    async def cmd_my_trips(message: Message, dialog_manager: DialogManager) -> None:
-        if await _known(message):
-            await _on_top_of_menu(dialog_manager, MyTripsSG.list)
-
-    @router.message(Command("cancel"))
-    async def cmd_cancel(message: Message, dialog_manager: DialogManager) -> None:
-        if users.get_user(message.from_user.id) is None:
-            await message.answer("Send /start to begin.")
-            return
-        await start_home(dialog_manager)
-
-    @router.message(Command("help"))
-    async def cmd_help(message: Message) -> None:
-        await message.answer(HELP_TEXT)
-
-    @router.message(Command("switch_role"))
-    async def cmd_switch_role(message: Message, dialog_manager: DialogManager) -> None:
-        user = users.get_user(message.from_user.id)
-        if user is None or not user.role:
-            await message.answer("Send /start first and choose a role.")
-            return
-        await _on_top_of_menu(dialog_manager, SwitchRoleSG.confirm)
-
-    @router.message(Command("forget_me"))
-    async def cmd_forget_me(message: Message, dialog_manager: DialogManager) -> None:
-        user = users.get_user(message.from_user.id)
-        if user is None:
-            await message.answer("I have nothing stored about you, so there is nothing to forget.")
-            return
-        home = MainSG.menu if user.role else RegisterSG.role  # where "No, keep me" lands
-        await dialog_manager.start(home, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-        await dialog_manager.start(ForgetSG.confirm, show_mode=ShowMode.SEND)
-
-    @router.message(Command("newtrip"))
-    async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:
-        if users.get_user(message.from_user.id) is None:
-            await message.answer("Send /start first and choose a role.")
-            return
-        await start_new_trip(dialog_manager, message)
-
+    router.message.register(cmd_start, CommandStart())
+    router.message.register(opens(FindSG.list), Command("trips"))
+    router.message.register(cmd_templates, Command("templates", "list_templates"))
+    router.message.register(opens(MyTripsSG.list), Command("mytrips"))
+    router.message.register(cmd_cancel, Command("cancel"))
+    router.message.register(cmd_help, Command("help"))
+    router.message.register(opens(SwitchRoleSG.confirm), Command("switch_role"))
+    router.message.register(cmd_forget_me, Command("forget_me"))
+    router.message.register(cmd_new_trip, Command("newtrip"))
     return router

@@ -1,66 +1,58 @@
 """Finding trips, the trip card (join, change pickup, leave) and "My trips".
 
-Every press re-reads the trip and the operation re-checks it: a card shown
-before the trip filled up or was cancelled refuses with the reason, then shows
-the fresh card.
+Every jump is a widget: the lists open the card with `ItemStart`, the card's pickup-point
+buttons and the confirmations are `SwitchTo`s whose `on_click` runs the operation first.
+Every press re-reads the trip and the operation re-checks it: a card shown before the trip
+filled up or was cancelled refuses with the reason, then shows the fresh card.
 """
 
 from __future__ import annotations
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import DomainError, NotFound, manage, rides, trips
+from models import DomainError, manage, rides, trips, users
 
-from ..common import BACK, PreviewStart, PreviewSwitchTo, q, show_error, tg_user_id, wake_notifier
-from ..manage import start_cancel, start_edit
+from ..common import q, show_error, tg_user_id, wake_notifier
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
-from ..templates import start_save_from_trip
-from .render import card_text, preview_card, preview_driven, preview_rides, preview_rows, trip_line
+from ..widgets import ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, pager, paged
+from .render import (
+    LIST_LEGEND, card_text, numbered, preview_card, preview_driven, preview_rides, preview_rows, trip_button,
+    trip_entry, when,
+)
 
 
-async def open_trip(manager: DialogManager, trip_id: int) -> None:
-    """Open the card, or refuse (NotFound, shown as an alert) a trip that is not there: a forged
-    or stale id must not reach the card's getter, whose failure aiogram-dialog logs as an error."""
-    if not trips.is_row_id(trip_id) or trips.get_trip(trip_id) is None:
-        raise NotFound("That trip does not exist (any more).")
-    await manager.start(TripSG.card, data={"trip_id": trip_id})
+async def check_trip(event: CallbackQuery, widget, manager: DialogManager, trip_id: int) -> None:
+    """Before a list opens the card: a forged or stale id is refused (NotFound, an alert), so
+    the card's getter never meets a missing trip (aiogram-dialog would log that as an error)."""
+    rides.require_trip_id(trip_id)
+
+
+def open_card(id: str, items: str) -> ItemStart:  # noqa: A002 - aiogram-dialog's own parameter name
+    """The buttons of a trip list: each opens that trip's card."""
+    return ItemStart(id, items, TripSG.card, key="trip_id", on_click=check_trip)
 
 
 # --- finding ------------------------------------------------------------------------------
 
 
 async def find_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    page = dialog_manager.dialog_data.get("page", 0)
-    rows, total = rides.list_upcoming(page)
-    pages = max((total + rides.PAGE_SIZE - 1) // rides.PAGE_SIZE, 1)
-    if rows == [] and page > 0:  # the list shrank under the user: show the last page
-        page = pages - 1
-        dialog_manager.dialog_data["page"] = page
-        rows, total = rides.list_upcoming(page)
-    return _find_data(rows, total, page, pages)
+    viewer = tg_user_id(dialog_manager)
+    rows, page, pages = await paged(dialog_manager, "page", lambda n: rides.list_upcoming(n, viewer=viewer),
+                                    rides.PAGE_SIZE)
+    return _find_data(rows, pages, first=1 + page * rides.PAGE_SIZE)
 
 
-def _find_data(rows, total, page, pages) -> dict:
+def _find_data(rows: list[rides.TripRow], pages: dict, first: int = 1) -> dict:
+    numbered = list(enumerate(rows, first))
     return {
-        "trips": [(r.id, ("🔴 " if r.full else "🟢 ") + trip_line(r)) for r in rows],
-        "total": total,
-        "empty": total == 0,
-        "page_info": f"page {page + 1} of {pages}" if pages > 1 else "",
-        "has_prev": page > 0,
-        "has_next": page + 1 < pages,
+        "trips": [(row.id, trip_button(n, row)) for n, row in numbered],
+        "listing": "\n".join([LIST_LEGEND, ""] + [trip_entry(n, row) for n, row in numbered]) if rows else "",
+        "empty": not rows,
+        **pages,
     }
-
-
-async def on_page(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    step = 1 if button.widget_id == "next" else -1
-    manager.dialog_data["page"] = max(manager.dialog_data.get("page", 0) + step, 0)
-
-
-async def on_trip_selected(event: CallbackQuery, widget, manager: DialogManager, item_id: int) -> None:
-    await open_trip(manager, int(item_id))
 
 
 # --- the card -----------------------------------------------------------------------------
@@ -71,26 +63,37 @@ def _trip_id(manager: DialogManager) -> int:
 
 
 async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    card = rides.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
-    return _card_data(card, dialog_manager.dialog_data.pop("notice", ""))
+    return _card_data(rides.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager)))
 
 
-def _card_data(card: rides.TripCard, notice: str = "") -> dict:
+def _card_data(card: rides.TripCard) -> dict:
+    live = card.trip.status == "open" and not card.departed
+    outsider = not card.viewer_is_driver and card.my_seat is None
     return {
         "card": card_text(card),
-        "notice": notice,
-        "can_manage": card.viewer_is_driver and card.trip.status == "open" and not card.departed,
+        "can_manage": card.viewer_is_driver and live,
         "is_driver": card.viewer_is_driver,
-        "joinable": card.joinable,
-        "has_seat": card.my_seat is not None and card.trip.status == "open" and not card.departed,
+        "join_one": card.joinable and len(card.points) == 1,
+        "join_many": card.joinable and len(card.points) > 1,
+        "full": live and outsider and not card.seats_left,
+        "has_seat": card.my_seat is not None and live,
         "points": [(v.point.id, f"📍 {v.point.time:%H:%M} {v.point.address[:40]}") for v in card.points],
     }
 
 
-async def on_point_for_join(event: CallbackQuery, widget, manager: DialogManager, item_id: int) -> None:
-    manager.dialog_data["point_id"] = int(item_id)
-    manager.dialog_data["seen_version"] = rides.trip_version(_trip_id(manager))
-    await manager.switch_to(TripSG.confirm)
+def _choose(manager: DialogManager, point_id: int) -> None:
+    """The pickup point the passenger is about to join at, and the trip as their screen shows it:
+    if the driver changes the trip before they confirm, the join is refused."""
+    manager.dialog_data.update(point_id=point_id, seen_version=rides.trip_version(_trip_id(manager)))
+
+
+async def on_point(event: CallbackQuery, widget, manager: DialogManager, point_id: int) -> None:
+    _choose(manager, point_id)
+
+
+async def on_join_the_only_point(event: CallbackQuery, button, manager: DialogManager) -> None:
+    points = trips.pickup_points(_trip_id(manager))
+    _choose(manager, points[0].id if points else 0)
 
 
 async def confirm_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -103,65 +106,39 @@ async def confirm_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     }
 
 
-async def _refused(event: CallbackQuery, manager: DialogManager, error: DomainError) -> None:
-    """The trip changed under the user: say what, then show the fresh card."""
-    await show_error(event, error)
-    await manager.switch_to(TripSG.card)
-
-
-async def on_join(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    if not manager.is_preview():
-        try:
-            rides.join_trip(tg_user_id(manager), _trip_id(manager), manager.dialog_data.get("point_id", 0),
-                            manager.dialog_data.get("seen_version"))
-        except DomainError as exc:
-            await _refused(event, manager, exc)
-            return
-        wake_notifier(manager)
-    await event.answer("You're in! 🎉")
-    await manager.switch_to(TripSG.card)
-
-
-async def on_point_change(event: CallbackQuery, widget, manager: DialogManager, item_id: int) -> None:
-    if not manager.is_preview():
-        try:
-            rides.change_pickup(tg_user_id(manager), _trip_id(manager), int(item_id))
-        except DomainError as exc:
-            await _refused(event, manager, exc)
-            return
-        wake_notifier(manager)
-    await event.answer("Pickup point changed.")
-    await manager.switch_to(TripSG.card)
-
-
-async def on_leave(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    if not manager.is_preview():
-        try:
-            rides.leave_trip(tg_user_id(manager), _trip_id(manager))
-        except DomainError as exc:
-            await _refused(event, manager, exc)
-            return
-        wake_notifier(manager)
-    await event.answer("You left the trip; your seat is free again.")
-    await manager.switch_to(TripSG.card)
-
-
-async def on_edit(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
+async def _act(event: CallbackQuery, manager: DialogManager, done: str, operation, *args) -> None:
+    """Run a seat operation; a refusal (the trip changed under the user) is said in an alert.
+    Either way the button then shows the fresh card."""
     try:
-        await start_edit(manager, _trip_id(manager))
+        operation(tg_user_id(manager), _trip_id(manager), *args)
     except DomainError as exc:
         await show_error(event, exc)
+        return
+    wake_notifier(manager)
+    await event.answer(done)
 
 
-async def on_cancel_trip(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    try:
-        await start_cancel(manager, _trip_id(manager))
-    except DomainError as exc:
-        await show_error(event, exc)
+async def on_join(event: CallbackQuery, button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    await _act(event, manager, "You're in! 🎉", rides.join_trip, data.get("point_id", 0), data.get("seen_version"))
 
 
-async def on_save_template(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await start_save_from_trip(manager, _trip_id(manager))
+async def on_point_change(event: CallbackQuery, widget, manager: DialogManager, point_id: int) -> None:
+    await _act(event, manager, "Pickup point changed.", rides.change_pickup, point_id)
+
+
+async def on_leave(event: CallbackQuery, button, manager: DialogManager) -> None:
+    await _act(event, manager, "You left the trip; your seat is free again.", rides.leave_trip)
+
+
+ACTIONS = {"edit": "edit", "cancel_trip": "cancel"}  # the card's driver buttons, as the refusal log says
+
+
+async def only_the_driver(event: CallbackQuery, button, manager: DialogManager) -> None:
+    """Edit and Cancel trip open for the trip's driver only (a forged press is refused here;
+    the operations check again when they write)."""
+    actor = users.require_user(tg_user_id(manager))
+    manage.owned_trip(actor, _trip_id(manager), action=ACTIONS[button.widget_id])
 
 
 # --- my trips -----------------------------------------------------------------------------
@@ -172,22 +149,26 @@ async def mine_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     return _mine_data(rides.my_rides(tid), manage.driven_trips(tid))
 
 
-def _mine_data(rows, driven) -> dict:
-    def label(r):
-        mark = "❌ " if r.status == "cancelled" else ""
-        return f"{mark}{r.destination[:30]} · {r.departure_date:%a %d %b} · {r.time:%H:%M} {r.address[:25]}"
-
-    def drive_label(d):
-        mark = "❌ " if d.status == "cancelled" else "🚗 "
-        first = f"{d.first_pickup:%H:%M}" if d.first_pickup else "?"
-        return f"{mark}{d.destination[:30]} · {d.departure_date:%a %d %b} {first} · {d.taken}/{d.seats} booked"
-
+def _mine_data(rides_: list[rides.RideRow], driven: list[manage.DrivenRow]) -> dict:
+    """Both lists numbered in one run: each heading of the text with its trips below it, and
+    the buttons marked as their heading (🚗 you drive, 🙋 your seat; ❌ cancelled)."""
+    drives = [(n, d, "❌" if d.status == "cancelled" else "🚗") for n, d in enumerate(driven, 1)]
+    seats = [(n, r, "❌" if r.status == "cancelled" else "🙋") for n, r in enumerate(rides_, len(driven) + 1)]
+    text = []
+    if drives:
+        text.append("🚗 <b>Trips you drive</b> (tap one to see passengers, edit or cancel):")
+        text += [f"{n}. {mark} <b>{q(d.destination)}</b> — {when(d.departure_date, d.first_pickup)} · "
+                 f"{d.taken}/{d.seats} booked" for n, d, mark in drives]
+    if seats:
+        text.append(("\n" if drives else "") + "🙋 <b>Your seats</b>:")
+        text += [f"{n}. {mark} <b>{q(r.destination)}</b> — {when(r.departure_date, r.time)} at {q(r.address)}"
+                 for n, r, mark in seats]
     return {
-        "rides": [(r.trip_id, label(r)) for r in rows],
-        "driven": [(d.trip_id, drive_label(d)) for d in driven],
-        "has_rides": bool(rows),
-        "has_driven": bool(driven),
-        "empty": not rows and not driven,
+        "driven": [(d.trip_id, numbered(mark, n, d.departure_date, d.first_pickup, d.destination))
+                   for n, d, mark in drives],
+        "rides": [(r.trip_id, numbered(mark, n, r.departure_date, r.time, r.destination)) for n, r, mark in seats],
+        "listing": "\n".join(text),
+        "empty": not text,
     }
 
 
@@ -197,96 +178,84 @@ RIDER_PREVIEW = _card_data(preview_card(viewer="rider"))
 
 
 def build_find_dialog() -> Dialog:
-    rows = preview_rows()
     return Dialog(
         Window(
             Const("🔎 <b>Upcoming trips</b>"),
             Const("No upcoming trips yet. Check again later!", when="empty"),
+            Format("{listing}", when="listing"),
             Format("{page_info}", when="page_info"),
-            Column(
-                Select(Format("{item[1]}"), id="trip", item_id_getter=lambda item: item[0], items="trips",
-                       type_factory=int, on_click=on_trip_selected),
-            ),
-            Row(
-                Button(Const("◀️ Previous"), id="prev", on_click=on_page, when="has_prev"),
-                Button(Const("Next ▶️"), id="next", on_click=on_page, when="has_next"),
-            ),
-            Cancel(BACK, id="back"),
+            open_card("trip", "trips"),
+            pager("page"),
+            close(),
             getter=find_getter,
             state=FindSG.list,
-            preview_data=_find_data(rows, 7, 0, 2),
-            preview_add_transitions=[PreviewStart(TripSG.card)],
+            preview_data=_find_data(preview_rows(), {"pages": 2, "page_info": "page 1 of 2"}),
         ),
         launch_mode=LaunchMode.SINGLE_TOP,
     )
 
 
+def _card_window() -> Window:
+    return Window(
+        Format("{card}"),
+        Const("\n🙋 Tap your pickup point to join.", when="join_many"),
+        ItemSwitchTo("jpt", "points", TripSG.confirm, on_click=on_point, when="join_many"),
+        SwitchTo(Const("🙋 Join"), id="join1", state=TripSG.confirm, on_click=on_join_the_only_point,
+                 when="join_one"),
+        SwitchTo(Const("🙋 Join"), id="join", state=TripSG.pick, when="join_many"),
+        Start(Const("🔎 Find another ride"), id="find", state=FindSG.list, when="full"),
+        Row(
+            SwitchTo(Const("📍 Change pickup"), id="chg", state=TripSG.change, when="has_seat"),
+            SwitchTo(Const("🚶 Leave"), id="leave", state=TripSG.leave, when="has_seat"),
+        ),
+        Row(
+            StartWith(Const("✏️ Edit"), "edit", EditTripSG.menu, carry=("trip_id",), on_click=only_the_driver,
+                      when="can_manage"),
+            StartWith(Const("❌ Cancel trip"), "cancel_trip", EditTripSG.cancel, carry=("trip_id",),
+                      on_click=only_the_driver, when="can_manage"),
+        ),
+        StartWith(Const("💾 Save as template"), "save_tpl", SaveTemplateSG.name, carry=("trip_id",),
+                  when="is_driver"),
+        close(),
+        getter=card_getter,
+        state=TripSG.card,
+        preview_data=DRIVER_PREVIEW,
+    )
+
+
 def build_trip_dialog() -> Dialog:
     return Dialog(
-        Window(
-            Format("{notice}", when="notice"),
-            Format("{card}"),
-            SwitchTo(Const("🙋 Join"), id="join", state=TripSG.pick, when="joinable"),
-            Row(
-                SwitchTo(Const("📍 Change pickup"), id="chg", state=TripSG.change, when="has_seat"),
-                SwitchTo(Const("🚶 Leave"), id="leave", state=TripSG.leave, when="has_seat"),
-            ),
-            Row(
-                Button(Const("✏️ Edit"), id="edit", on_click=on_edit, when="can_manage"),
-                Button(Const("❌ Cancel trip"), id="cancel_trip", on_click=on_cancel_trip, when="can_manage"),
-            ),
-            Button(Const("💾 Save as template"), id="save_tpl", on_click=on_save_template, when="is_driver"),
-            Cancel(BACK, id="back"),
-            getter=card_getter,
-            state=TripSG.card,
-            preview_data=DRIVER_PREVIEW,
-            preview_add_transitions=[PreviewStart(EditTripSG.menu), PreviewStart(EditTripSG.cancel),
-                                     PreviewStart(SaveTemplateSG.name)],
-        ),
+        _card_window(),
         Window(
             Const("Where do you get in? Pick your pickup point:"),
-            Column(
-                Select(Format("{item[1]}"), id="pt", item_id_getter=lambda item: item[0], items="points",
-                       type_factory=int, on_click=on_point_for_join),
-            ),
-            SwitchTo(BACK, id="back", state=TripSG.card),
+            ItemSwitchTo("pt", "points", TripSG.confirm, on_click=on_point),
+            back_to(TripSG.card),
             getter=card_getter,
             state=TripSG.pick,
             preview_data=CARD_PREVIEW,
-            preview_add_transitions=[PreviewSwitchTo(TripSG.confirm)],
         ),
-        Window(
+        confirm_window(
             Format("Take a seat to <b>{destination}</b> on {when}, getting in at {point}?"),
-            Row(
-                SwitchTo(BACK, id="back", state=TripSG.pick),
-                Button(Const("✅ Join"), id="join_ok", on_click=on_join),
-            ),
+            SwitchTo(Const("✅ Join"), id="join_ok", state=TripSG.card, on_click=on_join),
+            TripSG.confirm,
+            no=back_to(TripSG.card),
             getter=confirm_getter,
-            state=TripSG.confirm,
             preview_data={"destination": "Away game at Riverside Arena", "when": "Sat 05 Dec",
                           "point": "17:45 — Central Station, north exit"},
-            preview_add_transitions=[PreviewSwitchTo(TripSG.card)],
         ),
         Window(
             Const("Pick your new pickup point:"),
-            Column(
-                Select(Format("{item[1]}"), id="npt", item_id_getter=lambda item: item[0], items="points",
-                       type_factory=int, on_click=on_point_change),
-            ),
-            SwitchTo(BACK, id="back", state=TripSG.card),
+            ItemSwitchTo("npt", "points", TripSG.card, on_click=on_point_change),
+            back_to(TripSG.card),
             getter=card_getter,
             state=TripSG.change,
             preview_data=RIDER_PREVIEW,
-            preview_add_transitions=[PreviewSwitchTo(TripSG.card)],
         ),
-        Window(
+        confirm_window(
             Const("Leave this trip? Your seat is freed at once and the driver is told."),
-            Row(
-                SwitchTo(BACK, id="back", state=TripSG.card),
-                Button(Const("🚶 Yes, leave"), id="leave_ok", on_click=on_leave),
-            ),
-            state=TripSG.leave,
-            preview_add_transitions=[PreviewSwitchTo(TripSG.card)],
+            SwitchTo(Const("🚶 Yes, leave"), id="leave_ok", state=TripSG.card, on_click=on_leave),
+            TripSG.leave,
+            no=back_to(TripSG.card),
         ),
         launch_mode=LaunchMode.SINGLE_TOP,
     )
@@ -295,23 +264,15 @@ def build_trip_dialog() -> Dialog:
 def build_my_trips_dialog() -> Dialog:
     return Dialog(
         Window(
-            Const("🧳 <b>My trips</b>"),
+            Const("🧳 <b>My trips</b>\n"),
             Const("You have no upcoming trips. Find one with /trips.", when="empty"),
-            Const("\nTrips you drive (tap to see passengers, edit or cancel):", when="has_driven"),
-            Column(
-                Select(Format("{item[1]}"), id="drive", item_id_getter=lambda item: item[0], items="driven",
-                       type_factory=int, on_click=on_trip_selected),
-            ),
-            Const("\nYour seats:", when="has_rides"),
-            Column(
-                Select(Format("{item[1]}"), id="ride", item_id_getter=lambda item: item[0], items="rides",
-                       type_factory=int, on_click=on_trip_selected),
-            ),
-            Cancel(BACK, id="back"),
+            Format("{listing}", when="listing"),
+            open_card("drive", "driven"),
+            open_card("ride", "rides"),
+            close(),
             getter=mine_getter,
             state=MyTripsSG.list,
             preview_data=_mine_data(preview_rides(), preview_driven()),
-            preview_add_transitions=[PreviewStart(TripSG.card)],
         ),
         launch_mode=LaunchMode.SINGLE_TOP,
     )

@@ -5,16 +5,52 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
-from models.rides import PointView, TripCard, TripRow, contact_link, first_name
+from models.manage import DrivenRow
+from models.rides import PointView, RideRow, TripCard, TripRow, contact_link, first_name
 from models.trips import short
 
 from ..common import TEXT_MAX, fmt_date, q, visible_length
+from ..widgets import plural
 
 
-def trip_line(row: TripRow) -> str:
-    pickup = f"{row.first_pickup:%H:%M}" if row.first_pickup else "?"
-    seats = "FULL" if row.full else f"{row.seats_left} left"
-    return f"{row.destination[:30]} · {row.departure_date:%a %d %b} {pickup} · {first_name(row.driver_name)} · {seats}"
+BUTTON_MAX = 30  # characters an inline button shows on a phone before it is cut
+
+
+def button(prefix: str, destination: str, suffix: str = "") -> str:
+    """A list button: `prefix` (mark, number, day, time), as much of the destination as fits
+    a phone, and `suffix`; the message text holds the rest."""
+    return f"{prefix} {short(destination, BUTTON_MAX - len(prefix) - 1 - len(suffix))}{suffix}"
+
+
+def trip_mark(row: TripRow) -> str:
+    if row.driving:
+        return "🚗"
+    if row.riding:
+        return "✅"
+    return "🔴" if row.full else "🟢"
+
+
+def when(day: date, at: time | None) -> str:
+    return f"{day:%a %d %b}" + (f", {at:%H:%M}" if at else "")
+
+
+def trip_entry(n: int, row: TripRow) -> str:
+    """One numbered trip of the list, in the message text: everything a button cannot hold."""
+    seats = "FULL" if row.full else plural(row.seats_left, "seat left", "seats left")
+    return (f"{n}. {trip_mark(row)} <b>{q(row.destination)}</b>\n"
+            f"      {when(row.departure_date, row.first_pickup)} · {q(first_name(row.driver_name))} · {seats}")
+
+
+def numbered(mark: str, n: int, day: date, at: time | None, destination: str) -> str:
+    """A button of a numbered list: "🟢 2. Sat 09:30 Riverside Arena", cut to fit a phone."""
+    return button(f"{mark} {n}. {day:%a}" + (f" {at:%H:%M}" if at else ""), destination)
+
+
+def trip_button(n: int, row: TripRow) -> str:
+    return numbered(trip_mark(row), n, row.departure_date, row.first_pickup, row.destination)
+
+
+LIST_LEGEND = "🟢 seats free · 🔴 full · ✅ you have a seat · 🚗 you drive"
 
 
 def _status_line(trip: Trip) -> str:
@@ -62,10 +98,8 @@ def _card_text(card: TripCard, *, compact: bool) -> str:
         if card.my_seat is not None and card.my_seat.pickup_point_id == point.id:
             line += "  ← <i>your pickup</i>"
         lines.append(line)
-    if card.seats_left:
-        lines.append(f"💺 {card.seats_left} of {trip.seats} seats free")
-    else:
-        lines.append(f"💺 Full ({trip.seats} seats)")
+    seats = plural(trip.seats, "seat", "seats")
+    lines.append(f"💺 {card.seats_left} of {seats} free" if card.seats_left else f"💺 Full ({seats})")
     if card.passengers and not card.viewer_is_driver:
         lines.append("👥 Going: " + ", ".join(q(first_name(p.name)) for p in card.passengers))
     if trip.comment:
@@ -107,15 +141,14 @@ def preview_card(*, viewer: str = "passenger", status: str = "open", full: bool 
 def preview_rows() -> list[TripRow]:
     day = date.today() + timedelta(days=8)
     return [
-        TripRow(42, "Away game at Riverside Arena", day, time(17, 45), "Dee Driver", 3, 2),
+        TripRow(42, "Away game at Riverside Arena", day, time(17, 45), "Dee Driver", 3, 2, riding=True),
         TripRow(43, "Tuesday training", day + timedelta(days=3), time(18, 30), "Eve Wheeler", 4, 4),
-        TripRow(44, "Club gym", day + timedelta(days=4), time(19, 0), "Dee Driver", 2, 0),
+        TripRow(44, "Club gym", day + timedelta(days=4), time(19, 0), "Anna Example", 2, 0, driving=True),
+        TripRow(46, "Cup final", day + timedelta(days=5), time(9, 30), "Dee Driver", 3, 1),
     ]
 
 
-def preview_rides() -> list:
-    from models.rides import RideRow
-
+def preview_rides() -> list[RideRow]:
     day = date.today() + timedelta(days=8)
     return [
         RideRow(42, "Away game at Riverside Arena", day, "Central Station, north exit", time(17, 45), "open"),
@@ -123,8 +156,6 @@ def preview_rides() -> list:
     ]
 
 
-def preview_driven() -> list:
-    from models.manage import DrivenRow
-
+def preview_driven() -> list[DrivenRow]:
     day = date.today() + timedelta(days=8)
-    return [DrivenRow(42, "Away game at Riverside Arena", day, time(17, 45), 3, 2, "open")]
+    return [DrivenRow(44, "Club gym", day + timedelta(days=4), time(19, 0), 2, 1, "open")]
