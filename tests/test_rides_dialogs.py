@@ -156,6 +156,8 @@ async def test_stale_card_after_cancel(env):
     assert any("cancelled: gym closed" in (a.text or "") for a in env.bot.callback_answers())
     assert "Cancelled" in screen.text and "gym closed" in screen.text
     assert Participant.select().count() == 0
+    screen = await ann.click("🔎 Find another ride")  # not a dead end either
+    assert "Upcoming trips" in screen.text
 
 
 async def test_driver_cannot_join_own_trip(env):
@@ -294,3 +296,14 @@ async def test_help_lists_every_command_of_the_menu(env):
     assert ann.has_button("🕘 Past trips")
     screen = await ann.send("/history")
     assert "Past trips" in screen.text
+
+
+async def test_past_trips_fit_a_phone(env):
+    trip = seed_trip(dest="Away game – Riverside Arena, the far hall")
+    Trip.update(status="done").where(Trip.id == trip.id).execute()
+    dee = env.player(1, "Dee")
+    screen = await dee.send("/history")
+    label = next(b for b in dee.buttons() if b.startswith("🏁"))
+    assert len(label) <= 30 and label.endswith(" · 🚗"), label
+    assert "Away game – Riverside Arena, the far hall" in screen.text
+    assert f"{trip.departure_date:%a %d %b %Y}, 17:45" in screen.text

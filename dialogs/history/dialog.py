@@ -30,7 +30,7 @@ def _past_data(rows: list[PastRow], pages: dict) -> dict:
     text gives each one's date and time, which a phone would cut off a button."""
     def entry(r: PastRow) -> str:
         mark, role = _marks(r)
-        return f"{mark} <b>{q(r.destination)}</b> — {when(r.departure_date, r.first_pickup)} {r.departure_date:%Y} · {role}"
+        return f"{mark} <b>{q(r.destination)}</b> — {when(r.departure_date, r.first_pickup, '%a %d %b %Y')} · {role}"
 
     def label(r: PastRow) -> str:
         mark, role = _marks(r)

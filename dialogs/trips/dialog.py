@@ -13,7 +13,7 @@ from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import DomainError, manage, rides, trips, users
+from models import TRIP_CANCELLED, DomainError, manage, rides, trips, users
 
 from ..common import q, show_error, tg_user_id, wake_notifier
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
@@ -69,13 +69,14 @@ async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 def _card_data(card: rides.TripCard) -> dict:
     live = card.trip.status == "open" and not card.departed
     outsider = not card.viewer_is_driver and card.my_seat is None
+    called_off = card.trip.status == TRIP_CANCELLED and not card.departed and not card.viewer_is_driver
     return {
         "card": card_text(card),
         "can_manage": card.viewer_is_driver and live,
         "is_driver": card.viewer_is_driver,
         "join_one": card.joinable and len(card.points) == 1,
         "join_many": card.joinable and len(card.points) > 1,
-        "full": live and outsider and not card.seats_left,
+        "look_further": (live and outsider and not card.seats_left) or called_off,  # no dead end
         "has_seat": card.my_seat is not None and live,
         "points": [(v.point.id, f"📍 {v.point.time:%H:%M} {v.point.address[:40]}") for v in card.points],
     }
@@ -203,7 +204,7 @@ def _card_window() -> Window:
         SwitchTo(Const("🙋 Join"), id="join1", state=TripSG.confirm, on_click=on_join_the_only_point,
                  when="join_one"),
         SwitchTo(Const("🙋 Join"), id="join", state=TripSG.pick, when="join_many"),
-        Start(Const("🔎 Find another ride"), id="find", state=FindSG.list, when="full"),
+        Start(Const("🔎 Find another ride"), id="find", state=FindSG.list, when="look_further"),
         Row(
             SwitchTo(Const("📍 Change pickup"), id="chg", state=TripSG.change, when="has_seat"),
             SwitchTo(Const("🚶 Leave"), id="leave", state=TripSG.leave, when="has_seat"),

@@ -30,8 +30,8 @@ def trip_mark(row: TripRow) -> str:
     return "🔴" if row.full else "🟢"
 
 
-def when(day: date, at: time | None) -> str:
-    return f"{day:%a %d %b}" + (f", {at:%H:%M}" if at else "")
+def when(day: date, at: time | None, day_format: str = "%a %d %b") -> str:
+    return day.strftime(day_format) + (f", {at:%H:%M}" if at else "")
 
 
 def trip_entry(n: int, row: TripRow) -> str:
