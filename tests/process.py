@@ -9,12 +9,31 @@ import sys
 import time
 from pathlib import Path
 
+from tests import forkserver
 from tests.fakeapi import FakeTelegram
 
 
 def carpool_bot_command() -> list[str]:
     script = Path(sys.executable).parent / "carpool-bot"
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+_SCRIPT = carpool_bot_command
+
+
+def _fork_server():
+    """The fork server (tests/forkserver.py) when it can start the script's bot, else None."""
+    global _fork_server_broken
+    if _fork_server_broken or not forkserver.enabled():
+        return None
+    try:
+        return forkserver.ForkServer.get()
+    except (OSError, RuntimeError):
+        _fork_server_broken = True  # e.g. no subreapers here: exec the script, as before
+        return None
+
+
+_fork_server_broken = False
 
 
 class BotProcess:
@@ -36,15 +55,23 @@ class BotProcess:
             THROTTLE_RATE="0",  # scripted users tap faster than people (tests/test_access.py covers it)
         )
         self.env.update(env)
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen | forkserver.ForkedProcess | None = None
         self.log_path = workdir / "bot-output.log"
 
-    def start(self, wait_polling: bool = True) -> "BotProcess":
-        self._log = open(self.log_path, "ab")
+    def start(self, wait_polling: bool = True, exec_script: bool = False) -> "BotProcess":
+        """Start the bot: forked from the fork server (the script's program without re-importing
+        aiogram), or with ``exec_script`` (or another command patched in) a plain exec."""
         self._first_request = len(self.tg.requests)
         polls = self.tg.polls_started
-        self.proc = subprocess.Popen(carpool_bot_command(), cwd=self.workdir, env=self.env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+        command = carpool_bot_command()
+        server = None if exec_script or command != _SCRIPT() or len(command) != 1 else _fork_server()
+        if server is not None:
+            self._log = None
+            self.proc = server.spawn(command, self.env, self.workdir, self.log_path)
+        else:
+            self._log = open(self.log_path, "ab")
+            self.proc = subprocess.Popen(command, cwd=self.workdir, env=self.env,
+                                         stdout=self._log, stderr=subprocess.STDOUT)
         if wait_polling:
             self._while_running("bot is not polling", lambda t: self.tg.wait_polling(after=polls, timeout=t), 60)
         return self
@@ -98,12 +125,15 @@ class BotProcess:
             self.proc.wait()
             raise AssertionError(f"bot did not exit within {timeout}s; output:\n{self.output()}") from None
         finally:
-            self._log.close()
+            self._close_log()
         return code, time.monotonic() - started
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        if self.proc:
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if getattr(self, "_log", None) is not None:
             self._log.close()

@@ -1,7 +1,9 @@
 """The real bot process against the fake Bot API, over HTTP."""
 
+import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +27,7 @@ def bot(tg, tmp_path):
 
 
 def test_starts_registers_commands_polls_and_stops_cleanly(tg, bot):
-    bot.start()
+    bot.start(exec_script=True)  # the installed script itself, imports and all (others are forked)
     bot.wait_request("getMe")
     commands = {c["command"] for c in tg.commands(scope={"type": "all_private_chats"})}
     assert {"start", "newtrip", "switch_role", "cancel", "help"} <= commands
@@ -78,3 +80,31 @@ def test_a_bot_that_exits_at_start_fails_the_wait_at_once(tg, tmp_path):
     assert time.monotonic() - started < 30
     assert "TIMEZONE" in str(failure.value)
     broken.kill()
+
+
+def test_a_forked_bot_is_the_scripts_program_in_a_process_of_its_own(tg, bot, tmp_path):
+    """tests/forkserver.py: the bot runs in its own process, adopted by the test process, with the
+    test's environment and folder, and its exit status (a signal too) reaches the test."""
+    from tests import forkserver
+
+    if not forkserver.enabled():
+        pytest.skip("CARPOOL_TEST_FORKSERVER=0: bots are exec'd")
+    assert not {name.split(".")[0] for name in forkserver.PRELOAD} & {"bot", "dialogs", "models", "migrations"}
+    bot.start()
+    assert isinstance(bot.proc, forkserver.ForkedProcess), "the fork server did not start"
+    pid = bot.proc.pid
+    status = dict(line.split(":\t", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    assert int(status["PPid"]) == os.getpid()
+    assert Path(f"/proc/{pid}/cwd").resolve() == tmp_path.resolve()
+    tg.user(300, "Cy").send("/start")  # it found the fake by TELEGRAM_API_URL ...
+    tg.user(300).wait_screen("Welcome")
+    assert (tmp_path / "data" / "carpool.sqlite3").stat().st_size  # ... and its database by DATABASE_URL
+    code, _ = bot.stop(signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    restarted = BotProcess(tg, tmp_path).start()
+    try:
+        assert restarted.proc.pid != pid
+        assert restarted.stop()[0] == 0
+    finally:
+        restarted.kill()
+    assert "Traceback" not in bot.output()
