@@ -17,6 +17,7 @@ class SwitchRoleSG(StatesGroup):
 
 
 class NewTripSG(StatesGroup):
+    role = State()  # a passenger is asked to switch to driver first
     template = State()
     destination = State()
     date = State()
@@ -73,8 +74,9 @@ class TemplatesSG(StatesGroup):
 
 
 class SaveTemplateSG(StatesGroup):
+    # a name already taken is asked about in the same window; a stored stack still in the former
+    # `clash` state meets the UnknownState handler, which shows the menu
     name = State()
-    clash = State()
 
 
 class PastSG(StatesGroup):

@@ -10,6 +10,7 @@ details in the message text.
 | one step back, or leave a screen that only shows things | ⬅️ Back | `back()` / `close()` |
 | leave a form (wizard, edit) without writing anything | ✖️ Close without saving | `quit_without_saving()` |
 | say yes to what the confirm window asks | ✅ Yes, <verb> | `confirm_window(..., yes=...)` |
+| go on to the next step, keeping the value shown | ➡️ Next | `Next(Const(NEXT_TEXT))` |
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, Select
 from aiogram_dialog.widgets.kbd import NextPage, PrevPage, Start, StubScroll
 from aiogram_dialog.widgets.text import Const, Format, Text
 
+from models import DomainError
+
+from .common import show_error
+
 BACK_TEXT = "⬅️ Back"
 QUIT_TEXT = "✖️ Close without saving"
+NEXT_TEXT = "➡️ Next"
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -149,6 +155,36 @@ class StartWith(Start):
 
     def data_for(self, manager: DialogManager) -> dict:
         return {key: manager.start_data[key] for key in self.carry}
+
+
+class StartWithData(StartWith):
+    """A StartWith whose data `data(manager)` builds when pressed, from this dialog's own state
+    (the wizard hands its draft's pickup points to the pickup editor)."""
+
+    def __init__(self, text: Text, id: str, state: State, *, data: Callable[[DialogManager], dict],  # noqa: A002
+                 on_click: Callable | None = None, when=None) -> None:
+        super().__init__(text, id, state, carry=(), on_click=on_click, when=when)
+        self.build = data
+
+    def data_for(self, manager: DialogManager) -> dict:
+        return self.build(manager)
+
+
+def go_to(state: State, act: Callable) -> Callable:
+    """The `on_success` (or `on_click`) of a form step whose next window is fixed: `act(event,
+    widget, manager, value)` checks and stores (a `models` call); a DomainError it raises is shown
+    (typed text gets the "⚠️" reply every refusal gets) and the window stays; otherwise the dialog
+    shows `state`. The window also declares that jump with a widget, so the diagram draws it."""
+
+    async def handler(event, widget, manager: DialogManager, *value) -> None:
+        try:
+            await act(event, widget, manager, *value)
+        except DomainError as exc:
+            await show_error(event, exc)
+            return
+        await manager.switch_to(state)
+
+    return handler
 
 
 # --- lists paged by their getter -----------------------------------------------------------------

@@ -315,8 +315,8 @@ STEPS: dict[str, Step] = {
     "template name": Step(
         SaveTemplateSG.name, "name", lambda p: _save_tpl(p), templates.validate_name,
         _nothing, _template_saved, said=("💾 Saved as template",)),
-    "template name after a clash": Step(
-        SaveTemplateSG.clash, "name", lambda p: _clash(p), templates.validate_name,
+    "template name after a clash": Step(  # the same window, asking about the clash
+        SaveTemplateSG.name, "name", lambda p: _clash(p), templates.validate_name,
         _nothing, _template_saved, said=("💾 Saved as template",)),
     "template rename": Step(
         TemplatesSG.rename, "rename", lambda p: _rename(p), templates.validate_name,

@@ -1,5 +1,6 @@
 """The trip wizard through the real dispatcher: every step, Back, the summary's
-jump-and-return, templates, validation, Cancel, and the create operation itself."""
+jump-and-return, templates, validation, closing without saving, a passenger's way in,
+and the create operation itself."""
 
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
@@ -74,15 +75,23 @@ async def test_whole_wizard_creates_trip(env):
     assert dee.has_button("💾 Save as template") and dee.has_button("🏠 Main menu")
 
 
+async def test_summary_says_1_seat_and_leaves_out_an_empty_comment(env):
+    """"💺 1 seats" and "💬 —" cluttered the summary."""
+    dee = await new_driver(env)
+    summary = await walk_to_summary(dee, seats="1")
+    assert "💺 1 seat\n" in summary.text and "💬" not in summary.text
+
+
 async def test_back_from_every_step_keeps_values(env):
     dee = await new_driver(env)
     await walk_to_summary(dee, comment="note one")
     screen = await dee.click("⬅️ Back")
     assert "Any comment" in screen.text and "note one" in screen.text
-    screen = await dee.click("⬅️ Back")
-    assert "Pickup points" in screen.text and "Central Station" in screen.text
-    screen = await dee.click("⬅️ Back")
+    screen = await dee.click("⬅️ Back")  # the pickup points are edited from the seats or the summary
     assert "How many free seats?" in screen.text and "Now: <i>3</i>" in screen.text
+    screen = await dee.click("➡️ Next")  # keeps the seats and the points
+    assert "Any comment" in screen.text
+    screen = await dee.click("⬅️ Back")
     screen = await dee.click("⬅️ Back")
     assert "Which day?" in screen.text and f"{tomorrow():%d %b %Y}" in screen.text
     screen = await dee.click("⬅️ Back")
@@ -147,25 +156,31 @@ async def test_summary_jump_and_return(env, field, button, expect):
     assert "Check your trip" in screen.text
 
 
-async def test_template_prefills_everything_but_the_date(env):
-    dee = await new_driver(env)
-    driver = users.get_user(1)
-    tpl = TripTemplate.create(driver=driver, name="Tuesday training", destination="Club gym", seats=4,
-                              comment="As usual")
+def tuesday_template(comment="As usual"):
+    tpl = TripTemplate.create(driver=users.get_user(1), name="Tuesday training", destination="Club gym", seats=4,
+                              comment=comment)
     TemplatePickupPoint.create(template=tpl, address="Station", time=time(18, 30))
     TemplatePickupPoint.create(template=tpl, address="Bakery", time=time(18, 15), position=1)
+    return tpl
+
+
+async def test_template_then_date_then_publish(env):
+    """A template fills everything but the date: its date goes straight to the summary, which
+    shows all of it (the comment too: a Skip step used to delete it), and Confirm makes the trip."""
+    dee = await new_driver(env)
+    tuesday_template()
     screen = await dee.send("/newtrip")
     assert "templates" in screen.text and dee.has_button("📋 Tuesday training")
     screen = await dee.click("📋 Tuesday training")
     assert "Which day?" in screen.text
-    screen = await dee.pick_date(tomorrow())
-    assert "How many free seats?" in screen.text and "Now: <i>4</i>" in screen.text
-    await dee.click("4")
-    screen = await dee.click("✅ Done")  # the template's points are already there
-    screen = await dee.click("⏭ Skip")
-    screen = await dee.click("✅ Confirm")
+    summary = await dee.pick_date(tomorrow())
+    assert "Check your trip" in summary.text
+    for shown in ("Club gym", f"{tomorrow():%d %b %Y}", "4 seats", "18:15", "Bakery", "18:30", "Station",
+                  "💬 As usual"):
+        assert shown in summary.text, shown
+    await dee.click("✅ Confirm")
     trip = Trip.get()
-    assert (trip.destination, trip.seats) == ("Club gym", 4)
+    assert (trip.destination, trip.seats, trip.comment, trip.departure_date) == ("Club gym", 4, "As usual", tomorrow())
     assert [p.address for p in trips.pickup_points(trip.id)] == ["Bakery", "Station"]
     assert TemplatePickupPoint.select().count() == 2  # the template itself is untouched
     # from scratch is offered too, and Back from the destination returns to the templates
@@ -173,6 +188,36 @@ async def test_template_prefills_everything_but_the_date(env):
     await dee.click("✏️ From scratch")
     screen = await dee.click("⬅️ Back")
     assert dee.has_button("📋 Tuesday training")
+
+
+async def test_a_template_draft_keeps_every_field_changeable(env):
+    """"1 seats" and an empty "💬 —" cluttered the summary."""
+    dee = await new_driver(env)
+    tuesday_template(comment="")
+    await dee.send("/newtrip")
+    await dee.click("📋 Tuesday training")
+    summary = await dee.pick_date(tomorrow())
+    assert "💬" not in summary.text  # no comment, no line for it
+    await dee.click("💺 Seats")
+    summary = await dee.click("1")  # the template's points are there: back to the summary
+    assert "Check your trip" in summary.text and "💺 1 seat\n" in summary.text
+    await dee.click("💬 Comment")
+    summary = await dee.send("Bring the ball bag")
+    assert "💬 Bring the ball bag" in summary.text
+    await dee.click("✅ Confirm")
+    assert (Trip.get().seats, Trip.get().comment) == (1, "Bring the ball bag")
+
+
+async def test_after_back_from_a_template_from_scratch_starts_empty(env):
+    dee = await new_driver(env)
+    tuesday_template()
+    await dee.send("/newtrip")
+    await dee.click("📋 Tuesday training")
+    screen = await dee.click("⬅️ Back")  # the date's Back: the destination the template filled in
+    assert "Now: <i>Club gym</i>" in screen.text
+    await dee.click("⬅️ Back")
+    screen = await dee.click("✏️ From scratch")
+    assert "Where to?" in screen.text and "Now:" not in screen.text
 
 
 async def test_recent_destinations_offered(env):
@@ -259,7 +304,7 @@ async def test_past_time_today_refused(env):
 
 
 @pytest.mark.parametrize("stop_at", ["destination", "date", "seats", "pickups", "comment", "summary"])
-async def test_cancel_at_every_step_saves_nothing(env, stop_at):
+async def test_closing_at_every_step_saves_nothing(env, stop_at):
     dee = await new_driver(env)
     await dee.send("/newtrip")
     steps = ["destination", "date", "seats", "pickups", "comment", "summary"]
@@ -274,18 +319,37 @@ async def test_cancel_at_every_step_saves_nothing(env, stop_at):
             await dee.click("✅ Done")
         else:
             await action()
-    screen = await dee.click("✖️ Cancel")
+    if stop_at == "pickups":  # the pickup editor goes back to the seats; the wizard closes there
+        assert "send the <b>address</b>" in dee.screen().text
+        await dee.click("⬅️ Back")
+    screen = await dee.click("✖️ Close without saving")
     assert "you are a 🚗 driver" in screen.text
     assert row_counts() == (0, 0)
 
 
-async def test_passenger_is_refused_with_how_to_switch(env):
+async def test_a_passenger_is_offered_the_switch_in_the_flow(env):
+    """/newtrip told a passenger to go and use /switch_role; now the switch is one tap away."""
     pat = env.player(2, "Pat")
     await pat.send("/start")
     await pat.click("🙋 I need a ride")
-    assert not pat.has_button("🚗 New trip")
+    screen = await pat.send("/newtrip")
+    assert "You're a passenger; switch to driver?" in screen.text
+    screen = await pat.click("⬅️ Back")  # not now: nothing changes
+    assert "you are a 🙋 passenger" in screen.text and users.get_user(2).role == ROLE_PASSENGER
     await pat.send("/newtrip")
-    assert "/switch_role" in env.bot.sent_texts(2)[-1]
+    screen = await pat.click("🚗 Switch to driver")
+    assert "Where to?" in screen.text and users.get_user(2).role == ROLE_DRIVER
+    screen = await pat.click("⬅️ Back")  # the first step: Back leaves the wizard, a driver now
+    assert "you are a 🚗 driver" in screen.text
+
+
+async def test_a_passenger_with_templates_goes_on_to_them(env):
+    dee = await new_driver(env)
+    tuesday_template()
+    users.set_role(1, ROLE_PASSENGER)
+    await dee.send("/newtrip")
+    screen = await dee.click("🚗 Switch to driver")
+    assert dee.has_button("📋 Tuesday training") and "templates" in screen.text
 
 
 def _draft(**over):

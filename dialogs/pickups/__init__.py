@@ -1,11 +1,12 @@
 """The pickup-points sub-dialog, shared by the trip wizard, trip editing and templates.
 
-Start it with `start_pickups(manager, points, day)`: `points` is a list of
-`{"address": str, "time": "HH:MM"}`, `day` an ISO date (None for templates,
-whose times have no date). It ends with `done({"action": "done"|"back"|"cancel",
-"points": [...]})`, the points sorted by time.
+Open it with `start_pickups(manager, points, day)`, or with a `StartWithData` button whose data
+is `pickups_data(points, day)`: `points` is a list of `{"address": str, "time": "HH:MM"}` (any
+other key, such as an "id", stays with its point), `day` an ISO date (None for templates,
+whose times have no date). "✅ Done" ends it with `done({"action": "done", "points": [...]})`,
+the points sorted by time; "⬅️ Back" ends it with no result (None): nothing changed.
 """
 
-from .dialog import build_pickups_dialog, start_pickups
+from .dialog import build_pickups_dialog, pickups_data, start_pickups
 
-__all__ = ["build_pickups_dialog", "start_pickups"]
+__all__ = ["build_pickups_dialog", "pickups_data", "start_pickups"]

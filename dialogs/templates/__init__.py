@@ -1,3 +1,3 @@
-from .dialog import build_save_template_dialog, build_templates_dialog, start_save_from_trip
+from .dialog import build_save_template_dialog, build_templates_dialog
 
-__all__ = ["build_save_template_dialog", "build_templates_dialog", "start_save_from_trip"]
+__all__ = ["build_save_template_dialog", "build_templates_dialog"]

@@ -1,27 +1,30 @@
-"""/templates: list, card (Use, Rename, Delete), create from scratch; and saving a
-trip (or the wizard's draft) as a template, with the name clash handled both ways."""
+"""/templates: the list, a template's card (Use, Rename, Delete), a new one from scratch; and
+saving a trip (or the wizard's draft) as a template, where a name already taken is answered in
+the same window: replace that template, or send another name.
+
+Every jump is a widget; handlers only call `models.templates`.
+"""
 
 from __future__ import annotations
 
 from datetime import time
 
+from aiogram import F
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Data, Dialog, DialogManager, LaunchMode, Window
-from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
+from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
+from aiogram_dialog.widgets.kbd import Button, Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import DomainError, templates
+from models import DomainError, LimitReached, NameTaken, templates, trips
 
-from ..common import BACK, PreviewStart, PreviewSwitchTo, on_input_error, q, show_error, text_only_guard, tg_user_id
-from ..pickups.dialog import PREVIEW_POINTS, _listing
+from ..common import on_input_error, q, show_error, tg_user_id
+from ..pickups.dialog import PREVIEW_POINTS, listing
 from ..states import NewTripSG, SaveTemplateSG, TemplatesSG
+from ..widgets import (
+    ItemSwitchTo, StartWithData, TextField, back_to, close, confirm_window, go_to, plural,
+)
 
-# --- saving -------------------------------------------------------------------------------
-
-
-async def start_save_from_trip(manager: DialogManager, trip_id: int) -> None:
-    await manager.start(SaveTemplateSG.name, data={"trip_id": trip_id})
+# --- saving: start data {"trip_id": id} or {"draft": {...}}; result {"saved": id | None} ------------
 
 
 def _draft(manager: DialogManager, name: str) -> templates.TemplateDraft:
@@ -35,78 +38,70 @@ def _draft(manager: DialogManager, name: str) -> templates.TemplateDraft:
     )
 
 
-async def _save(event, manager: DialogManager, name: str, replace: bool) -> None:
+async def _save(event: Message | CallbackQuery, manager: DialogManager, *, replace: bool) -> None:
+    manager.dialog_data.pop("clash", None)
+    name = manager.find("name").get_value()
     try:
         template = templates.save_template(tg_user_id(manager), _draft(manager, name), replace=replace,
                                            key=manager.current_context().id)  # one save per dialog
-    except templates.NameTaken:
-        manager.dialog_data["name"] = name
-        await manager.switch_to(SaveTemplateSG.clash)
+    except NameTaken:
+        manager.dialog_data["clash"] = True  # this window asks: replace it, or another name
         return
+    except LimitReached as exc:  # nothing to do here but say so
+        await show_error(event, exc)
+        saved = None
     except DomainError as exc:
         await show_error(event, exc)
-        if isinstance(exc, templates.ValidationError) and "most there can be" in str(exc):
-            await manager.done({"saved": None})
         return
-    text = f"💾 Saved as template “{template.name}”. Use it from /templates."
-    if isinstance(event, CallbackQuery):
-        await event.answer(text)
     else:
-        await event.answer(q(text))
-    await manager.done({"saved": template.id})
+        text = f"💾 Saved as template “{template.name}”. Use it from /templates."
+        await (event.answer(text) if isinstance(event, CallbackQuery) else event.answer(q(text)))
+        saved = template.id
+    await manager.done({"saved": saved})
 
 
-async def on_name(message: Message, widget: ManagedTextInput, manager: DialogManager, name: str) -> None:
-    await _save(message, manager, name, replace=False)
+async def on_name(message: Message, widget, manager: DialogManager, name: str) -> None:
+    await _save(message, manager, replace=False)
 
 
-async def on_replace(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await _save(event, manager, manager.dialog_data.get("name", ""), replace=True)
+async def on_replace(event: CallbackQuery, button, manager: DialogManager) -> None:
+    await _save(event, manager, replace=True)
+
+
+async def on_other_name(event: CallbackQuery, button, manager: DialogManager) -> None:
+    manager.dialog_data.pop("clash", None)
 
 
 async def save_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"name": q(dialog_manager.dialog_data.get("name", "")), "max": templates.NAME_MAX}
+    name = dialog_manager.find("name").get_value() or ""
+    return {"name": q(name), "max": templates.NAME_MAX, "clash": bool(dialog_manager.dialog_data.get("clash"))}
 
 
 def build_save_template_dialog() -> Dialog:
-    name_input = lambda: TextInput(id="name", type_factory=templates.validate_name,  # noqa: E731
-                                   on_success=on_name, on_error=on_input_error)
     return Dialog(
         Window(
-            Format("💾 Send a <b>name</b> for this template (1–{max} characters), e.g. <i>Tuesday training</i>."),
-            name_input(),
-            text_only_guard(),
-            Cancel(BACK, id="back"),
+            Format("💾 Send a <b>name</b> for this template (1–{max} characters), e.g. <i>Tuesday training</i>.",
+                   when=~F["clash"]),
+            Format("You already have a template called “{name}”. Replace it, or send another name.", when="clash"),
+            TextField(id="name", type_factory=templates.validate_name, on_success=on_name, on_error=on_input_error),
+            Row(
+                Button(Const("✏️ Another name"), id="other", on_click=on_other_name),
+                Button(Const("♻️ Replace it"), id="replace", on_click=on_replace),
+                when="clash",
+            ),
+            close(),
             getter=save_getter,
             state=SaveTemplateSG.name,
-            preview_data={"name": "", "max": templates.NAME_MAX},
-            preview_add_transitions=[PreviewSwitchTo(SaveTemplateSG.clash), Cancel()],
-        ),
-        Window(
-            Format("You already have a template called “{name}”. Replace it, or send another name."),
-            name_input(),
-            text_only_guard(),
-            Row(
-                SwitchTo(Const("✏️ Another name"), id="other", state=SaveTemplateSG.name),
-                Button(Const("♻️ Replace it"), id="replace", on_click=on_replace),
-            ),
-            Cancel(Const("✖️ Cancel"), id="cancel"),
-            getter=save_getter,
-            state=SaveTemplateSG.clash,
-            preview_data={"name": "Tuesday training", "max": templates.NAME_MAX},
-            preview_add_transitions=[PreviewSwitchTo(SaveTemplateSG.clash), Cancel()],
+            preview_data={"name": "Tuesday training", "max": templates.NAME_MAX, "clash": True},
         ),
     )
 
 
-# --- managing -----------------------------------------------------------------------------
+# --- managing ----------------------------------------------------------------------------------
 
 
 async def list_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    from models import trips
-
-    items = trips.list_templates(tg_user_id(dialog_manager))
-    return _list_data([(t.id, t.name) for t in items])
+    return _list_data([(t.id, t.name) for t in trips.list_templates(tg_user_id(dialog_manager))])
 
 
 def _list_data(items: list[tuple[int, str]]) -> dict:
@@ -120,22 +115,18 @@ def _list_data(items: list[tuple[int, str]]) -> dict:
     }
 
 
-async def on_template(event: CallbackQuery, widget, manager: DialogManager, item_id: int) -> None:
-    try:
-        templates.get_template(tg_user_id(manager), int(item_id))  # the owner only, whatever was pressed
-    except DomainError as exc:
-        await show_error(event, exc)
-        return
-    manager.dialog_data["template_id"] = int(item_id)
-    await manager.switch_to(TemplatesSG.card)
-
-
-async def on_new(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await manager.start(NewTripSG.destination, data={"mode": "template"})
+async def on_template(event: CallbackQuery, widget, manager: DialogManager, template_id: int) -> None:
+    templates.get_template(tg_user_id(manager), template_id)  # the owner only, whatever was pressed
+    manager.dialog_data["template_id"] = template_id
 
 
 def _template_id(manager: DialogManager) -> int:
     return int(manager.dialog_data.get("template_id", 0))
+
+
+def use_template(manager: DialogManager) -> dict:
+    """The wizard's start data: everything but the date from this template."""
+    return {"template_id": _template_id(manager)}
 
 
 async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -148,40 +139,19 @@ def _card_data(name, destination, seats, comment, points) -> dict:
     return {
         "name": q(name),
         "destination": q(destination),
-        "seats": seats,
-        "pickups": _listing(points),
-        "comment": q(comment or "—"),
+        "seats": plural(seats, "seat", "seats"),
+        "pickups": listing(points),
+        "comment": q(comment),
     }
 
 
-async def on_use(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await manager.start(NewTripSG.date, data={"template_id": _template_id(manager)})
+async def rename(message: Message, widget, manager: DialogManager, name: str) -> None:
+    templates.rename_template(tg_user_id(manager), _template_id(manager), name)
 
 
-async def on_rename(message: Message, widget: ManagedTextInput, manager: DialogManager, name: str) -> None:
-    try:
-        templates.rename_template(tg_user_id(manager), _template_id(manager), name)
-    except DomainError as exc:
-        await show_error(message, exc)
-        return
-    await manager.switch_to(TemplatesSG.card)
-
-
-async def on_delete(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    if not manager.is_preview():
-        try:
-            templates.delete_template(tg_user_id(manager), _template_id(manager))
-        except DomainError as exc:
-            await show_error(event, exc)
-            await manager.switch_to(TemplatesSG.list)
-            return
+async def on_delete(event: CallbackQuery, button, manager: DialogManager) -> None:
+    templates.delete_template(tg_user_id(manager), _template_id(manager))
     await event.answer("Template deleted.")
-    await manager.switch_to(TemplatesSG.list)
-
-
-async def on_trip_made(start_data: Data, result: Data, manager: DialogManager) -> None:
-    """Back from the wizard (Use or New): show the list, fresh."""
-    await manager.switch_to(TemplatesSG.list)
 
 
 CARD_PREVIEW = _card_data("Tuesday training", "Club gym", 3, "Leaving right after work", PREVIEW_POINTS)
@@ -193,57 +163,46 @@ def build_templates_dialog() -> Dialog:
             Format("📋 <b>Your templates</b> ({count}/{max})"),
             Const("No templates yet. Save one from a trip card, or create one here.", when="empty"),
             Const("That is the most you can have: delete one to add another.", when="full"),
-            Column(
-                Select(Format("📋 {item[1]}"), id="tpl", item_id_getter=lambda item: item[0], items="templates",
-                       type_factory=int, on_click=on_template),
-            ),
-            Button(Const("➕ New template"), id="new", on_click=on_new, when="can_add"),
-            Cancel(BACK, id="back"),
+            ItemSwitchTo("tpl", "templates", TemplatesSG.card, on_click=on_template, label="📋 {item[1]}"),
+            Start(Const("➕ New template"), id="new", state=NewTripSG.destination, data={"mode": "template"},
+                  when="can_add"),
+            close(),
             getter=list_getter,
             state=TemplatesSG.list,
-            on_process_result=on_trip_made,
             preview_data=_list_data([(1, "Tuesday training"), (2, "Saturday game")]),
-            preview_add_transitions=[PreviewSwitchTo(TemplatesSG.card), PreviewStart(NewTripSG.destination)],
         ),
         Window(
             Format("📋 <b>{name}</b>\n"),
             Format("🏁 {destination}"),
-            Format("💺 {seats} seats"),
+            Format("💺 {seats}"),
             Format("📍 Pickup points:\n{pickups}"),
-            Format("💬 {comment}"),
-            Button(Const("🚗 Use: pick a date"), id="use", on_click=on_use),
+            Format("💬 {comment}", when="comment"),
+            StartWithData(Const("🚗 Use: pick a date"), "use", NewTripSG.date, data=use_template),
             Row(
                 SwitchTo(Const("✏️ Rename"), id="rename", state=TemplatesSG.rename),
                 SwitchTo(Const("🗑 Delete"), id="delete", state=TemplatesSG.delete),
             ),
-            SwitchTo(BACK, id="back", state=TemplatesSG.list),
+            back_to(TemplatesSG.list),
             getter=card_getter,
             state=TemplatesSG.card,
-            on_process_result=on_trip_made,
             preview_data=CARD_PREVIEW,
-            preview_add_transitions=[PreviewStart(NewTripSG.date), PreviewSwitchTo(TemplatesSG.list)],
         ),
         Window(
             Format("✏️ Send the new name for “{name}” (1–40 characters)."),
-            TextInput(id="rename", type_factory=templates.validate_name, on_success=on_rename,
+            TextField(id="rename", type_factory=templates.validate_name, on_success=go_to(TemplatesSG.card, rename),
                       on_error=on_input_error),
-            text_only_guard(),
-            SwitchTo(BACK, id="back", state=TemplatesSG.card),
+            back_to(TemplatesSG.card),
             getter=card_getter,
             state=TemplatesSG.rename,
             preview_data=CARD_PREVIEW,
-            preview_add_transitions=[PreviewSwitchTo(TemplatesSG.card)],
         ),
-        Window(
+        confirm_window(
             Format("🗑 Delete the template “{name}”? Trips made from it stay as they are."),
-            Row(
-                SwitchTo(BACK, id="back", state=TemplatesSG.card),
-                Button(Const("🗑 Yes, delete"), id="yes", on_click=on_delete),
-            ),
+            SwitchTo(Const("🗑 Yes, delete"), id="yes", state=TemplatesSG.list, on_click=on_delete),
+            TemplatesSG.delete,
+            no=back_to(TemplatesSG.card),
             getter=card_getter,
-            state=TemplatesSG.delete,
             preview_data=CARD_PREVIEW,
-            preview_add_transitions=[PreviewSwitchTo(TemplatesSG.list)],
         ),
         launch_mode=LaunchMode.SINGLE_TOP,
     )

@@ -1,8 +1,14 @@
-"""The trip wizard: template → destination → date → seats → pickups → comment → summary.
+"""The trip wizard: template → destination → date → seats → pickups → comment → summary → created.
 
-Everything lives in `dialog_data` as JSON values until Confirm, which calls
-`models.trips.create_trip` (one transaction). Back on every step keeps the
-values; a step opened from the summary returns to the summary.
+The draft is held where its values were given: the text fields `dest`, `seats_t` and `comment`
+hold theirs (the seat buttons and a template write into them), `dialog_data` keeps the day the
+calendar gave and the points the pickup editor returned. `create_trip` (one transaction) runs
+only on Confirm.
+
+One handler moves on, `advance`: to the next step that still needs a value, so a step opened
+from the summary goes back to it and a draft from a template goes from its date straight to the
+summary. Every other jump is a widget. A passenger who starts the wizard is asked first whether
+to switch to driver (the one extra tap it takes); a template (`{"mode": "template"}`) has no date.
 """
 
 from __future__ import annotations
@@ -10,131 +16,148 @@ from __future__ import annotations
 from datetime import date, time
 
 import sentry_sdk
+from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Data, Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
 from aiogram_dialog.widgets.kbd import (
-    Button, Calendar, CalendarUserConfig, Cancel, Column, Group, ManagedCalendar, Row, Select, Start,
+    Back, Calendar, CalendarUserConfig, Cancel, Group, Next, Row, Select, Start, SwitchTo,
 )
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import DomainError, ValidationError, trips
+from models import ROLE_DRIVER, trips, users
 
-from ..common import (
-    BACK, PreviewStart, PreviewSwitchTo, acting_user, club_tz, fmt_date, on_input_error, q, show_error,
-    text_only_guard, tg_user_id,
-)
+from ..common import PreviewStart, acting_user, club_tz, fmt_date, on_input_error, q, tg_user_id
 from ..pickups import start_pickups
-from ..pickups.dialog import PREVIEW_POINTS, _listing
+from ..pickups.dialog import PREVIEW_POINTS, listing, pickups_data
+from ..roles.dialog import switch_notes
 from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
+from ..widgets import (
+    BACK_TEXT, NEXT_TEXT, ItemSwitchTo, StartWithData, TextField, back_to, pick_list, plural, quit_without_saving,
+)
 
-FIELDS = ("destination", "date", "seats", "pickups", "comment")
-
-
-def draft_data(manager: DialogManager) -> dict:
-    return manager.dialog_data
-
-
-async def start_new_trip(manager: DialogManager, event: Message | CallbackQuery) -> None:
-    """Open the wizard for a driver; a passenger is told how to become one."""
-    user = acting_user(manager)
-    if not user.is_driver:
-        await show_error(event, "Only drivers create trips. Switch your role to driver with /switch_role.")
-        return
-    first = NewTripSG.template if trips.list_templates(user.telegram_id) else NewTripSG.destination
-    await manager.start(first)
+REVIEW = "review"  # a step opened from the summary: its Back goes back there
 
 
-async def on_start(start_data: dict | None, manager: DialogManager) -> None:
-    """`start_data`: {"mode": "template"} builds a template (no date, no trip);
-    {"template_id": id} prefills everything but the date (the wizard opens on the date step)."""
-    data = manager.dialog_data
-    start = start_data if isinstance(start_data, dict) else {}
-    data.update({"pickups": [], "comment": "", "editing": False, "mode": start.get("mode", "trip")})
-    data["has_templates"] = bool(trips.list_templates(tg_user_id(manager)))
-    if start.get("template_id") is not None:
-        data.update(trips.template_draft(tg_user_id(manager), int(start["template_id"])),
-                    template_id=int(start["template_id"]))
+async def start_new_trip(manager: DialogManager, event: Message | CallbackQuery | None = None) -> None:
+    """Open the wizard (its start decides the first window: see `on_start`)."""
+    await manager.start(NewTripSG.template)
 
 
 def _for_template(manager: DialogManager) -> bool:
-    return manager.dialog_data.get("mode") == "template"
+    return (manager.start_data or {}).get("mode") == "template"
 
 
-def _day(manager: DialogManager) -> str | None:
-    """The trip's date for the pickup sub-dialog (templates have none)."""
-    return None if _for_template(manager) else manager.dialog_data.get("date")
+def _held(manager: DialogManager, widget_id: str):
+    return manager.find(widget_id).get_value()
 
 
-async def _advance(manager: DialogManager, next_state) -> None:
-    """Next step, or back to the summary when the step was opened from it."""
-    if manager.dialog_data.get("editing"):
-        await manager.switch_to(NewTripSG.summary)
-    else:
-        await manager.switch_to(next_state)
+def _hold(manager: DialogManager, widget_id: str, raw: str | None) -> None:
+    manager.find(widget_id).widget.set_widget_data(manager, raw)
 
 
-async def _back(manager: DialogManager, previous_state) -> None:
-    if manager.dialog_data.get("editing"):
-        await manager.switch_to(NewTripSG.summary)
-    else:
-        await manager.switch_to(previous_state)
+def draft(manager: DialogManager) -> dict:
+    """The draft as it is held (None where a step has no value yet)."""
+    return {
+        "destination": _held(manager, "dest"),
+        "date": manager.dialog_data.get("date"),
+        "seats": _held(manager, "seats_t"),
+        "pickups": manager.dialog_data.get("pickups") or [],
+        "comment": _held(manager, "comment"),
+    }
 
 
-# --- step 1: template ---------------------------------------------------------------
+def _fill(manager: DialogManager, values: dict | None) -> None:
+    """A template's values (everything but the date) into the draft; None empties it."""
+    values = values or {"destination": None, "seats": None, "comment": None, "pickups": []}
+    _hold(manager, "dest", values["destination"])
+    _hold(manager, "seats_t", None if values["seats"] is None else str(values["seats"]))
+    _hold(manager, "comment", values["comment"])
+    manager.dialog_data["pickups"] = values["pickups"]
+
+
+def _has_value(manager: DialogManager, state) -> bool:
+    d = draft(manager)
+    return {
+        NewTripSG.destination: d["destination"] is not None,
+        NewTripSG.date: d["date"] is not None or _for_template(manager),  # a template has no date
+        NewTripSG.seats: d["seats"] is not None and bool(d["pickups"]),
+        NewTripSG.comment: d["comment"] is not None,
+    }.get(state, False)
+
+
+async def advance(manager: DialogManager) -> None:
+    """On to the next step that still needs a value; the summary when none does."""
+    while True:
+        await manager.next()
+        if not _has_value(manager, manager.current_context().state):
+            return
+
+
+async def on_step(event, widget, manager: DialogManager, *value) -> None:
+    """The `on_success` of every step whose widget holds its value."""
+    await advance(manager)
+
+
+async def on_start(start_data: Data, manager: DialogManager) -> None:
+    """`{"template_id": id}` fills everything but the date. Opened on the template list
+    (/newtrip), it asks a passenger whether to switch to driver, and goes straight to the
+    destination for a driver who has no template."""
+    start = start_data if isinstance(start_data, dict) else {}
+    if start.get("template_id") is not None:
+        _fill(manager, trips.template_draft(tg_user_id(manager), int(start["template_id"])))
+    if manager.current_context().state == NewTripSG.template and not _offers_templates(manager):
+        await manager.switch_to(NewTripSG.destination if acting_user(manager).is_driver else NewTripSG.role)
+
+
+def _offers_templates(manager: DialogManager) -> bool:
+    return acting_user(manager).is_driver and bool(trips.list_templates(tg_user_id(manager)))
+
+
+# --- a passenger's way in ------------------------------------------------------------------
+
+
+async def role_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    uid = tg_user_id(dialog_manager)
+    return {"notes": switch_notes(uid), "has_templates": bool(trips.list_templates(uid))}
+
+
+async def on_become_driver(event: CallbackQuery, button, manager: DialogManager) -> None:
+    users.set_role(tg_user_id(manager), ROLE_DRIVER)
+    await event.answer("🚗 You are a driver now (/switch_role switches back).")
+
+
+# --- the first steps: a template, or the destination -------------------------------------------
 
 
 async def templates_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    items = trips.list_templates(tg_user_id(dialog_manager))
-    return {"templates": [(t.id, t.name) for t in items]}
+    return {"templates": [(t.id, t.name) for t in trips.list_templates(tg_user_id(dialog_manager))]}
 
 
-async def on_template(event: CallbackQuery, widget, manager: DialogManager, item_id: str) -> None:
-    try:
-        prefill = trips.template_draft(tg_user_id(manager), int(item_id))
-    except (DomainError, ValueError) as exc:
-        await show_error(event, exc if isinstance(exc, DomainError) else "Unknown template.")
-        return
-    manager.dialog_data.update(prefill, template_id=int(item_id))
-    await manager.switch_to(NewTripSG.date)
+async def on_template(event: CallbackQuery, widget, manager: DialogManager, template_id: int) -> None:
+    _fill(manager, trips.template_draft(tg_user_id(manager), template_id))  # the owner's only
 
 
-async def on_scratch(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await manager.switch_to(NewTripSG.destination)
-
-
-# --- step 2: destination ----------------------------------------------------------------
+async def on_scratch(event: CallbackQuery, button, manager: DialogManager) -> None:
+    _fill(manager, None)  # whatever a template filled in before Back
+    manager.dialog_data.pop("date", None)
 
 
 async def destination_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    recent = trips.recent_destination_choices(tg_user_id(dialog_manager))
-    return {"recent": recent, "has_recent": bool(recent), "current": q(dialog_manager.dialog_data.get("destination", ""))}
+    uid = tg_user_id(dialog_manager)
+    to_list = not _for_template(dialog_manager) and bool(trips.list_templates(uid))
+    return {"recent": trips.recent_destination_choices(uid), "to_list": to_list, "leave": not to_list}
 
 
-async def on_destination(message: Message, widget: ManagedTextInput, manager: DialogManager, value: str) -> None:
-    manager.dialog_data["destination"] = value
-    await _advance(manager, NewTripSG.seats if _for_template(manager) else NewTripSG.date)
-
-
-async def on_recent_destination(event: CallbackQuery, widget, manager: DialogManager, item_id: str) -> None:
-    destination = trips.destination_of_own_trip(tg_user_id(manager), int(item_id))
+async def on_recent(event: CallbackQuery, widget, manager: DialogManager, trip_id: int) -> None:
+    destination = trips.destination_of_own_trip(tg_user_id(manager), trip_id)
     if destination is None:
         await event.answer("That destination is no longer available; type it instead.", show_alert=True)
         return
-    manager.dialog_data["destination"] = destination
-    await _advance(manager, NewTripSG.seats if _for_template(manager) else NewTripSG.date)
+    _hold(manager, "dest", destination)
+    await advance(manager)
 
 
-async def on_back_from_destination(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    if manager.dialog_data.get("editing"):
-        await manager.switch_to(NewTripSG.summary)
-    elif manager.dialog_data.get("has_templates") and not _for_template(manager):
-        await manager.switch_to(NewTripSG.template)
-    else:
-        await manager.done()
-
-
-# --- step 3: date -----------------------------------------------------------------------
+# --- the date, the seats, the comment ------------------------------------------------------------
 
 
 class ClubCalendar(Calendar):
@@ -142,331 +165,282 @@ class ClubCalendar(Calendar):
 
     async def _get_user_config(self, data: dict, manager: DialogManager) -> CalendarUserConfig:
         tz = club_tz(manager)
-        today = trips.local_today(tz)
-        return CalendarUserConfig(timezone=tz, min_date=today, firstweekday=0)
+        return CalendarUserConfig(timezone=tz, min_date=trips.local_today(tz), firstweekday=0)
 
 
-async def date_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    current = dialog_manager.dialog_data.get("date")
-    return {"current": fmt_date(current) if current else ""}
+async def on_date(event: CallbackQuery, widget, manager: DialogManager, day: date) -> None:
+    manager.dialog_data["date"] = trips.validate_date(day, club_tz(manager)).isoformat()  # a stale press
+    await advance(manager)
 
 
-async def on_date(event: CallbackQuery, widget: ManagedCalendar, manager: DialogManager, day: date) -> None:
-    try:
-        trips.validate_date(day, club_tz(manager))  # a stale or forged calendar press
-    except ValidationError as exc:
-        await event.answer(str(exc), show_alert=True)
-        return
-    manager.dialog_data["date"] = day.isoformat()
-    await _advance(manager, NewTripSG.seats)
-
-
-async def on_back_from_date(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await _back(manager, NewTripSG.destination)
-
-
-# --- step 4: seats ----------------------------------------------------------------------
-
-
-async def seats_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {
-        "choices": list(range(trips.SEATS_MIN, trips.SEATS_MAX + 1)),
-        "current": dialog_manager.dialog_data.get("seats") or "",
-    }
-
-
-async def _set_seats(manager: DialogManager, seats: int) -> None:
-    manager.dialog_data["seats"] = seats
-    if manager.dialog_data.get("editing"):
-        await manager.switch_to(NewTripSG.summary)
+async def on_seats(event, widget, manager: DialogManager, seats) -> None:
+    """A number tapped or typed; then the pickup points, unless the draft has them already."""
+    _hold(manager, "seats_t", str(trips.validate_seats(seats)))
+    if manager.dialog_data.get("pickups"):
+        await advance(manager)
     else:
-        await start_pickups(manager, manager.dialog_data.get("pickups", []), _day(manager))
+        await start_pickups(manager, [], _day(manager))
 
 
-async def on_seats_button(event: CallbackQuery, widget, manager: DialogManager, item_id: str) -> None:
-    await _set_seats(manager, trips.validate_seats(item_id))
+def _day(manager: DialogManager) -> str | None:
+    """The trip's date for the pickup editor (a template has none)."""
+    return None if _for_template(manager) else manager.dialog_data.get("date")
 
 
-async def on_seats_typed(message: Message, widget: ManagedTextInput, manager: DialogManager, seats: int) -> None:
-    await _set_seats(manager, seats)
-
-
-async def on_back_from_seats(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await _back(manager, NewTripSG.destination if _for_template(manager) else NewTripSG.date)
-
-
-# --- step 5: pickups (sub-dialog) -------------------------------------------------------
-
-
-async def on_pickups_result(start_data: Data, result: Data, manager: DialogManager) -> None:
-    if not isinstance(result, dict):
-        return
-    if "saved" in result:  # back from saving the draft as a template
-        if result["saved"] is not None:
-            await manager.done()
-        return
-    if "points" in result:
+def _took_points(manager: DialogManager, result: Data) -> bool:
+    if isinstance(result, dict) and result.get("action") == "done":
         manager.dialog_data["pickups"] = result["points"]
-    action = result.get("action")
-    if action == "cancel":
-        await manager.done()
-    elif action == "back":
-        await _back(manager, NewTripSG.seats)
-    elif action == "done":
-        await _advance(manager, NewTripSG.comment)
+        return True
+    return False
 
 
-# --- step 6: comment --------------------------------------------------------------------
+async def on_points(start_data: Data, result: Data, manager: DialogManager) -> None:
+    """Back from the pickup editor at the seats step: Done goes on, Back stays."""
+    if _took_points(manager, result):
+        await advance(manager)
 
 
-async def comment_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"current": q(dialog_manager.dialog_data.get("comment", ""))}
+async def on_skip_comment(event: CallbackQuery, button, manager: DialogManager) -> None:
+    if _held(manager, "comment") is None:
+        _hold(manager, "comment", "")  # asked and skipped: the step has its value
 
 
-async def on_comment(message: Message, widget: ManagedTextInput, manager: DialogManager, value: str) -> None:
-    manager.dialog_data["comment"] = value
-    await manager.switch_to(NewTripSG.summary)
+async def on_no_comment(event: CallbackQuery, button, manager: DialogManager) -> None:
+    _hold(manager, "comment", "")
 
 
-async def on_skip_comment(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    manager.dialog_data["comment"] = ""
-    await manager.switch_to(NewTripSG.summary)
+# --- the summary, Confirm, and after ----------------------------------------------------------
 
 
-async def on_back_from_comment(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    if manager.dialog_data.get("editing"):
-        await manager.switch_to(NewTripSG.summary)
-    else:
-        await start_pickups(manager, manager.dialog_data.get("pickups", []), _day(manager))
+async def on_review(event: CallbackQuery, button, manager: DialogManager) -> None:
+    manager.dialog_data[REVIEW] = True  # the step opened from the summary returns to it
 
 
-# --- step 7: summary and confirm --------------------------------------------------------
+async def on_leave_review(event: CallbackQuery, button, manager: DialogManager) -> None:
+    manager.dialog_data.pop(REVIEW, None)  # Back from the summary walks the steps back
 
 
-def summary_text(data: dict) -> dict:
-    template = data.get("mode") == "template"
-    return {
-        "has_date": not template,
-        "is_trip": not template,
-        "is_template": template,
-        "destination": q(data.get("destination", "")),
-        "date": fmt_date(data["date"]) if data.get("date") else "—",
-        "seats": data.get("seats", "—"),
-        "pickups": _listing(data.get("pickups", [])) or "—",
-        "comment": q(data.get("comment") or "—"),
-    }
-
-
-async def summary_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return summary_text(dialog_manager.dialog_data)
-
-
-async def on_back_from_summary(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    manager.dialog_data["editing"] = False
-    await manager.switch_to(NewTripSG.comment)
-
-
-async def on_edit_field(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    manager.dialog_data["editing"] = True  # the step returns to the summary when done
-    field = button.widget_id.removeprefix("e_")
-    targets = {
-        "destination": NewTripSG.destination,
-        "date": NewTripSG.date,
-        "seats": NewTripSG.seats,
-        "comment": NewTripSG.comment,
-    }
-    if field == "pickups":
-        await start_pickups(manager, manager.dialog_data.get("pickups", []), _day(manager))
-    else:
-        await manager.switch_to(targets[field])
-
-
-def draft_from(data: dict) -> trips.TripDraft:
+def trip_draft(d: dict) -> trips.TripDraft:
     return trips.TripDraft(
-        destination=data.get("destination", ""),
-        departure_date=date.fromisoformat(data["date"]) if data.get("date") else date.min,
-        seats=data.get("seats") or 0,
-        pickups=[trips.PickupDraft(p["address"], time.fromisoformat(p["time"])) for p in data.get("pickups", [])],
-        comment=data.get("comment", ""),
+        destination=d["destination"] or "",
+        departure_date=date.fromisoformat(d["date"]) if d["date"] else date.min,
+        seats=d["seats"] or 0,
+        pickups=[trips.PickupDraft(p["address"], time.fromisoformat(p["time"])) for p in d["pickups"]],
+        comment=d["comment"] or "",
     )
 
 
-async def on_confirm(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    if _for_template(manager):
-        data = manager.dialog_data
-        draft = {k: data.get(k) for k in ("destination", "seats", "comment", "pickups")}
-        await manager.start(SaveTemplateSG.name, data={"draft": draft})
-        return
-    if manager.is_preview():
-        await manager.switch_to(NewTripSG.created)
-        return
+async def on_publish(event: CallbackQuery, button, manager: DialogManager) -> None:
+    """Create the trip; a refusal (a DomainError: the day has passed, not a driver any more…)
+    is shown by the error handler and the summary stays."""
     with sentry_sdk.start_span(op="trip.create", name="create trip"):
-        try:
-            # the wizard's intent id: this confirmation makes one trip, however often it arrives
-            trip = trips.create_trip(tg_user_id(manager), draft_from(manager.dialog_data), club_tz(manager),
-                                     key=manager.current_context().id)
-        except DomainError as exc:
-            await show_error(event, exc)
-            return
+        # the wizard's intent id: this confirmation makes one trip, however often it arrives
+        trip = trips.create_trip(tg_user_id(manager), trip_draft(draft(manager)), club_tz(manager),
+                                 key=manager.current_context().id)
     manager.dialog_data["trip_id"] = trip.id
     await event.answer("Trip created ✅")
-    await manager.switch_to(NewTripSG.created)
+
+
+def pickups_of_draft(manager: DialogManager) -> dict:
+    return pickups_data(manager.dialog_data.get("pickups") or [], _day(manager))
+
+
+def template_of_draft(manager: DialogManager) -> dict:
+    d = draft(manager)
+    return {"draft": {"destination": d["destination"], "seats": d["seats"], "comment": d["comment"] or "",
+                      "pickups": d["pickups"]}}
+
+
+def created_trip(manager: DialogManager) -> dict:
+    return {"trip_id": manager.dialog_data["trip_id"]}
+
+
+async def on_summary_result(start_data: Data, result: Data, manager: DialogManager) -> None:
+    """Back from the pickup editor (its points), or from saving the template: then the wizard is done."""
+    if not _took_points(manager, result) and isinstance(result, dict) and result.get("saved") is not None:
+        await manager.done()
+
+
+async def draft_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    review = bool(dialog_manager.dialog_data.get(REVIEW))
+    return draft_view(draft(dialog_manager), for_template=_for_template(dialog_manager), review=review)
+
+
+def draft_view(d: dict, *, for_template: bool, review: bool) -> dict:
+    """What every window shows of the draft, and where its buttons lead."""
+    seats = d["seats"]
+    return {
+        "destination": q(d["destination"] or ""),
+        "date": fmt_date(d["date"]) if d["date"] else "",
+        "seats": seats or "",
+        "seats_line": plural(seats, "seat", "seats") if seats else "",
+        "pickups": listing(d["pickups"]),
+        "comment": q(d["comment"] or ""),
+        "for_trip": not for_template,
+        "for_template": for_template,
+        "review": review,
+        "going_on": not review,
+        "has_destination": d["destination"] is not None,
+        "has_date": d["date"] is not None,
+        "has_seats": seats is not None and bool(d["pickups"]),
+    }
 
 
 async def created_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> dict:
-    data = summary_text(dialog_manager.dialog_data)
     me = await bot.me()
-    data["link"] = f"https://t.me/{me.username}?start=trip_{dialog_manager.dialog_data['trip_id']}"
-    return data
+    return {"link": f"https://t.me/{me.username}?start=trip_{dialog_manager.dialog_data['trip_id']}"}
 
 
-async def on_save_template(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await manager.start(SaveTemplateSG.name, data={"trip_id": manager.dialog_data["trip_id"]})
+# --- the windows ----------------------------------------------------------------------------------
 
-
-SUMMARY_PREVIEW = {
-    "destination": "Away game at Riverside Arena",
-    "date": "Sat 05 Dec 2026",
-    "seats": 3,
-    "pickups": _listing(PREVIEW_POINTS),
-    "comment": "Bring the ball bag, please.",
-    "has_date": True,
-    "is_trip": True,
-    "is_template": False,
-}
-
+DRAFT_PREVIEW = draft_view(
+    {"destination": "Away game at Riverside Arena", "date": "2026-12-05", "seats": 3, "pickups": PREVIEW_POINTS,
+     "comment": "Bring the ball bag, please."},
+    for_template=False, review=False,
+)
+GOING_ON = F["going_on"]
+SEAT_CHOICES = list(range(trips.SEATS_MIN, trips.SEATS_MAX + 1))
 SUMMARY_LINES = (
     Format("🏁 <b>{destination}</b>"),
-    Format("📅 {date}", when="has_date"),
-    Format("💺 {seats} seats"),
+    Format("📅 {date}", when="date"),
+    Format("💺 {seats_line}"),
     Format("📍 Pickup points:\n{pickups}"),
-    Format("💬 {comment}"),
+    Format("💬 {comment}", when="comment"),
 )
 
 
-PICKUP_STARTS = (PreviewStart(PickupSG.address), PreviewStart(PickupSG.points))
+def step_back(back) -> Row:
+    """Back from a step: to the summary when it was opened from there, else `back`."""
+    return Row(
+        Row(back_to(NewTripSG.summary, id="back_r"), when="review"),
+        Row(back, when="going_on"),
+        quit_without_saving(),
+    )
 
 
-def _cancel():
-    return Cancel(Const("✖️ Cancel"), id="cancel")
+def edit(text: str, id: str, state, when=None) -> SwitchTo:  # noqa: A002 - aiogram-dialog's parameter name
+    """A field of the summary: opens its step, which comes back when done."""
+    return SwitchTo(Const(text), id=id, state=state, on_click=on_review, when=when)
 
 
-def build_wizard_dialog() -> Dialog:
-    return Dialog(
+def _first_windows() -> list[Window]:
+    return [
+        Window(
+            Const("🙋 <b>You're a passenger; switch to driver?</b>"),
+            Const("Only drivers offer rides. /switch_role switches back whenever you like."),
+            Format("{notes}"),
+            SwitchTo(Const("🚗 Switch to driver"), id="drive_t", state=NewTripSG.template,
+                     on_click=on_become_driver, when="has_templates"),
+            SwitchTo(Const("🚗 Switch to driver"), id="drive", state=NewTripSG.destination,
+                     on_click=on_become_driver, when=~F["has_templates"]),
+            Cancel(Const(BACK_TEXT), id="back"),
+            getter=role_getter,
+            state=NewTripSG.role,
+            preview_data={"notes": "Your seat in 1 trip stays.", "has_templates": True},
+        ),
         Window(
             Const("🚗 <b>New trip</b>\nStart from one of your templates, or from scratch?"),
-            Column(
-                Select(Format("📋 {item[1]}"), id="tpl", item_id_getter=lambda item: item[0], items="templates",
-                       type_factory=int, on_click=on_template),
-            ),
-            Button(Const("✏️ From scratch"), id="scratch", on_click=on_scratch),
-            _cancel(),
+            ItemSwitchTo("tpl", "templates", NewTripSG.date, on_click=on_template, label="📋 {item[1]}"),
+            Next(Const("✏️ From scratch"), id="scratch", on_click=on_scratch),
+            quit_without_saving(),
             getter=templates_getter,
             state=NewTripSG.template,
             preview_data={"templates": [(1, "Tuesday training"), (2, "Saturday game")]},
-            preview_add_transitions=[PreviewSwitchTo(NewTripSG.date), PreviewSwitchTo(NewTripSG.destination)],
         ),
         Window(
             Const("🏁 <b>Where to?</b> Send the destination (2–100 characters)"),
-            Const("or pick one of your recent ones:", when="has_recent"),
-            Format("Now: <i>{current}</i>", when="current"),
-            TextInput(id="dest", type_factory=trips.validate_destination, on_success=on_destination,
+            Const("or pick one of your recent ones:", when="recent"),
+            Format("Now: <i>{destination}</i>", when="has_destination"),
+            TextField(id="dest", type_factory=trips.validate_destination, on_success=on_step,
                       on_error=on_input_error),
-            text_only_guard(),
-            Column(
-                Select(Format("{item[1]}"), id="recent", item_id_getter=lambda item: item[0], items="recent",
-                       type_factory=int, on_click=on_recent_destination),
-            ),
-            Row(Button(BACK, id="back", on_click=on_back_from_destination), _cancel()),
+            pick_list("recent", "recent", on_recent),
+            Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_destination"] & F["for_trip"]),
+            SwitchTo(Const(NEXT_TEXT), id="next_t", state=NewTripSG.seats,
+                     when=GOING_ON & F["has_destination"] & F["for_template"]),
+            step_back(Group(Back(Const(BACK_TEXT), id="back", when="to_list"),
+                            Cancel(Const(BACK_TEXT), id="back_out", when="leave"), width=1)),
             getter=destination_getter,
             state=NewTripSG.destination,
-            preview_data={"recent": [(7, "Riverside Arena"), (8, "Club gym")], "has_recent": True, "current": ""},
-            preview_add_transitions=[PreviewSwitchTo(NewTripSG.date), PreviewSwitchTo(NewTripSG.summary),
-                                     PreviewSwitchTo(NewTripSG.template), PreviewSwitchTo(NewTripSG.seats),
-                                     Cancel()],
+            preview_data={"recent": [(7, "Riverside Arena"), (8, "Club gym")], "to_list": True, "leave": False},
         ),
+    ]
+
+
+def _middle_windows() -> list[Window]:
+    return [
         Window(
             Const("📅 <b>Which day?</b>"),
-            Format("Now: <i>{current}</i>", when="current"),
+            Format("Now: <i>{date}</i>", when="date"),
             ClubCalendar(id="cal", on_click=on_date),
-            Row(Button(BACK, id="back", on_click=on_back_from_date), _cancel()),
-            getter=date_getter,
+            Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_date"]),
+            step_back(Back(Const(BACK_TEXT), id="back")),
             state=NewTripSG.date,
-            preview_data={"current": ""},
-            preview_add_transitions=[PreviewSwitchTo(NewTripSG.seats), PreviewSwitchTo(NewTripSG.summary),
-                                     PreviewSwitchTo(NewTripSG.destination)],
         ),
         Window(
             Const("💺 <b>How many free seats?</b> Tap a number or send one (1–8)."),
-            Format("Now: <i>{current}</i>", when="current"),
-            Group(
-                Select(Format("{item}"), id="seats", item_id_getter=lambda n: n, items="choices",
-                       on_click=on_seats_button),
-                width=4,
-            ),
-            TextInput(id="seats_t", type_factory=trips.validate_seats, on_success=on_seats_typed,
-                      on_error=on_input_error),
-            text_only_guard(),
-            Row(Button(BACK, id="back", on_click=on_back_from_seats), _cancel()),
-            getter=seats_getter,
+            Format("Now: <i>{seats}</i>", when="seats"),
+            Group(Select(Format("{item}"), id="seats", item_id_getter=str, items=SEAT_CHOICES, on_click=on_seats),
+                  width=4),
+            TextField(id="seats_t", type_factory=trips.validate_seats, on_success=on_seats, on_error=on_input_error),
+            Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_seats"]),
+            step_back(Group(Back(Const(BACK_TEXT), id="back", when="for_trip"),
+                            SwitchTo(Const(BACK_TEXT), id="back_d", state=NewTripSG.destination, when="for_template"),
+                            width=1)),
             state=NewTripSG.seats,
-            preview_data={"choices": list(range(1, 9)), "current": ""},
-            on_process_result=on_pickups_result,
-            preview_add_transitions=[*PICKUP_STARTS, PreviewSwitchTo(NewTripSG.comment),
-                                     PreviewSwitchTo(NewTripSG.summary), PreviewSwitchTo(NewTripSG.date),
-                                     PreviewSwitchTo(NewTripSG.destination), Cancel()],
+            on_process_result=on_points,
+            preview_add_transitions=[PreviewStart(PickupSG.points)],  # on_seats opens the pickup editor
         ),
         Window(
             Const("💬 <b>Any comment</b> for passengers? (up to 500 characters) Or skip."),
-            Format("Now: <i>{current}</i>", when="current"),
-            TextInput(id="comment", type_factory=trips.validate_comment, on_success=on_comment,
+            Format("Now: <i>{comment}</i>", when="comment"),
+            TextField(id="comment", type_factory=trips.validate_comment, on_success=Next(id="comment_ok"),
                       on_error=on_input_error),
-            text_only_guard(),
-            Button(Const("⏭ Skip"), id="skip", on_click=on_skip_comment),
-            Row(Button(BACK, id="back", on_click=on_back_from_comment), _cancel()),
-            getter=comment_getter,
+            Row(Next(Const("⏭ Skip"), id="skip", on_click=on_skip_comment),
+                Next(Const("🚫 No comment"), id="none", on_click=on_no_comment, when="comment")),
+            step_back(Back(Const(BACK_TEXT), id="back")),
             state=NewTripSG.comment,
-            preview_data={"current": ""},
-            on_process_result=on_pickups_result,
-            preview_add_transitions=[*PICKUP_STARTS, PreviewSwitchTo(NewTripSG.summary),
-                                     PreviewSwitchTo(NewTripSG.seats), Cancel()],
         ),
+    ]
+
+
+def _last_windows() -> list[Window]:
+    return [
         Window(
             Const("📝 <b>Check your trip</b>\n"),
             *SUMMARY_LINES,
-            Const("\nTap a field to change it, or confirm."),
-            Row(
-                Button(Const("🏁 Destination"), id="e_destination", on_click=on_edit_field),
-                Button(Const("📅 Date"), id="e_date", on_click=on_edit_field, when="has_date"),
-                Button(Const("💺 Seats"), id="e_seats", on_click=on_edit_field),
-            ),
-            Row(
-                Button(Const("📍 Pickups"), id="e_pickups", on_click=on_edit_field),
-                Button(Const("💬 Comment"), id="e_comment", on_click=on_edit_field),
-            ),
-            Button(Const("✅ Confirm"), id="confirm", on_click=on_confirm, when="is_trip"),
-            Button(Const("💾 Save template"), id="save", on_click=on_confirm, when="is_template"),
-            Row(Button(BACK, id="back", on_click=on_back_from_summary), _cancel()),
-            getter=summary_getter,
+            Const("\nTap a field to change it, or confirm to publish the trip.", when="for_trip"),
+            Const("\nTap a field to change it, or save the template.", when="for_template"),
+            Row(edit("🏁 Destination", "e_destination", NewTripSG.destination),
+                edit("📅 Date", "e_date", NewTripSG.date, when="for_trip"),
+                edit("💺 Seats", "e_seats", NewTripSG.seats)),
+            Row(StartWithData(Const("📍 Pickups"), "e_pickups", PickupSG.points, data=pickups_of_draft),
+                edit("💬 Comment", "e_comment", NewTripSG.comment)),
+            SwitchTo(Const("✅ Confirm"), id="confirm", state=NewTripSG.created, on_click=on_publish, when="for_trip"),
+            StartWithData(Const("💾 Save template"), "save", SaveTemplateSG.name, data=template_of_draft,
+                          when="for_template"),
+            Row(Back(Const(BACK_TEXT), id="back", on_click=on_leave_review), quit_without_saving()),
             state=NewTripSG.summary,
-            preview_data=SUMMARY_PREVIEW,
-            on_process_result=on_pickups_result,
-            preview_add_transitions=[
-                PreviewSwitchTo(NewTripSG.destination), PreviewSwitchTo(NewTripSG.date),
-                PreviewSwitchTo(NewTripSG.seats), PreviewSwitchTo(NewTripSG.comment),
-                PreviewSwitchTo(NewTripSG.created), *PICKUP_STARTS, PreviewStart(SaveTemplateSG.name), Cancel(),
-            ],
+            on_process_result=on_summary_result,
         ),
         Window(
             Const("✅ <b>Trip created</b>\n"),
             *SUMMARY_LINES,
             Format("\nShare it with the club: {link}"),
-            Button(Const("💾 Save as template"), id="save_tpl", on_click=on_save_template),
+            StartWithData(Const("💾 Save as template"), "save_tpl", SaveTemplateSG.name, data=created_trip),
             Start(Const("🏠 Main menu"), id="home", state=MainSG.menu, mode=StartMode.RESET_STACK),
             getter=created_getter,
             state=NewTripSG.created,
-            preview_data=dict(SUMMARY_PREVIEW, link="https://t.me/club_carpool_bot?start=trip_42"),
-            preview_add_transitions=[PreviewStart(SaveTemplateSG.name)],
+            preview_data={"link": "https://t.me/club_carpool_bot?start=trip_42"},
         ),
+    ]
+
+
+def build_wizard_dialog() -> Dialog:
+    return Dialog(
+        *_first_windows(),
+        *_middle_windows(),
+        *_last_windows(),
         on_start=on_start,
+        getter=draft_getter,
+        preview_data=DRAFT_PREVIEW,
     )
