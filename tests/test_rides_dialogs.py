@@ -64,6 +64,20 @@ async def test_find_join_and_see_contact(env):
     assert "you are a 🙋 passenger" in screen.text
 
 
+async def test_pickup_buttons_fit_a_phone(env):
+    seed_trip()  # Dee, a driver
+    trip = trips.create_trip(1, trips.TripDraft(
+        destination="Gym", departure_date=trips.local_today(UTC) + timedelta(days=2), seats=3,
+        pickups=[trips.PickupDraft("Central Station, north exit by the taxi rank", time(17, 45)),
+                 trips.PickupDraft("Oak Street", time(18))]), UTC)
+    ann = await passenger(env)
+    screen = await ann.send(f"/start trip_{trip.id}")
+    assert all(len(b) <= 30 for b in ann.buttons()) and "📍 18:00 Oak Street" in ann.buttons()
+    assert "Central Station, north exit by the taxi rank" in screen.text  # whole in the card
+    screen = await ann.click("📍 17:45 Central Station.*")
+    assert "getting in at 17:45 — Central Station, north exit by the taxi rank" in screen.text
+
+
 async def test_one_pickup_point_goes_straight_to_the_confirmation(env):
     seed_trip()
     trip = one_point_trip()

@@ -13,13 +13,13 @@ from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import TRIP_CANCELLED, DomainError, manage, rides, trips, users
+from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, manage, rides, trips, users
 
 from ..common import q, show_error, tg_user_id, wake_notifier
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
 from ..widgets import ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, pager, paged
 from .render import (
-    LIST_LEGEND, card_text, numbered, preview_card, preview_driven, preview_rides, preview_rows, trip_button,
+    LIST_LEGEND, button, card_text, numbered, preview_card, preview_driven, preview_rides, preview_rows, trip_button,
     trip_entry, when,
 )
 
@@ -67,7 +67,7 @@ async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 
 
 def _card_data(card: rides.TripCard) -> dict:
-    live = card.trip.status == "open" and not card.departed
+    live = card.trip.status == TRIP_OPEN and not card.departed
     outsider = not card.viewer_is_driver and card.my_seat is None
     called_off = card.trip.status == TRIP_CANCELLED and not card.departed and not card.viewer_is_driver
     return {
@@ -78,7 +78,7 @@ def _card_data(card: rides.TripCard) -> dict:
         "join_many": card.joinable and len(card.points) > 1,
         "look_further": (live and outsider and not card.seats_left) or called_off,  # no dead end
         "has_seat": card.my_seat is not None and live,
-        "points": [(v.point.id, f"📍 {v.point.time:%H:%M} {v.point.address[:40]}") for v in card.points],
+        "points": [(v.point.id, button(f"📍 {v.point.time:%H:%M}", v.point.address)) for v in card.points],
     }
 
 
