@@ -220,6 +220,25 @@ async def test_after_back_from_a_template_from_scratch_starts_empty(env):
     assert "Where to?" in screen.text and "Now:" not in screen.text
 
 
+async def test_list_buttons_fit_a_phone(env):
+    """Inline buttons show about 30 characters: long template names, destinations and addresses
+    are cut on their buttons (the message text has them whole)."""
+    dee = await new_driver(env)
+    long_name = "Saturday away game, the long way round"
+    tpl = TripTemplate.create(driver=users.get_user(1), name=long_name, destination="Club gym", seats=4)
+    TemplatePickupPoint.create(template=tpl, address="Central Station, north exit by the bakery", time=time(18))
+    await dee.send("/newtrip")
+    assert all(len(b) <= 30 for b in dee.buttons()), dee.buttons()
+    await dee.click("📋 Saturday away game.*")
+    await dee.pick_date(tomorrow())
+    await dee.click("📍 Pickups")
+    screen = await dee.click("➖ Remove one")
+    assert "❌ 18:00 Central Station, nort…" in dee.buttons() and all(len(b) <= 30 for b in dee.buttons())
+    await dee.click("⬅️ Back")
+    summary = await dee.click("⬅️ Back")
+    assert "Central Station, north exit by the bakery" in summary.text
+
+
 async def test_recent_destinations_offered(env):
     dee = await new_driver(env)
     await walk_to_summary(dee, destination="Riverside Arena")

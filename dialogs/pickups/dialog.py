@@ -19,6 +19,7 @@ from models.rules import PICKUPS_MAX, require_room_for_pickup
 
 from ..common import club_tz, on_input_error, q, tg_user_id
 from ..states import PickupSG
+from ..trips.render import button
 from ..widgets import BACK_TEXT, ItemSwitchTo, TextField, back, back_to, go_to
 
 Point = dict  # {"address": str, "time": "HH:MM"} and whatever else the caller put in (an "id")
@@ -75,8 +76,8 @@ def _points_data(points: list[Point]) -> dict:
         "listing": listing(points),
         "can_add": len(points) < PICKUPS_MAX,
         "has_points": bool(points),
-        "items": [(i, f"❌ {p['time']} {p['address'][:40]}") for i, p in enumerate(points)],
-        "change_items": [(i, f"✏️ {p['time']} {p['address'][:40]}") for i, p in enumerate(points)],
+        "items": [(i, button(f"❌ {p['time']}", p["address"])) for i, p in enumerate(points)],
+        "change_items": [(i, button(f"✏️ {p['time']}", p["address"])) for i, p in enumerate(points)],
     }
 
 

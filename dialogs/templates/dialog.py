@@ -16,10 +16,12 @@ from aiogram_dialog.widgets.kbd import Button, Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from models import DomainError, LimitReached, NameTaken, templates, trips
+from models.trips import short
 
 from ..common import on_input_error, q, show_error, tg_user_id
 from ..pickups.dialog import PREVIEW_POINTS, listing
 from ..states import NewTripSG, SaveTemplateSG, TemplatesSG
+from ..trips.render import BUTTON_MAX
 from ..widgets import (
     ItemSwitchTo, StartWithData, TextField, back_to, close, confirm_window, go_to, plural,
 )
@@ -100,8 +102,13 @@ def build_save_template_dialog() -> Dialog:
 # --- managing ----------------------------------------------------------------------------------
 
 
+def template_items(telegram_id: int) -> list[tuple[int, str]]:
+    """The driver's templates as (id, name as much as fits a button after "📋 ")."""
+    return [(t.id, short(t.name, BUTTON_MAX - 2)) for t in trips.list_templates(telegram_id)]
+
+
 async def list_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return _list_data([(t.id, t.name) for t in trips.list_templates(tg_user_id(dialog_manager))])
+    return _list_data(template_items(tg_user_id(dialog_manager)))
 
 
 def _list_data(items: list[tuple[int, str]]) -> dict:

@@ -25,12 +25,15 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Const, Format
 
 from models import ROLE_DRIVER, trips, users
+from models.trips import short
 
 from ..common import PreviewStart, acting_user, club_tz, fmt_date, on_input_error, q, tg_user_id
 from ..pickups import start_pickups
 from ..pickups.dialog import PREVIEW_POINTS, listing, pickups_data
 from ..roles.dialog import switch_notes
 from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
+from ..templates.dialog import template_items
+from ..trips.render import BUTTON_MAX
 from ..widgets import (
     BACK_TEXT, NEXT_TEXT, ItemSwitchTo, StartWithData, TextField, back_to, pick_list, plural, quit_without_saving,
 )
@@ -130,7 +133,7 @@ async def on_become_driver(event: CallbackQuery, button, manager: DialogManager)
 
 
 async def templates_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"templates": [(t.id, t.name) for t in trips.list_templates(tg_user_id(dialog_manager))]}
+    return {"templates": template_items(tg_user_id(dialog_manager))}
 
 
 async def on_template(event: CallbackQuery, widget, manager: DialogManager, template_id: int) -> None:
@@ -145,7 +148,8 @@ async def on_scratch(event: CallbackQuery, button, manager: DialogManager) -> No
 async def destination_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     uid = tg_user_id(dialog_manager)
     to_list = not _for_template(dialog_manager) and bool(trips.list_templates(uid))
-    return {"recent": trips.recent_destination_choices(uid), "to_list": to_list, "leave": not to_list}
+    recent = [(trip_id, short(place, BUTTON_MAX)) for trip_id, place in trips.recent_destination_choices(uid)]
+    return {"recent": recent, "to_list": to_list, "leave": not to_list}
 
 
 async def on_recent(event: CallbackQuery, widget, manager: DialogManager, trip_id: int) -> None:
