@@ -18,6 +18,12 @@ last send time is remembered and the next send to that chat waits `per_chat_inte
 rows for chats that are not ready yet go to the end of the batch, so one busy chat does
 not hold up the others.
 
+Rendering: a row holds a message kind and its parameters; its text and buttons are
+rendered right before it is sent (`render`, by default `dialogs.notifications`'s
+renderer in UTC; the runner passes the club's time zone), so a retry shows the latest
+names. A row that turns out no longer to matter when rendered (a reminder whose seat was
+given up) is `expired`; one that cannot be rendered (a bug) fails like a 400.
+
 Outcomes:
 - accepted → sent;
 - 429 → everything pauses for `retry_after`, then the same message is retried (not an attempt);
@@ -56,10 +62,10 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramRetryAfter,
 )
-from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError
 from aiolimiter import AsyncLimiter
 
+from dialogs.notifications import NotificationRenderer, Obsolete, Rendered
 from models import Notification, outbox
 from models.logids import tg
 
@@ -126,10 +132,12 @@ class Notifier:
         claim_timeout: float = CLAIM_TIMEOUT,
         batch_size: int = 100,
         lease=None,
+        render=None,
     ) -> None:
         from .leader import Lease
 
         self.bot = bot
+        self.render = render or NotificationRenderer()  # row -> Rendered (text, buttons)
         self.lease = lease or Lease()  # several replicas: only the lease holder sends
         self.owner = _owner()
         self.per_chat_interval = per_chat_interval
@@ -254,6 +262,9 @@ class Notifier:
         (stop() during a 429 pause, the lease or the claim lost meanwhile)."""
         claimed = time.monotonic()
         delivered = False
+        message = await self._render(n)
+        if message is None:
+            return True
         try:
             while True:
                 await self._limiter.acquire()
@@ -263,8 +274,8 @@ class Notifier:
                         return False
                     claimed = time.monotonic()
                 try:
-                    markup = InlineKeyboardMarkup.model_validate_json(n.reply_markup) if n.reply_markup else None
-                    await self.bot.send_message(n.chat_id, n.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+                    await self.bot.send_message(n.chat_id, message.text, parse_mode=ParseMode.HTML,
+                                                reply_markup=message.reply_markup)
                 except TelegramRetryAfter as exc:
                     log.warning("Telegram flood limit: pausing all sends for %ss (notification %s)",
                                 exc.retry_after, n.id)
@@ -288,6 +299,21 @@ class Notifier:
                 else:
                     outbox.release(n.id, self.owner, "interrupted while sending (it may have been delivered)")
             raise
+
+    async def _render(self, n: Notification) -> Rendered | None:
+        """The claimed row's message; None (and the row settled) if it no longer matters
+        or cannot be rendered."""
+        try:
+            return self.render(n)
+        except Obsolete as exc:
+            await self._write("an expiry", outbox.mark_expired, n.id, self.owner, str(exc))
+            log.info("Notification %s (%s) to %s no longer matters: %s", n.id, n.kind, tg(n.chat_id), exc)
+        except Exception as exc:  # noqa: BLE001 - a bug in a renderer must not stop the sender
+            error = f"could not render: {type(exc).__name__}: {exc}"
+            await self._write("a failure", outbox.mark_failed, n.id, self.owner, error)
+            log.error("Notification %s (%s) to %s: %s", n.id, n.kind, tg(n.chat_id), error, exc_info=True)
+            _report("Notification could not be rendered", n.kind, {"id": n.id, "error": error}, exc=exc)
+        return None
 
     async def _write(self, what: str, operation, *args):
         """Run a database write until it succeeds ("database is locked", a connection lost):

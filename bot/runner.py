@@ -19,6 +19,7 @@ from pathlib import Path
 import sentry_sdk
 from aiogram import Bot
 
+from dialogs.notifications import NotificationRenderer
 from models import db
 
 from .app import App, build_dispatcher, create_bot, make_storage
@@ -69,7 +70,8 @@ class Service:
         self.bot = bot or create_bot(settings)
         storage, isolation, self.redis = make_storage(settings)
         self.sender_bot = create_bot(settings, retry=False)
-        self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis))
+        self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis),
+                                 render=NotificationRenderer(settings.timezone))
         self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier,
                                    interval=settings.scheduler_interval,
                                    retention=timedelta(days=settings.notification_retention_days))

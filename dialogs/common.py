@@ -29,6 +29,17 @@ def q(text: str | None) -> str:
     return html.escape(text or "", quote=False)
 
 
+def contact_link(user: User) -> str:
+    """HTML link that opens a chat with the player in Telegram (just the name for a player
+    who used /forget_me: there is no account to link to)."""
+    label = q(user.name)
+    if user.forgotten_at is not None:
+        return label
+    if user.username:
+        return f'<a href="https://t.me/{html.escape(user.username)}">{label}</a>'
+    return f'<a href="tg://user?id={user.telegram_id}">{label}</a>'
+
+
 TEXT_MAX = 4096  # Telegram: characters of a message text, counted after HTML parsing
 _TAG = re.compile(r"<[^>]*>")
 

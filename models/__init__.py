@@ -2,7 +2,7 @@
 operation opens, finishes and commits its own transaction, and checks who acts."""
 
 from .base import BaseModel, db, utcnow
-from .errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from .errors import Conflict, DomainError, LimitReached, NameTaken, NotFound, PermissionDenied, ValidationError
 from .tables import (
     ALL_MODELS,
     NOTIFY_DROPPED,
@@ -34,7 +34,7 @@ __all__ = [
     "ALL_MODELS", "NOTIFY_DROPPED", "NOTIFY_EXPIRED", "NOTIFY_FAILED", "NOTIFY_PENDING", "NOTIFY_SENDING",
     "NOTIFY_SENT", "NOTIFY_UNSENT", "ROLES",
     "ROLE_DRIVER", "ROLE_PASSENGER", "TRIP_CANCELLED", "TRIP_DONE", "TRIP_OPEN", "BaseModel",
-    "Conflict", "DomainError", "FsmRecord", "NotFound", "Notification", "Participant",
+    "Conflict", "DomainError", "FsmRecord", "LimitReached", "NameTaken", "NotFound", "Notification", "Participant",
     "PermissionDenied", "PickupPoint", "ProcessedUpdate", "SentReminder", "TemplatePickupPoint", "Trip", "TripTemplate", "User",
     "ValidationError", "db", "utcnow",
 ]

@@ -21,3 +21,11 @@ class ValidationError(DomainError, ValueError):
 
 class Conflict(DomainError):
     """The state changed under the user (full trip, stale screen, name taken)."""
+
+
+class NameTaken(Conflict):
+    """The name is in use already (a template of the same driver): the UI offers to replace it."""
+
+
+class LimitReached(ValidationError):
+    """The actor has as many of these as there can be (templates): delete one first."""

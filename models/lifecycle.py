@@ -17,24 +17,25 @@ once for one person (the bot was down), only the smallest is sent and the others
 recorded as superseded: one message, not a burst of stale ones.
 
 One-tap answers. A passenger's reminder carries inline buttons whose callback data is
-`rm:<action>:<trip id>` (`answer_data`; `dialogs.reminders` parses it with aiogram's
-`CallbackData`). Keyboards are plain dicts here: `models` does not import aiogram.
+`rm:<action>:<trip id>` (`answer_data`; `dialogs.reminders` draws the keyboards and
+parses the data with aiogram's `CallbackData`). Texts and keyboards are not made here:
+a reminder is written to the outbox as its kind and offset, and rendered when sent.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from . import outbox, rides
+from . import outbox
 from .base import db, utcnow
 from .errors import Conflict, NotFound, PermissionDenied
+from .rules import TRIP_GONE, require_open
 from .logids import tg
 from .tables import (
     TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, SentReminder, Trip, User,
@@ -119,77 +120,17 @@ def due_reminders(now: datetime, offsets: tuple[timedelta, ...], tz: ZoneInfo) -
 
 
 ANSWER_PREFIX = "rm"
+# The answers to a reminder, as callback actions: the last reminder before the pickup asks
+# "On my way" / "Running late" / "Can't go"; an earlier one (24 h) asks "Still going?"
+# with "Yes" (GOING) / "Can't go" (CANT_EARLY). "Can't go" asks to confirm: CANT_YES
+# leaves the trip, CANT_NO (last) or GOING (earlier) keeps the seat.
 WAY, LATE, CANT, CANT_YES, CANT_NO, LEFT = "way", "late", "cant", "yes", "no", "left"
-ANSWER_LABELS = {WAY: "🚗 On my way", LATE: "⏰ Running late", CANT: "❌ Can't go"}
-CHOSEN_LABELS = {WAY: "✅ On my way", LATE: "✅ Running late"}
+GOING, CANT_EARLY = "ok", "drop"
 
 
 def answer_data(action: str, trip_id: int) -> str:
     """Callback data of a reminder button; equals `dialogs.reminders.ReminderAnswer(...).pack()`."""
     return f"{ANSWER_PREFIX}:{action}:{trip_id}"
-
-
-def _button(text: str, action: str, trip_id: int) -> dict:
-    return {"text": text, "callback_data": answer_data(action, trip_id)}
-
-
-def answer_keyboard(trip_id: int, step: str = "ask", chosen: str | None = None) -> dict:
-    """The reminder's inline keyboard (Bot API JSON) at each step of the answer:
-    `ask` (the three answers, `chosen` marked), `confirm` (after ❌ Can't go), `left`."""
-    if step == "confirm":
-        rows = [[_button("Yes, I can't go", CANT_YES, trip_id), _button("No, I'm coming", CANT_NO, trip_id)]]
-    elif step == "left":
-        rows = [[_button("❌ You left this trip", LEFT, trip_id)]]
-    else:
-        label = lambda a: CHOSEN_LABELS[a] if a == chosen else ANSWER_LABELS[a]  # noqa: E731
-        rows = [[_button(label(WAY), WAY, trip_id), _button(label(LATE), LATE, trip_id)],
-                [_button(ANSWER_LABELS[CANT], CANT, trip_id)]]
-    return {"inline_keyboard": rows}
-
-
-def _local_now(now: datetime, tz: ZoneInfo) -> datetime:
-    return now.replace(tzinfo=UTC).astimezone(tz)
-
-
-def _when(day: date, at: time, today: date) -> str:
-    """'today at 18:00', 'tomorrow (Sat 05 Dec) at 18:00' or 'Sat 05 Dec at 18:00'."""
-    label = f"{day:%a %d %b}"
-    if day == today:
-        label = "today"
-    elif day == today + timedelta(days=1):
-        label = f"tomorrow ({label})"
-    return f"{label} at <b>{at:%H:%M}</b>"
-
-
-def passenger_text(card: rides.TripCard, view: rides.PointView, today: date) -> str:
-    trip, driver = card.trip, card.driver
-    driver_line = f"🚗 Driver: {rides.contact_link(driver)}"
-    if driver.car:
-        driver_line += f" · {html.escape(driver.car, quote=False)}"
-    lines = [
-        f"⏰ <b>Reminder:</b> your ride to <b>{html.escape(trip.destination, quote=False)}</b> is "
-        f"{_when(trip.departure_date, view.point.time, today)}.",
-        f"📍 Be at: {html.escape(view.point.address, quote=False)}, {view.point.time:%H:%M}",
-        driver_line,
-    ]
-    if trip.comment:
-        lines.append(f"💬 {html.escape(trip.comment, quote=False)}")
-    lines.append("Let the driver know with one tap:")
-    return "\n".join(lines)
-
-
-def driver_text(card: rides.TripCard, today: date) -> str:
-    trip = card.trip
-    first = card.points[0].point.time if card.points else trip.departs_at.time()
-    lines = [
-        f"⏰ <b>Reminder:</b> you drive to <b>{html.escape(trip.destination, quote=False)}</b> "
-        f"{_when(trip.departure_date, first, today)}.",
-    ]
-    for view in card.points:
-        who = ", ".join(rides.contact_link(p) for p in view.passengers) or "nobody"
-        lines.append(f"📍 {view.point.time:%H:%M} {html.escape(view.point.address, quote=False)}: {who}")
-    lines.append(f"💺 {card.taken} of {trip.seats} seats taken.")
-    return "\n".join(lines)
 
 
 def _still_due(item: DueReminder) -> bool:
@@ -204,30 +145,18 @@ def send_due_reminders(now: datetime, offsets: tuple[timedelta, ...], tz: ZoneIn
     """Enqueue every due reminder and record it, one transaction per recipient and trip
     (the notification and its `SentReminder` rows commit together). Idempotent: a second
     call, or a racing replica, finds them settled (the unique index refuses a duplicate).
-    Returns how many notifications were enqueued."""
+    Returns how many notifications were enqueued.
+
+    The notification (`reminder` for a passenger, `reminder_driver`) carries the offset and
+    whether it is the last one before the pickup (the smallest offset): it is rendered
+    from the trip as it is when it goes out."""
     groups: dict[tuple[int, int], list[DueReminder]] = defaultdict(list)
     for item in due_reminders(now, offsets, tz):
         groups[item.trip_id, item.recipient_id].append(item)
-    today = _local_now(now, tz).date()
-    cards: dict[int, rides.TripCard] = {}
     sent = 0
     for (trip_id, recipient_id), items in groups.items():
         items.sort(key=lambda d: d.offset)
         item = items[0]  # the smallest offset due; larger ones it supersedes
-        if trip_id not in cards:
-            try:
-                cards[trip_id] = rides.trip_card(trip_id, None)
-            except NotFound:
-                continue  # deleted since the due list was read
-        card = cards[trip_id]
-        if item.for_driver:
-            recipient, text, markup = card.driver, driver_text(card, today), None
-        else:
-            view = next((v for v in card.points if any(p.id == recipient_id for p in v.passengers)), None)
-            if view is None:
-                continue  # left since the due list was read
-            recipient = next(p for p in view.passengers if p.id == recipient_id)
-            text, markup = passenger_text(card, view, today), answer_keyboard(trip_id)
         try:
             with db.atomic():
                 if not _still_due(item):
@@ -237,8 +166,8 @@ def send_due_reminders(now: datetime, offsets: tuple[timedelta, ...], tz: ZoneIn
                      "due_at": d.due_at, "superseded": d is not item}
                     for d in items
                 ]).execute()
-                outbox.enqueue(recipient, text, kind="reminder_driver" if item.for_driver else "reminder",
-                               trip=trip_id, reply_markup=markup)
+                outbox.notify(User.get_by_id(recipient_id), "reminder_driver" if item.for_driver else "reminder",
+                              trip=trip_id, offset=item.offset_minutes, last=item.offset == min(offsets))
         except pw.IntegrityError:
             log.info("Reminder for trip %s, user %s already settled elsewhere", trip_id, recipient_id)
             continue
@@ -256,15 +185,12 @@ def rider_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = None
     trip = Trip.get_or_none(Trip.id == trip_id) if is_row_id(trip_id) else None
     if trip is None:
         log.warning("Refused reminder answer: user %s, no trip %s", tg(actor_telegram_id), trip_id)
-        raise NotFound("That trip does not exist (any more).")
+        raise NotFound(TRIP_GONE)
     seat = Participant.get_or_none((Participant.trip == trip.id) & (Participant.passenger == actor.id))
     if seat is None:
         log.warning("Refused reminder answer: user %s has no seat in trip %s", tg(actor_telegram_id), trip_id)
         raise PermissionDenied("You do not have a seat in this trip.")
-    if trip.status == TRIP_CANCELLED:
-        raise Conflict("This trip has been cancelled.")
-    if trip.status == TRIP_DONE or trip.ends_at <= (now or utcnow()):
-        raise Conflict("This trip is over.")
+    require_open(trip, until="end", now=now)
     seat.trip, seat.passenger = trip, actor
     return seat
 
@@ -302,12 +228,8 @@ def tell_driver(actor_telegram_id: int, trip_id: int, action: str) -> bool:
         if not first:
             return False
         trip, point = seat.trip, seat.pickup_point
-        who = rides.contact_link(seat.passenger)
-        where = f"{html.escape(point.address, quote=False)}, {point.time:%H:%M}"
-        dest = html.escape(trip.destination, quote=False)
-        text = (f"🚗 {who} is on the way to the pickup ({where}; trip to <b>{dest}</b>)." if action == WAY
-                else f"⏰ {who} is running late for the pickup ({where}; trip to <b>{dest}</b>).")
-        outbox.enqueue(User.get_by_id(trip.driver_id), text, kind=f"rider_{action}", trip=trip)
+        outbox.notify(User.get_by_id(trip.driver_id), f"rider_{action}", trip=trip, passenger=seat.passenger.id,
+                      destination=trip.destination, address=point.address, time=point.time)
     return True
 
 

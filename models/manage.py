@@ -18,10 +18,11 @@ from . import outbox
 from .base import utcnow
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .logids import tg
-from .rides import _trip_lock, contact_link
-from .tables import TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User
+from .rides import _trip_lock
+from .rules import TRIP_GONE, require_open, require_pickup_count, require_trip
+from .tables import TRIP_CANCELLED, Participant, PickupPoint, Trip, User
 from .trips import (
-    PICKUPS_MAX, short, to_utc, validate_address, validate_comment, validate_date, validate_destination,
+    short, to_utc, validate_address, validate_comment, validate_date, validate_destination,
     validate_pickup_time, validate_seats,
 )
 from .users import require_user
@@ -57,7 +58,7 @@ def owned_trip(actor: User, trip_id: int, *, action: str = "manage") -> Trip:
     """The trip, if the actor drives it (whatever their current role). Forged attempts are logged."""
     trip = Trip.get_or_none(Trip.id == trip_id)
     if trip is None:
-        raise NotFound("That trip does not exist (any more).")
+        raise NotFound(TRIP_GONE)
     if trip.driver_id != actor.id:
         log.warning("Refused: user %s tried to %s trip %s of user %s", tg(actor.telegram_id), action, trip.id,
                     trip.driver_id)
@@ -131,14 +132,8 @@ def apply_edit(
     """
     actor = require_user(actor_telegram_id)
     with _trip_lock(trip_id) as locked:
-        if locked is None:
-            raise NotFound("That trip does not exist (any more).")
-        trip = owned_trip(actor, trip_id, action="edit")
-        if trip.status != TRIP_OPEN:
-            raise Conflict("This trip is " + ("cancelled" if trip.status == TRIP_CANCELLED else "over")
-                           + ": it can no longer be edited.")
-        if trip.departs_at <= utcnow():
-            raise Conflict("This trip has already left: it can no longer be edited.")
+        require_trip(locked)
+        trip = require_open(owned_trip(actor, trip_id, action="edit"))
         if trip.version != base_version:
             raise Conflict("This trip was changed on another screen meanwhile. Here is its current state; "
                            "make your changes again.")
@@ -150,10 +145,7 @@ def apply_edit(
         seats = validate_seats(edit.seats) if edit.seats is not None else trip.seats
         comment = validate_comment(edit.comment) if edit.comment is not None else trip.comment
         if edit.pickups is not None:
-            if not edit.pickups:
-                raise ValidationError("A trip needs at least one pickup point.")
-            if len(edit.pickups) > PICKUPS_MAX:
-                raise ValidationError(f"A trip can have at most {PICKUPS_MAX} pickup points.")
+            require_pickup_count(len(edit.pickups))
             if any(p.id is not None and p.id not in old_points for p in edit.pickups):
                 raise Conflict("A pickup point changed meanwhile. Open the trip again.")
             new_points = [PointEdit(p.id, validate_address(p.address), p.time) for p in edit.pickups]
@@ -192,43 +184,34 @@ def apply_edit(
             departs_at=min(times), ends_at=max(times), version=Trip.version + 1, updated_at=utcnow(),
         ).where(Trip.id == trip.id).execute()
 
-        # tell each passenger what concerns them
+        # tell each passenger what concerns them (the trip as they knew it, and what changed)
         new_by_id = {p.id: p for p in new_points}
-        title = f"the trip to <b>{html.escape(old['destination'])}</b> on {_fmt_day(old['date'])}"
+        known = dict(destination=old["destination"], date=old["date"])
         for s in losing:
             point = old_points[s.pickup_point_id]
-            outbox.enqueue(
-                s.passenger,
-                f"⚠️ The driver removed your pickup point ({point.time:%H:%M} {html.escape(point.address)}) "
-                f"from {title}, so you no longer have a seat. Find another ride with /trips "
-                f"or ask the driver: {contact_link(actor)}.",
-                kind="seat_removed", trip=trip,
-            )
+            outbox.notify(s.passenger, "seat_removed", trip=trip, driver=actor.id, address=point.address,
+                          time=point.time, **known)
         for s in staying:
             changes = _changes_for(s, old, old_points, destination, day, comment, new_by_id)
             if changes:
-                outbox.enqueue(
-                    s.passenger,
-                    f"✏️ The driver changed {title}:\n" + "\n".join(f"• {c}" for c in changes),
-                    kind="trip_changed", trip=trip,
-                )
+                outbox.notify(s.passenger, "trip_changed", trip=trip, changes=changes, **known)
     return Trip.get_by_id(trip_id)
 
 
-def _changes_for(seat, old, old_points, destination, day, comment, new_by_id) -> list[str]:
-    e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
-    changes = []
+def _changes_for(seat, old, old_points, destination, day, comment, new_by_id) -> dict:
+    """What concerns this passenger: {field: [old, new]} (the comment: its new text only)."""
+    changes: dict = {}
     if destination != old["destination"]:
-        changes.append(f"destination: {e(old['destination'])} → <b>{e(destination)}</b>")
+        changes["destination"] = [old["destination"], destination]
     if day != old["date"]:
-        changes.append(f"date: {_fmt_day(old['date'])} → <b>{_fmt_day(day)}</b>")
+        changes["date"] = [old["date"], day]
     before, after = old_points[seat.pickup_point_id], new_by_id[seat.pickup_point_id]
     if before.time != after.time:
-        changes.append(f"your pickup time: {before.time:%H:%M} → <b>{after.time:%H:%M}</b>")
+        changes["time"] = [before.time, after.time]
     if before.address != after.address:
-        changes.append(f"your pickup address: {e(before.address)} → <b>{e(after.address)}</b>")
+        changes["address"] = [before.address, after.address]
     if comment != old["comment"]:
-        changes.append(f"driver's note: {e(comment) or '—'}")
+        changes["comment"] = comment
     return changes
 
 
@@ -246,23 +229,13 @@ def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
     actor = require_user(actor_telegram_id)
     reason = validate_reason(reason)
     with _trip_lock(trip_id) as locked:
-        if locked is None:
-            raise NotFound("That trip does not exist (any more).")
-        trip = owned_trip(actor, trip_id, action="cancel")
-        if trip.status == TRIP_CANCELLED:
-            raise Conflict("This trip is already cancelled.")
-        if trip.status != TRIP_OPEN:
-            raise Conflict("This trip is over; there is nothing to cancel.")
+        require_trip(locked)
+        trip = require_open(owned_trip(actor, trip_id, action="cancel"), until="end")
         Trip.update(status=TRIP_CANCELLED, cancel_reason=reason, version=Trip.version + 1,
                     updated_at=utcnow()).where(Trip.id == trip.id).execute()
-        why = f"\nReason: {html.escape(reason, quote=False)}" if reason else ""
         for seat in Participant.select(Participant, User).join(User).where(Participant.trip == trip.id):
-            outbox.enqueue(
-                seat.passenger,
-                f"❌ The trip to <b>{html.escape(trip.destination)}</b> on {_fmt_day(trip.departure_date)} "
-                f"is cancelled.{why}\nFind another ride with /trips.",
-                kind="trip_cancelled", trip=trip,
-            )
+            outbox.notify(seat.passenger, "trip_cancelled", trip=trip, destination=trip.destination,
+                          date=trip.departure_date, cancel_reason=reason)
     return Trip.get_by_id(trip_id)
 
 

@@ -1,9 +1,14 @@
 """The notification outbox: write notifications with the change they report, deliver later.
 
-An operation that changes data calls `enqueue` inside its own `db.atomic()`, so the
+An operation that changes data calls `notify` inside its own `db.atomic()`, so the
 notifications commit (or roll back) together with the change; nothing is sent from
-inside a transaction. `bot.notifier.Notifier` then reads `next_batch`, claims each row
-(`claim`) right before sending it, and records the outcome with one `mark_*` call.
+inside a transaction. A row holds the message kind and its parameters (ids, ISO dates,
+numbers, the values a change replaced), never finished text: `dialogs.notifications`
+renders it when it is sent, reading names then (see `models.privacy`). `enqueue` writes a
+finished text instead (ad-hoc messages; rows written before migration 007 look the same).
+`bot.notifier.Notifier` reads `next_batch`, claims each row (`claim`) right before
+sending it, and records the outcome with one `mark_*` call (`mark_expired` when, rendered
+at last, the message turns out no longer to matter: its trip or seat is gone).
 
 States: `pending` → (`claim`) `sending` → `sent`; or back to `pending` for a retry
 (`mark_retry`, or `release` when a send was cut short); or `failed` (Telegram refused it
@@ -33,7 +38,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import peewee as pw
@@ -74,22 +79,47 @@ def _markup_json(reply_markup: Any) -> str:
     return json.dumps(reply_markup)
 
 
+def _json_value(value: Any) -> Any:
+    """Dates and times as ISO strings; everything else must be JSON already."""
+    if isinstance(value, (date, time)):  # datetime is a date
+        return value.isoformat()
+    raise TypeError(f"a notification parameter must be JSON, not {type(value).__name__}")
+
+
+def dump_params(params: dict) -> str:
+    return json.dumps(params, default=_json_value, ensure_ascii=False, sort_keys=True)
+
+
+def params_of(notification: Notification) -> dict:
+    """The row's parameters, as `notify` got them (dates and times as ISO strings)."""
+    return json.loads(notification.params or "{}")
+
+
+def notify(recipient: User, kind: str, trip: Trip | int | None = None, **params: Any) -> Notification:
+    """Write one notification of `kind` for `recipient`: what happened, in `params` (JSON
+    values; dates and times become ISO strings), rendered when it is sent. Refer to
+    people by their `User.id`, never by name: the renderer reads names at send time. Call
+    it inside the transaction of the change it reports; outside one it commits on its own."""
+    if not kind:
+        raise ValueError("a notification needs a kind")
+    return _write(recipient, dict(kind=kind, trip=trip, params=dump_params(params)))
+
+
 def enqueue(
     recipient: User, text: str, kind: str, trip: Trip | int | None = None, reply_markup: Any = None
 ) -> Notification:
-    """Write one notification (HTML `text`) for `recipient`. Call it inside the transaction of
-    the change it reports; outside one it commits on its own.
-
-    A recipient known to be unreachable (read now: `recipient` may be an older copy) gets
-    the row written as dropped, so the history stays complete without a request Telegram
-    would refuse.
-    """
+    """Write one notification with a finished HTML `text` (user parts escaped by the
+    caller), sent as it is: for ad-hoc messages. Operations use `notify`."""
     if not text or not text.strip():
         raise ValueError("a notification needs a text")
-    row = dict(
-        recipient=recipient, chat_id=recipient.telegram_id, text=text, kind=kind, trip=trip,
-        reply_markup=_markup_json(reply_markup),
-    )
+    return _write(recipient, dict(text=text, kind=kind, trip=trip, reply_markup=_markup_json(reply_markup)))
+
+
+def _write(recipient: User, row: dict) -> Notification:
+    """A recipient known to be unreachable (read now: `recipient` may be an older copy) gets
+    the row written as dropped, so the history stays complete without a request Telegram
+    would refuse."""
+    row.update(recipient=recipient, chat_id=recipient.telegram_id)
     with db.atomic() if not db.in_transaction() else contextlib.nullcontext():
         reachable, reason = (
             User.select(User.reachable, User.unreachable_reason).where(User.id == recipient.id).tuples().get()
@@ -189,6 +219,14 @@ def mark_failed(notification_id: int, owner: str, error: str) -> bool:
     """Telegram refused it for good (a bad request): count the attempt and give up."""
     query = Notification.update(
         state=NOTIFY_FAILED, attempts=Notification.attempts + 1, error=error, next_attempt_at=None, **_UNCLAIMED,
+    ).where(_claimed_by(notification_id, owner))
+    return query.execute() == 1
+
+
+def mark_expired(notification_id: int, owner: str, reason: str) -> bool:
+    """Rendered at last, the claimed row no longer matters (its trip or seat is gone): expired."""
+    query = Notification.update(
+        state=NOTIFY_EXPIRED, error=f"expired undelivered: {reason}", next_attempt_at=None, **_UNCLAIMED,
     ).where(_claimed_by(notification_id, owner))
     return query.execute() == 1
 

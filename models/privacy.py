@@ -11,11 +11,15 @@ seat and trip locks it takes on the way are savepoints of it):
 - the trips they drove that stay (past, cancelled) lose their free text: comment and
   cancel reason blanked, pickup addresses "—" (a phone number in a comment, "Dorothea's
   home, Elm 7");
-- every notification to *other* players that names them, pending or sent, is redacted:
-  a link to their account (`tg://user?id=…`, `t.me/<username>`, with the car shown after
-  it), their name and @username read "Former player"; in rows about trips they drove,
-  those trips' comments and addresses read "—". Pending rows are still delivered, redacted;
-  a link to a *different* player of the same name is left alone;
+- notifications to *other* players, pending or sent, keep nothing of them. A row names
+  people by their user id only (`outbox.notify`), and the renderer reads names when it
+  sends: from now on theirs reads "Former player", with no link and no car. In rows about
+  trips they drove, the free text they typed (pickup addresses, comments, cancel reasons:
+  the `BLANKED_PARAMS` keys) reads "—". Rows with a finished text (written before
+  migration 007, or ad hoc) are redacted in their text: a link to their account
+  (`tg://user?id=…`, `t.me/<username>`, with the car shown after it), their name and
+  @username read "Former player", their trips' comments and addresses "—"; a link to a
+  *different* player of the same name is left alone. Pending rows are still delivered;
 - their dialog state (`FsmRecord` rows whose key holds their Telegram id) is deleted;
 - the `User` row stays, for the history it anchors (past and cancelled trips, seats in
   them), as "Former player": no username, car or role, unreachable, `telegram_id = -id`
@@ -34,7 +38,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from . import manage, rides
+from . import manage, outbox, rides
 from .base import db, utcnow
 from .tables import (
     TRIP_OPEN, FsmRecord, Notification, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
@@ -46,6 +50,11 @@ PASSENGER_LEFT = "left the club bot"
 DRIVER_LEFT = "the driver left the club bot"
 FORGOTTEN = "forgot themselves (/forget_me)"
 BLANKED = "—"  # a pickup address (or a comment quoted in a message) of a forgotten driver
+# Notification parameters that hold a driver's own words about their trip (also inside
+# `changes`); a forgotten driver's are blanked. The destination stays: it names a place
+# of the club (a game, a gym), like the trips that are kept.
+BLANKED_PARAMS = frozenset(("address", "comment", "cancel_reason"))
+OUR_WORDS = frozenset((DRIVER_LEFT, PASSENGER_LEFT))  # reasons the bot wrote, not the player
 
 
 @dataclass
@@ -147,7 +156,7 @@ _ANCHOR = re.compile(r'<a href="([^"]*)">.*?</a>', re.S)
 
 
 def _redactor(user: User) -> Callable[[str], str]:
-    """A function that rewrites one notification text (HTML, as `rides.contact_link` and the
+    """A function that rewrites one finished notification text (HTML, as `dialogs.common.contact_link` and the
     operations write it) so that it no longer names `user`."""
     own_hrefs = {f"tg://user?id={user.telegram_id}"}
     names = [re.escape(f"tg://user?id={user.telegram_id}") + r"(?!\d)"]
@@ -199,6 +208,40 @@ def _trip_texts(user: User) -> dict[int, re.Pattern]:
 def _redact_notifications(user: User) -> int:
     """Redact every notification row (any recipient, any state) that names `user`, and the
     free text of their trips in rows about those trips. Returns how many rows changed."""
+    return _blank_params(user) + _redact_texts(user)
+
+
+def _blanked(value):
+    """`value` with every string in it "—" (one value, or an edit's [old, new] pair)."""
+    if isinstance(value, str):
+        return value if not value or value in OUR_WORDS else BLANKED
+    if isinstance(value, list):
+        return [_blanked(v) for v in value]
+    return value
+
+
+def _blank_in(params: dict) -> dict:
+    return {k: _blanked(v) if k in BLANKED_PARAMS else _blank_in(v) if isinstance(v, dict) else v
+            for k, v in params.items()}
+
+
+def _blank_params(user: User) -> int:
+    """Rows rendered at send time, about trips `user` drove: their free text blanked."""
+    driven = Trip.select(Trip.id).where(Trip.driver == user.id)
+    changed = 0
+    rows = Notification.select(Notification.id, Notification.params).where(
+        Notification.trip.in_(driven) & (Notification.text == ""))
+    for row in rows:
+        params = outbox.params_of(row)
+        blank = _blank_in(params)
+        if blank != params:
+            Notification.update(params=outbox.dump_params(blank)).where(Notification.id == row.id).execute()
+            changed += 1
+    return changed
+
+
+def _redact_texts(user: User) -> int:
+    """Rows with a finished text (see the module docstring)."""
     redact = _redactor(user)
     trip_texts = _trip_texts(user)
     text = Notification.text
@@ -208,7 +251,8 @@ def _redact_notifications(user: User) -> int:
     if trip_texts:
         maybe |= Notification.trip.in_(list(trip_texts))
     changed = 0
-    for row_id, trip_id, old in Notification.select(Notification.id, Notification.trip, text).where(maybe).tuples():
+    rows = Notification.select(Notification.id, Notification.trip, text).where((text != "") & (maybe)).tuples()
+    for row_id, trip_id, old in rows:
         new = redact(old)
         if trip_id in trip_texts:
             new = trip_texts[trip_id].sub(BLANKED, new)

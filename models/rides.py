@@ -10,7 +10,6 @@ the first one's seat and is told the trip is full.
 from __future__ import annotations
 
 import contextlib
-import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,7 +18,8 @@ import peewee as pw
 from . import outbox
 from .base import db, utcnow
 from .errors import Conflict, NotFound, PermissionDenied
-from .tables import TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, Trip, User
+from .rules import TRIP_GONE, require_open, require_trip
+from .tables import TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, Trip, User
 from .trips import is_row_id
 from .users import require_user
 
@@ -28,17 +28,6 @@ PAGE_SIZE = 5
 
 def first_name(name: str) -> str:
     return (name or "").split(" ", 1)[0] or "Player"
-
-
-def contact_link(user: User) -> str:
-    """HTML link that opens a chat with the player in Telegram (just the name for a player
-    who used /forget_me: there is no account to link to)."""
-    label = html.escape(user.name, quote=False)
-    if user.forgotten_at is not None:
-        return label
-    if user.username:
-        return f'<a href="https://t.me/{html.escape(user.username)}">{label}</a>'
-    return f'<a href="tg://user?id={user.telegram_id}">{label}</a>'
 
 
 def _upcoming(now: datetime | None = None) -> pw.Expression:
@@ -165,14 +154,14 @@ def trip_exists(trip_id: int) -> bool:
 def require_trip_id(trip_id: int) -> int:
     """An id that names a trip; a forged or stale one (out of range, deleted) is NotFound."""
     if not is_row_id(trip_id) or not trip_exists(trip_id):
-        raise NotFound("That trip does not exist (any more).")
+        raise NotFound(TRIP_GONE)
     return trip_id
 
 
 def trip_card(trip_id: int, viewer_telegram_id: int | None) -> TripCard:
     trip = Trip.select(Trip, User).join(User).where(Trip.id == trip_id).first()
     if trip is None:
-        raise NotFound("That trip does not exist (any more).")
+        raise NotFound(TRIP_GONE)
     viewer = User.get_or_none(User.telegram_id == viewer_telegram_id) if viewer_telegram_id else None
     points = {p.id: PointView(p) for p in PickupPoint.select().where(PickupPoint.trip == trip.id)
               .order_by(PickupPoint.time, PickupPoint.position)}
@@ -200,20 +189,6 @@ def _trip_lock(trip_id: int):
             yield Trip.select().where(Trip.id == trip_id).for_update().first()
 
 
-def _when(trip: Trip, point: PickupPoint) -> str:
-    return f"{trip.departure_date:%a %d %b} at {point.time:%H:%M}"
-
-
-def _check_open(trip: Trip | None) -> Trip:
-    if trip is None:
-        raise NotFound("That trip does not exist (any more).")
-    if trip.status == TRIP_CANCELLED:
-        raise Conflict("This trip has been cancelled" + (f": {trip.cancel_reason}" if trip.cancel_reason else "."))
-    if trip.status == TRIP_DONE or trip.departs_at <= utcnow():
-        raise Conflict("This trip has already left.")
-    return trip
-
-
 def _point_of(trip: Trip, pickup_point_id: int) -> PickupPoint:
     point = PickupPoint.get_or_none((PickupPoint.id == pickup_point_id) & (PickupPoint.trip == trip.id))
     if point is None:
@@ -231,7 +206,7 @@ def join_trip(
     """
     actor = require_user(actor_telegram_id)
     with _trip_lock(trip_id) as trip:
-        trip = _check_open(trip)
+        trip = require_open(trip)
         if seen_version is not None and trip.version != seen_version:
             raise Conflict("The driver changed this trip a moment ago. Check the new details, then join again.")
         if trip.driver_id == actor.id:
@@ -251,20 +226,14 @@ def join_trip(
         if taken >= trip.seats:
             raise Conflict("Sorry, this trip is full.")
         seat = Participant.create(trip=trip, passenger=actor, pickup_point=point)
-        left = trip.seats - taken - 1
-        outbox.enqueue(
-            trip.driver,
-            f"🙋 {contact_link(actor)} joined your trip to <b>{html.escape(trip.destination)}</b>: "
-            f"pickup {html.escape(point.address)}, {_when(trip, point)}. "
-            f"{_seats_left_text(left)}",
-            kind="joined",
-            trip=trip,
-        )
+        outbox.notify(trip.driver, "joined", trip=trip, passenger=actor.id, seats_left=trip.seats - taken - 1,
+                      **_point_params(trip, point))
     return seat
 
 
-def _seats_left_text(left: int) -> str:
-    return "The car is now full." if left <= 0 else f"{left} seat{'s' if left != 1 else ''} left."
+def _point_params(trip: Trip, point: PickupPoint) -> dict:
+    """What a notification about a seat at `point` shows, as it is now."""
+    return dict(destination=trip.destination, date=trip.departure_date, address=point.address, time=point.time)
 
 
 def _my_seat(actor: User, trip: Trip) -> Participant:
@@ -279,43 +248,26 @@ def leave_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> None:
     A cancelled or finished trip keeps its seats: they are the players' history."""
     actor = require_user(actor_telegram_id)
     with _trip_lock(trip_id) as trip:
-        if trip is None:
-            raise NotFound("That trip does not exist (any more).")
-        seat = _my_seat(actor, trip)
-        if trip.status == TRIP_CANCELLED:
-            raise Conflict("This trip has been cancelled.")
-        if trip.status == TRIP_DONE or trip.ends_at <= utcnow():
-            raise Conflict("This trip is over.")
+        seat = _my_seat(actor, require_trip(trip))
+        require_open(trip, until="end")
         point = seat.pickup_point
         seat.delete_instance()
         taken = Participant.select().where(Participant.trip == trip.id).count()
-        why = f" ({html.escape(reason)})" if reason else ""
-        outbox.enqueue(
-            trip.driver,
-            f"🚶 {contact_link(actor)} left your trip to <b>{html.escape(trip.destination)}</b> "
-            f"on {_when(trip, point)}{why}. {_seats_left_text(trip.seats - taken)}",
-            kind="left",
-            trip=trip,
-        )
+        outbox.notify(trip.driver, "left", trip=trip, passenger=actor.id, reason=reason,
+                      seats_left=trip.seats - taken, **_point_params(trip, point))
 
 
 def change_pickup(actor_telegram_id: int, trip_id: int, pickup_point_id: int) -> Participant:
     actor = require_user(actor_telegram_id)
     with _trip_lock(trip_id) as trip:
-        trip = _check_open(trip)
+        trip = require_open(trip)
         seat = _my_seat(actor, trip)
         point = _point_of(trip, pickup_point_id)
         if seat.pickup_point_id == point.id:
             return seat
         seat.pickup_point = point
         seat.save(only=[Participant.pickup_point])
-        outbox.enqueue(
-            trip.driver,
-            f"📍 {contact_link(actor)} now gets in at {html.escape(point.address)}, {_when(trip, point)} "
-            f"(trip to <b>{html.escape(trip.destination)}</b>).",
-            kind="pickup_changed",
-            trip=trip,
-        )
+        outbox.notify(trip.driver, "pickup_changed", trip=trip, passenger=actor.id, **_point_params(trip, point))
         return seat
 
 

@@ -128,14 +128,21 @@ class FsmRecord(BaseModel):
 
 class Notification(BaseModel):
     """The outbox: a message to one player, written in the transaction of the change it
-    reports and delivered later by `bot.notifier` (see `models.outbox`)."""
+    reports and delivered later by `bot.notifier` (see `models.outbox`).
+
+    A row holds what happened, not how it reads: its `kind` and `params` (JSON: ids, ISO
+    dates, numbers, the values an edit changed), rendered into text and buttons when it is
+    sent (`dialogs.notifications`), so names are read then (a forgotten player reads
+    "Former player") and the text can follow the reader's language. `text` holds a finished
+    text only for rows written before migration 007 and ad-hoc messages (`outbox.enqueue`)."""
 
     recipient = pw.ForeignKeyField(User, backref="notifications", on_delete="CASCADE", index=True)
     chat_id = pw.BigIntegerField()  # recipient.telegram_id, so the sender needs no join
-    text = pw.TextField()  # HTML; user-supplied parts escaped by the caller
-    kind = pw.CharField(max_length=32)  # e.g. "trip_cancelled", for logs and metrics
+    kind = pw.CharField(max_length=32)  # the message kind, e.g. "trip_cancelled": picks its renderer
+    params = pw.TextField(default="{}")  # JSON object: the message's parameters
+    text = pw.TextField(default="")  # finished HTML (user parts escaped), or "" to render kind + params
     trip = pw.ForeignKeyField(Trip, backref="notifications", null=True, on_delete="SET NULL", index=True)
-    reply_markup = pw.TextField(default="")  # JSON of an InlineKeyboardMarkup, "" for none
+    reply_markup = pw.TextField(default="")  # with `text`: JSON of an InlineKeyboardMarkup, "" for none
     state = pw.CharField(max_length=16, default=NOTIFY_PENDING)
     attempts = pw.IntegerField(default=0)
     error = pw.TextField(default="")  # last error, or why it was dropped

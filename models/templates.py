@@ -11,20 +11,17 @@ from datetime import time
 import peewee as pw
 
 from .base import db, utcnow
-from .errors import Conflict, NotFound, ValidationError
+from .errors import LimitReached, NameTaken, NotFound, ValidationError
+from .rules import require_pickup_count
 from .tables import PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User
 from .trips import (
-    PICKUPS_MAX, clean_text, created_with, is_row_id, validate_address, validate_comment, validate_destination,
+    clean_text, created_with, is_row_id, validate_address, validate_comment, validate_destination,
     validate_seats,
 )
 from .users import require_driver, require_owner, require_user
 
 NAME_MAX = 40
 TEMPLATES_MAX = 20
-
-
-class NameTaken(Conflict):
-    """The driver already has a template with this name (the UI offers to replace it)."""
 
 
 @dataclass
@@ -70,10 +67,7 @@ def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool
     seats = validate_seats(draft.seats)
     comment = validate_comment(draft.comment)
     points = [(validate_address(a), t) for a, t in draft.pickups]
-    if not points:
-        raise ValidationError("A template needs at least one pickup point.")
-    if len(points) > PICKUPS_MAX:
-        raise ValidationError(f"A template can have at most {PICKUPS_MAX} pickup points.")
+    require_pickup_count(len(points))
     try:
         with db.atomic():
             old = _same_name(actor, name)
@@ -84,7 +78,7 @@ def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool
             if old is not None:
                 old.delete_instance(recursive=True)
             elif TripTemplate.select().where(TripTemplate.driver == actor.id).count() >= TEMPLATES_MAX:
-                raise ValidationError(
+                raise LimitReached(
                     f"You have {TEMPLATES_MAX} templates, the most there can be. Delete one in /templates first."
                 )
             template = TripTemplate.create(driver=actor, name=name, destination=destination, seats=seats,

@@ -17,6 +17,7 @@ import peewee as pw
 
 from .base import db, utcnow
 from .errors import ValidationError
+from .rules import PICKUPS_MAX, require_pickup_count
 from .tables import PickupPoint, Trip, TripTemplate, User
 from .users import require_driver, require_owner, require_user
 
@@ -26,7 +27,6 @@ DESTINATION_MIN, DESTINATION_MAX = 2, 100
 ADDRESS_MIN, ADDRESS_MAX = 2, 200
 COMMENT_MAX = 500
 SEATS_MIN, SEATS_MAX = 1, 8
-PICKUPS_MAX = 10
 BOOKING_HORIZON_DAYS = 366
 
 # C0 controls but tab and newline, DEL, C1 controls (\x85, \x9b CSI, …), zero-width and bidi marks, and
@@ -173,10 +173,7 @@ class TripDraft:
 def validate_draft(draft: TripDraft, tz: ZoneInfo) -> TripDraft:
     """Re-check every field (the wizard did too, but anything can reach an operation)."""
     pickups = [PickupDraft(validate_address(p.address), p.time) for p in draft.pickups]
-    if not pickups:
-        raise ValidationError("Add at least one pickup point.")
-    if len(pickups) > PICKUPS_MAX:
-        raise ValidationError(f"A trip can have at most {PICKUPS_MAX} pickup points.")
+    require_pickup_count(len(pickups))
     day = validate_date(draft.departure_date, tz)
     for p in pickups:
         validate_pickup_time(day, p.time, tz)

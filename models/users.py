@@ -39,6 +39,13 @@ def get_user(telegram_id: int) -> User | None:
     return User.get_or_none(User.telegram_id == telegram_id)
 
 
+def people(user_ids) -> dict[int, User]:
+    """Players by `User.id` (one query), for texts that name them when they are shown:
+    a player who used /forget_me reads "Former player" from then on."""
+    ids = {i for i in user_ids if i is not None}
+    return {u.id: u for u in User.select().where(User.id.in_(list(ids)))} if ids else {}
+
+
 def require_user(telegram_id: int) -> User:
     user = get_user(telegram_id)
     if user is None:

@@ -4,7 +4,6 @@ auto-close and the past-trips view. Time is simulated by passing `now`."""
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,8 @@ from models import (
     PickupPoint, SentReminder, Trip, db, lifecycle, rides, trips, users, utcnow,
 )
 from models.trips import to_utc
+from dialogs.notifications import NotificationRenderer
+from tests.notices import render_row
 
 UTC = ZoneInfo("UTC")
 H = timedelta(hours=1)
@@ -104,7 +105,7 @@ def test_due_time_is_24_real_hours_across_a_dst_change(dee):
     due_now = lifecycle.due_reminders(due, (24 * H,), berlin)
     assert {(d.recipient_id, d.due_at, d.for_driver) for d in due_now} == {(1, due, True), (2, due, False)}
     assert tick(due, (24 * H,), berlin) == 2
-    ann = Notification.get(Notification.chat_id == 2)
+    ann = NotificationRenderer(berlin)(Notification.get(Notification.chat_id == 2), now=due)
     assert "tomorrow" in ann.text and "<b>18:00</b>" in ann.text  # local time in the message
 
 
@@ -127,17 +128,25 @@ def test_each_offset_once_per_recipient_with_details(dee):
     assert tick(first - 2 * H) == 2 and tick(oak - 2 * H) == 1 and tick(oak - H) == 0
     assert len(sent()) == 6 and SentReminder.select().count() == 6
 
-    ann = Notification.select().where(Notification.chat_id == 2).order_by(Notification.id).first()
-    assert "Gym" in ann.text and "Be at: Oak St, 18:30" in ann.text and "tomorrow" in ann.text
-    assert 'href="https://t.me/dee"' in ann.text and "red Skoda" in ann.text
-    keyboard = json.loads(ann.reply_markup)["inline_keyboard"]
-    assert [[b["text"] for b in row] for row in keyboard] == [["🚗 On my way", "⏰ Running late"], ["❌ Can't go"]]
-    assert all(len(b["callback_data"].encode()) <= 64 and b["callback_data"].endswith(f":{trip.id}")
-               for row in keyboard for b in row)
-    driver = Notification.select().where(Notification.chat_id == 1).order_by(Notification.id).first()
+    day_ahead, last = [render_row(n, now=oak - 24 * H) for n in Notification.select().where(
+        Notification.chat_id == 2).order_by(Notification.id)]
+    assert "Gym" in day_ahead.text and "Be at: Oak St, 18:30" in day_ahead.text and "tomorrow" in day_ahead.text
+    assert 'href="https://t.me/dee"' in day_ahead.text and "red Skoda" in day_ahead.text
+    # a day ahead, "On my way" makes no sense: only the last reminder offers it
+    assert "Still going?" in day_ahead.text and keyboard(day_ahead) == [["👍 Yes", "🚫 Can't go"]]
+    assert "Let the driver know" in last.text
+    assert keyboard(last) == [["🚗 On my way", "⏰ Running late"], ["❌ Can't go"]]
+    assert all(len(b.callback_data.encode()) <= 64 and b.callback_data.endswith(f":{trip.id}")
+               for message in (day_ahead, last) for row in message.reply_markup.inline_keyboard for b in row)
+    driver = render_row(Notification.select().where(Notification.chat_id == 1).order_by(Notification.id).first(),
+                        now=first - 24 * H)
     assert "18:00 Station: " in driver.text and "Bob &lt;Jones&gt;" in driver.text
     assert "18:30 Oak St: " in driver.text and "Ann Smith" in driver.text and "2 of 3 seats" in driver.text
-    assert driver.reply_markup == ""
+    assert keyboard(driver) == [["🚗 Open trip"]]
+
+
+def keyboard(message) -> list[list[str]]:
+    return [[b.text for b in row] for row in message.reply_markup.inline_keyboard]
 
 
 def test_none_for_cancelled_trips_or_people_who_left(dee):

@@ -11,6 +11,8 @@ from models import (
     PickupPoint, Trip, ValidationError, manage, rides, trips, users,
 )
 
+from tests.notices import texts_for
+
 UTC = ZoneInfo("UTC")
 
 
@@ -36,7 +38,7 @@ def setup_trip():
 
 
 def notes_for(tid):
-    return [n.text for n in Notification.select().where(Notification.chat_id == tid).order_by(Notification.id)]
+    return texts_for(tid)  # rendered as the notifier sends them
 
 
 def points_edit(*points):

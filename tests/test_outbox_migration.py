@@ -1,5 +1,6 @@
-"""Migration 005 (notification claims) on a populated database: every row survives, as it
-was, on SQLite (where adding a NOT NULL column rebuilds the table) and on PostgreSQL."""
+"""Migrations 005 (notification claims) and 007 (kind + parameters) on a populated database:
+every row survives, as it was, on SQLite (where adding a NOT NULL column rebuilds the
+table) and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ def url(request, tmp_path):
     return request.getfixturevalue("pg_url")
 
 
-def populate_old_outbox() -> list[tuple]:
-    """Rows in every state 004 knew, written as 004's table has them (no claim columns)."""
+def populate_old_outbox(claims: bool = False) -> list[tuple]:
+    """Rows in every state 004 knew, written as 004's table has them (no claim columns), or
+    with `claims` as 005 and 006 have it (claimed_by NOT NULL, without a default in SQL)."""
     now = utcnow()
     ann = User.create(telegram_id=2**40, name="Ann")
     trip = Trip.create(driver=ann, destination="Gym", departure_date=date.today(), seats=3,
@@ -36,9 +38,11 @@ def populate_old_outbox() -> list[tuple]:
         (ann.id, 2**40, "refused", "left", trip.id, "", "failed", 1, "Bad Request", now, None, None),
         (ann.id, 2**40, "blocked", "left", None, "", "dropped", 0, "blocked", now, None, None),
     ]
-    marks = ", ".join([db.obj.param] * len(OLD_COLUMNS))
+    columns = OLD_COLUMNS + (("claimed_by",) if claims else ())
+    marks = ", ".join([db.obj.param] * len(columns))
     for row in rows:
-        db.execute_sql(f"INSERT INTO notification ({', '.join(OLD_COLUMNS)}) VALUES ({marks})", row)
+        db.execute_sql(f"INSERT INTO notification ({', '.join(columns)}) VALUES ({marks})",
+                       row + (("",) if claims else ()))
     return rows
 
 
@@ -47,16 +51,21 @@ def read_old_columns() -> list[tuple]:
             .order_by(Notification.id).tuples()]
 
 
-def test_005_keeps_every_notification_as_it_was(url):
+def populated_up_to(url, last: str, claims: bool = False) -> tuple[list[tuple], list[tuple]]:
+    """A database migrated up to `last`, its outbox populated: (rows written, rows read back)."""
     database = open_database(url, foreign_keys=False)
-    make_router(database).run(BEFORE)
+    make_router(database).run(last)
     database.close()
     init_database(url)
-    written = populate_old_outbox()
+    written = populate_old_outbox(claims)
     before = read_old_columns()
     assert len(before) == len(written)
     db.close()
+    return written, before
 
+
+def test_005_keeps_every_notification_as_it_was(url):
+    _, before = populated_up_to(url, BEFORE)
     assert "005_outbox_claims" in migrate(url, backup=False)
     init_database(url)
     try:
@@ -67,5 +76,27 @@ def test_005_keeps_every_notification_as_it_was(url):
         (retry,) = outbox.next_batch(10, outbox.now_precise() + timedelta(seconds=41))
         assert retry.text == "retrying" and outbox.claim(retry.id, "me", outbox.now_precise() + timedelta(seconds=41))
         assert Notification.get_by_id(retry.id).state == NOTIFY_SENDING and outbox.pending_count() == 2
+    finally:
+        db.close()
+
+
+def test_007_keeps_finished_texts_sendable(url):
+    """Rows written before 007 hold finished text: they keep it, gain empty parameters, and
+    are rendered from their text (new rows are rendered from their kind and parameters)."""
+    from dialogs.notifications import NotificationRenderer
+
+    written, before = populated_up_to(url, "006_creation_keys_and_answers", claims=True)
+    assert migrate(url, backup=False) == ["007_notification_params"]
+    init_database(url)
+    try:
+        assert read_old_columns() == before
+        assert {n.params for n in Notification.select()} == {"{}"}
+        render = NotificationRenderer()
+        shown = [render(n) for n in Notification.select().order_by(Notification.id)]
+        assert [m.text for m in shown] == [row[2] for row in written]
+        assert shown[1].reply_markup is not None and shown[0].reply_markup is None
+        ann = User.get(User.telegram_id == 2**40)
+        fresh = outbox.notify(ann, "trip_cancelled", destination="Gym", date=date.today(), cancel_reason="")
+        assert "The trip to <b>Gym</b>" in render(Notification.get_by_id(fresh.id)).text
     finally:
         db.close()

@@ -13,7 +13,9 @@ from models import (
     Notification, Participant, TemplatePickupPoint, Trip, TripTemplate, User, manage, outbox, privacy, rides,
     templates, trips, users,
 )
+from dialogs.common import contact_link
 from tests.harness import DialogEnv
+from tests.notices import rendered, texts_for
 
 UTC = ZoneInfo("UTC")
 
@@ -39,7 +41,7 @@ def make_past(trip, status=TRIP_DONE):
 
 
 def notes(tid):
-    return [n.text for n in Notification.select().where(Notification.chat_id == tid).order_by(Notification.id)]
+    return texts_for(tid)  # as the notifier renders them when it sends them
 
 
 def when(trip, hhmm="18:00"):
@@ -90,7 +92,7 @@ def test_passenger_forgotten_seats_released_drivers_told_history_kept(club):
 
     done = privacy.forget_user(2)
 
-    assert done == privacy.Forgetting(seats=2, trips=0, templates=0, told=[1, 4], redacted=2)
+    assert done == privacy.Forgetting(seats=2, trips=0, templates=0, told=[1, 4], redacted=0)  # named by id
     assert notes(1) == [f"🚶 Former player left your trip to <b>Gym</b> on "
                         f"{when(club['gym'])} (left the club bot). 2 seats left."]
     assert notes(4) == [f"🚶 Former player left your trip to <b>Cup</b> on "
@@ -125,7 +127,7 @@ def test_driver_forgotten_trips_cancelled_passengers_told_templates_gone(club):
 
     done = privacy.forget_user(1)
 
-    assert done == privacy.Forgetting(seats=1, trips=2, templates=2, told=[2, 3, 4], redacted=1)
+    assert done == privacy.Forgetting(seats=1, trips=2, templates=2, told=[2, 3, 4], redacted=0)
     cancelled = (f"❌ The trip to <b>Gym</b> on {club['gym'].departure_date:%a %d %b %Y} is cancelled.\n"
                  "Reason: the driver left the club bot\nFind another ride with /trips.")
     assert notes(2) == [cancelled] and notes(3) == [cancelled]
@@ -138,7 +140,7 @@ def test_driver_forgotten_trips_cancelled_passengers_told_templates_gone(club):
     assert Participant.select().where(Participant.trip == club["gym"].id).count() == 2  # seats of a cancelled trip stay
     past = Trip.get_by_id(club["past"].id)
     assert past.status == TRIP_DONE and past.driver_id == dee_id
-    assert rides.contact_link(User.get_by_id(dee_id)) == "Former player"  # no link to an account that is gone
+    assert contact_link(User.get_by_id(dee_id)) == "Former player"  # no link to an account that is gone
     assert [t.name for t in TripTemplate.select()] == ["Eve's"] and TemplatePickupPoint.select().count() == 1
     assert User.get_by_id(dee_id).telegram_id == -dee_id
 
@@ -188,9 +190,12 @@ def test_on_postgresql(pg_url):
         fsm_row("fsm:12:12:aiogd:stack:")
         templates.save_template(1, templates.TemplateDraft(name="T", destination="Gym", seats=3,
                                                            pickups=[("Station", time(18))]))
-        assert privacy.forget_user(2) == privacy.Forgetting(seats=2, told=[1, 4], redacted=6)
+        assert privacy.forget_user(2) == privacy.Forgetting(seats=2, told=[1, 4])
         assert privacy.forget_user(1) == privacy.Forgetting(seats=0, trips=2, templates=1, told=[3])
-        assert not [n.text for n in Notification.select() if "Ann Smith" in n.text or "t.me/dee" in n.text]
+        assert not [t for t in rendered_texts() if "Ann Smith" in t or "t.me/dee" in t]
+        assert rows_naming("Ann", "dee", "Dee") == []  # names are read when a row is sent, never stored
+        deess = Notification.select().where(Notification.trip.in_([club[k].id for k in ("gym", "solo", "past")]))
+        assert deess.count() and not [n.params for n in deess if "Station" in n.params or "Oak St" in n.params]
         assert [r.key for r in FsmRecord.select()] == ["fsm:12:12:aiogd:stack:"]
         assert Trip.get_by_id(club["gym"].id).status == TRIP_CANCELLED and TripTemplate.select().count() == 0
         assert sorted(u.name for u in User.select().where(User.forgotten_at.is_null(False))) == ["Former player"] * 2
@@ -259,7 +264,12 @@ async def test_forget_me_for_a_stranger_stores_nothing(env):
 
 
 def rows_naming(*needles):
-    return [n.text for n in Notification.select() if any(x in n.text for x in needles)]
+    """Rows that hold any of `needles`, in their text or their parameters."""
+    return [n.text + n.params for n in Notification.select() if any(x in n.text + n.params for x in needles)]
+
+
+def rendered_texts():
+    return [r.text for r in rendered()]
 
 
 def test_free_text_on_kept_trips_is_blanked(club):
@@ -300,10 +310,10 @@ def test_notifications_naming_them_are_redacted_sent_and_pending(club):
     ann, bob = User.get(User.telegram_id == 2), User.get(User.telegram_id == 3)
     twin = users.register_user(9, "Ann", "Smith")[0]  # another player of the same name
     ids = {
-        "sent": note(1, f"🙋 {rides.contact_link(ann)} joined your trip to <b>Gym</b>."),
-        "pending": note(4, f"🚶 {rides.contact_link(ann)} left your trip.", state=NOTIFY_PENDING),
+        "sent": note(1, f"🙋 {contact_link(ann)} joined your trip to <b>Gym</b>."),
+        "pending": note(4, f"🚶 {contact_link(ann)} left your trip.", state=NOTIFY_PENDING),
         "plain": note(1, "Ann Smith and @ann asked: ride with https://t.me/ann or tg://user?id=2 ?"),
-        "others": note(4, f"📍 {rides.contact_link(ann)}, {rides.contact_link(bob)}, {rides.contact_link(twin)}; "
+        "others": note(4, f"📍 {contact_link(ann)}, {contact_link(bob)}, {contact_link(twin)}; "
                           "Ann Smithson, Annie, tg://user?id=21, t.me/anne"),
     }
     Notification.update(state=NOTIFY_SENT).where(Notification.kind != "test").execute()
@@ -315,7 +325,7 @@ def test_notifications_naming_them_are_redacted_sent_and_pending(club):
     assert text["pending"] == "🚶 Former player left your trip."
     assert Notification.get_by_id(ids["pending"]).state == NOTIFY_PENDING  # still delivered, redacted
     assert text["plain"] == "Former player and Former player asked: ride with Former player or Former player ?"
-    assert text["others"] == (f"📍 Former player, {rides.contact_link(bob)}, "
+    assert text["others"] == (f"📍 Former player, {contact_link(bob)}, "
                               '<a href="tg://user?id=9">Ann Smith</a>; '
                               "Ann Smithson, Annie, tg://user?id=21, t.me/anne")
     # what forgetting itself wrote (the drivers told a seat is free) names nobody either
@@ -328,7 +338,7 @@ def test_notifications_naming_a_forgotten_driver_lose_their_car_and_trip_details
     dee = User.get(User.telegram_id == 1)
     Trip.update(comment="Call me: 0170 5550123").where(Trip.id == club["gym"].id).execute()
     reminder = note(2, f"⏰ Reminder: your ride to <b>Gym</b>.\n📍 Be at: Station, 18:00\n"
-                       f"🚗 Driver: {rides.contact_link(dee)} · red Skoda, AB-123\n💬 Call me: 0170 5550123",
+                       f"🚗 Driver: {contact_link(dee)} · red Skoda, AB-123\n💬 Call me: 0170 5550123",
                     state=NOTIFY_PENDING, trip=club["gym"].id)
     other = note(2, "📍 Be at: Station, 09:00 (Eve's trip)", trip=club["cup"].id)
 
@@ -359,3 +369,18 @@ def test_redaction_matches_links_in_any_case_and_names_as_written(club):
     assert Notification.get_by_id(n).text == ("Former player, Former player, player; Former player and "
                                               "Former player; Ann smith")
     assert Notification.get_by_id(m).text == "Former player left your trip."
+
+
+async def test_forget_me_refused_says_why_and_leaves_no_dialog(club, env):
+    """Forgotten meanwhile (another device): "Yes" is answered with the reason, nothing else
+    is written, and the player has no dialog left; /start makes them a new player."""
+    ann = env.player(2, "Ann")
+    await ann.send("/forget_me")
+    privacy.forget_user(2)
+    notifications = Notification.select().count()
+    await ann.click("🗑 Yes, forget me")
+    assert any("send /start" in (a.text or "") and a.show_alert for a in env.bot.callback_answers())
+    assert not any("I have forgotten you" in t for t in env.bot.sent_texts(2))
+    assert Notification.select().count() == notifications
+    screen = await ann.send("/start")
+    assert "Welcome" in screen.text

@@ -14,22 +14,20 @@ from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Mess
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from dialogs.reminders import ReminderAnswer
+from dialogs.reminders.keyboards import ask_keyboard, confirm_keyboard
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, Participant, Trip, lifecycle, rides, trips,
-    users,
 )
 from models.trips import to_utc
 from tests.harness import RecordingBot, button_texts
+from tests.notices import register, render_row
 
 UTC = ZoneInfo("UTC")
 
 
 def seed(seats: int = 3) -> Trip:
-    users.register_user(1, "Dee Driver", username="dee")
-    users.set_role(1, ROLE_DRIVER)
-    for tid, name in ((2, "Ann Smith"), (3, "Bob Jones")):
-        users.register_user(tid, name)
-        users.set_role(tid, ROLE_PASSENGER)
+    register((1, "Dee Driver", ROLE_DRIVER), (2, "Ann Smith", ROLE_PASSENGER), (3, "Bob Jones", ROLE_PASSENGER),
+             username={1: "dee"})
     trip = trips.create_trip(1, trips.TripDraft(
         destination="Riverside Arena", departure_date=trips.local_today(UTC) + timedelta(days=2), seats=seats,
         pickups=[trips.PickupDraft("Central Station", time(17, 45))]), UTC)
@@ -37,18 +35,29 @@ def seed(seats: int = 3) -> Trip:
     return trip
 
 
-def reminder_message(trip: Trip, chat_id: int = 2) -> Message:
-    """The reminder as Telegram would show it: the outbox row's text and reply_markup."""
-    now = to_utc(trip.departure_date, time(17, 45), UTC) - timedelta(hours=2)
-    lifecycle.send_due_reminders(now, (timedelta(hours=2),), UTC)
-    row = Notification.get((Notification.chat_id == chat_id) & (Notification.kind == "reminder"))
+def reminder_message(trip: Trip, chat_id: int = 2, before: timedelta = timedelta(hours=2)) -> Message:
+    """The reminder as Telegram would show it: the outbox row rendered as the notifier sends it.
+    `before` the pickup; the last reminder is the 2 h one (24 h ahead: an earlier one)."""
+    now = to_utc(trip.departure_date, time(17, 45), UTC) - before
+    lifecycle.send_due_reminders(now, (timedelta(hours=24), timedelta(hours=2)), UTC)
+    row = (Notification.select().where((Notification.chat_id == chat_id) & (Notification.kind == "reminder"))
+           .order_by(Notification.id.desc()).get())
+    shown = render_row(row, now=now)
     return Message(message_id=500 + row.id, date=datetime.now(), chat=Chat(id=chat_id, type="private"),
-                   text=row.text, reply_markup=InlineKeyboardMarkup.model_validate_json(row.reply_markup))
+                   text=shown.text, reply_markup=shown.reply_markup)
 
 
-def driver_notes() -> list[Notification]:
-    return list(Notification.select().where((Notification.chat_id == 1) & (Notification.kind != "reminder_driver")
-                                            & (Notification.kind != "joined")).order_by(Notification.id))
+class DriverNote:
+    """A notification to the driver (Dee), as she reads it."""
+
+    def __init__(self, row: Notification):
+        self.kind, self.trip_id, self.text = row.kind, row.trip_id, render_row(row).text
+
+
+def driver_notes() -> list[DriverNote]:
+    return [DriverNote(n) for n in Notification.select().where(
+        (Notification.chat_id == 1) & (Notification.kind != "reminder_driver") & (Notification.kind != "joined")
+    ).order_by(Notification.id)]
 
 
 class Presser:
@@ -71,8 +80,8 @@ class Presser:
 
 def test_callback_data_format_and_size():
     assert ReminderAnswer(action="late", trip_id=123).pack() == lifecycle.answer_data("late", 123)
-    worst = lifecycle.answer_keyboard(2**63 - 1, "confirm")["inline_keyboard"]
-    assert all(len(b["callback_data"].encode()) <= 64 for row in worst for b in row)
+    for worst in (confirm_keyboard(2**63 - 1, last=True), confirm_keyboard(2**63 - 1, last=False)):
+        assert all(len(b.callback_data.encode()) <= 64 for row in worst.inline_keyboard for b in row)
 
 
 async def test_on_my_way_and_running_late_tell_the_driver(env):
@@ -117,6 +126,35 @@ async def test_cant_go_asks_then_frees_the_seat(env):
 
     answer, _, edited = await ann.press(shown, "❌ You left this trip")  # not a dead button
     assert "/trips" in answer.text and not edited
+
+
+async def test_a_day_ahead_the_reminder_asks_still_going(env):
+    """Issue #18: the 24 h reminder offered "On my way" a day early. It asks "Still going?";
+    "Can't go" asks to confirm, and "No, I'm coming" returns to its own two answers."""
+    trip = seed()
+    ann = Presser(env, 2)
+    message = reminder_message(trip, before=timedelta(hours=24))
+    assert "Still going?" in message.text and button_texts(message) == ["👍 Yes", "🚫 Can't go"]
+    answer, shown, edited = await ann.press(message, "👍 Yes")
+    assert "see you" in answer.text and button_texts(shown) == ["✅ Yes", "🚫 Can't go"] and edited
+    _, shown, _ = await ann.press(shown, "🚫 Can't go")
+    assert button_texts(shown) == ["Yes, I can't go", "No, I'm coming"]
+    answer, shown, _ = await ann.press(shown, "No, I'm coming")
+    assert button_texts(shown) == ["✅ Yes", "🚫 Can't go"] and "see you" in answer.text
+    assert Participant.select().count() == 1 and driver_notes() == []
+    _, shown, _ = await ann.press(shown, "🚫 Can't go")
+    answer, shown, _ = await ann.press(shown, "Yes, I can't go")
+    assert "seat is free" in answer.text and button_texts(shown) == ["❌ You left this trip"]
+    assert Participant.select().count() == 0 and [n.kind for n in driver_notes()] == ["left"]
+
+    last = reminder_message(seed_rider(trip, 3), chat_id=3)  # Bob, two hours before: the last reminder
+    assert "Let the driver know" in last.text
+    assert button_texts(last) == ["🚗 On my way", "⏰ Running late", "❌ Can't go"]
+
+
+def seed_rider(trip: Trip, tid: int) -> Trip:
+    rides.join_trip(tid, trip.id, trips.pickup_points(trip.id)[0].id)
+    return trip
 
 
 async def test_refused_presses_change_nothing(env):
@@ -184,7 +222,7 @@ async def test_unchanged_keyboard_error_is_ignored(strict_env):
 def answer_message(trip: Trip, chat_id: int = 2) -> Message:
     """A message carrying the reminder's buttons, without any reminder having been sent
     (a forged press, or a keyboard from somewhere else)."""
-    markup = InlineKeyboardMarkup.model_validate(lifecycle.answer_keyboard(trip.id))
+    markup = ask_keyboard(trip.id, last=True)
     return Message(message_id=77, date=datetime.now(), chat=Chat(id=chat_id, type="private"), text="x",
                    reply_markup=markup)
 

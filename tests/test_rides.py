@@ -11,6 +11,7 @@ from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, NotFound, Participant,
     PermissionDenied, Trip, db, rides, trips, users, utcnow,
 )
+from tests.notices import rendered
 
 UTC = ZoneInfo("UTC")
 
@@ -93,6 +94,7 @@ def test_driver_told_on_join_change_and_leave(dee):
     notes = list(Notification.select().order_by(Notification.id))
     assert [n.kind for n in notes] == ["joined", "pickup_changed", "left"]
     assert all(n.chat_id == 1 for n in notes)
+    notes = rendered()  # as the driver reads them
     assert "Ann &lt;Smith&gt;" in notes[0].text and "Station" in notes[0].text and "1 seat left" in notes[0].text
     assert "Oak St" in notes[1].text
     assert "2 seats left" in notes[2].text

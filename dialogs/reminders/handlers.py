@@ -13,28 +13,23 @@ import logging
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from models import DomainError, lifecycle, rides
-from models.lifecycle import CANT, CANT_NO, CANT_YES, LATE, LEFT, WAY
+from models.lifecycle import CANT, CANT_EARLY, CANT_NO, CANT_YES, GOING, LATE, LEFT, WAY
+
+from .keyboards import ReminderAnswer, keyboard_after
 
 log = logging.getLogger(__name__)
-
-
-class ReminderAnswer(CallbackData, prefix=lifecycle.ANSWER_PREFIX):
-    """`rm:<action>:<trip id>`, at most ~20 bytes (Telegram allows 64)."""
-
-    action: str
-    trip_id: int
-
 
 ANSWERED = {
     WAY: "The driver knows you're on your way 👍",
     LATE: "The driver knows you're running late ⏰",
     CANT: "Sure? Confirm below that you can't go.",
+    CANT_EARLY: "Sure? Confirm below that you can't go.",
     CANT_YES: "You left the trip: your seat is free again and the driver is told.",
     CANT_NO: "Great, see you there! 👍",
+    GOING: "Great, see you there! 👍",
 }
 ALREADY = {
     WAY: "Already sent: the driver knows you're on your way.",
@@ -43,22 +38,14 @@ ALREADY = {
 STALE = "That button is out of date."
 
 
-def _keyboard_after(action: str, trip_id: int) -> dict:
-    if action == CANT:
-        return lifecycle.answer_keyboard(trip_id, "confirm")
-    if action == CANT_YES:
-        return lifecycle.answer_keyboard(trip_id, "left")
-    return lifecycle.answer_keyboard(trip_id, chosen=action if action in (WAY, LATE) else None)
-
-
-async def _show_keyboard(callback: CallbackQuery, bot: Bot, keyboard: dict) -> None:
+async def _show_keyboard(callback: CallbackQuery, bot: Bot, keyboard: InlineKeyboardMarkup) -> None:
     message = callback.message
     if not isinstance(message, Message):  # inaccessible (older than 48 hours) or unknown
         return
     try:
         await bot.edit_message_reply_markup(
             chat_id=message.chat.id, message_id=message.message_id,
-            reply_markup=InlineKeyboardMarkup.model_validate(keyboard),
+            reply_markup=keyboard,
         )
     except TelegramBadRequest as exc:
         if "message is not modified" not in exc.message:
@@ -92,7 +79,7 @@ async def on_answer(callback: CallbackQuery, callback_data: ReminderAnswer, bot:
     if told and notifier is not None:
         notifier.wake()
     await callback.answer(text)
-    await _show_keyboard(callback, bot, _keyboard_after(action, trip_id))
+    await _show_keyboard(callback, bot, keyboard_after(action, trip_id))
 
 
 async def on_malformed(callback: CallbackQuery) -> None:

@@ -6,10 +6,10 @@ from datetime import date, datetime, time, timedelta
 
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
 from models.manage import DrivenRow
-from models.rides import PointView, RideRow, TripCard, TripRow, contact_link, first_name
+from models.rides import PointView, RideRow, TripCard, TripRow, first_name
 from models.trips import short
 
-from ..common import TEXT_MAX, fmt_date, q, visible_length
+from ..common import TEXT_MAX, contact_link, fmt_date, q, visible_length
 from ..widgets import plural
 
 

@@ -1,0 +1,57 @@
+"""The rules several operations share, each in one place with one wording.
+
+Each `require_*` returns what it checked or raises a typed error (`models.errors`) whose
+message the dialogs show as it is. Operations call these; dialogs may call them too (to
+refuse early, with the same words), but the operation always checks again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .base import utcnow
+from .errors import Conflict, NotFound, ValidationError
+from .tables import TRIP_CANCELLED, TRIP_OPEN, Trip
+
+PICKUPS_MAX = 10  # pickup points of a trip or a template
+
+TRIP_GONE = "That trip does not exist (any more)."
+TRIP_LEFT = "This trip has already left."
+TRIP_OVER = "This trip is over."
+PICKUPS_NONE = "Add at least one pickup point."
+PICKUPS_TOO_MANY = f"At most {PICKUPS_MAX} pickup points: remove one first."
+
+
+def require_trip(trip: Trip | None) -> Trip:
+    """A trip that exists (`trip` as read, perhaps under a lock)."""
+    if trip is None:
+        raise NotFound(TRIP_GONE)
+    return trip
+
+
+def require_open(trip: Trip | None, *, until: str = "departure", now: datetime | None = None) -> Trip:
+    """Not cancelled nor done, and its time not come: `until="departure"` (the first pickup:
+    joining, changing, editing a trip) or `until="end"` (the last pickup: leaving it,
+    answering a reminder, cancelling it)."""
+    trip = require_trip(trip)
+    if trip.status == TRIP_CANCELLED:
+        raise Conflict("This trip has been cancelled" + (f": {trip.cancel_reason}" if trip.cancel_reason else "."))
+    deadline = trip.departs_at if until == "departure" else trip.ends_at
+    if trip.status != TRIP_OPEN or deadline <= (now or utcnow()):
+        raise Conflict(TRIP_LEFT if until == "departure" else TRIP_OVER)
+    return trip
+
+
+def require_pickup_count(count: int) -> int:
+    """A trip or a template has 1 to `PICKUPS_MAX` pickup points."""
+    if count < 1:
+        raise ValidationError(PICKUPS_NONE)
+    if count > PICKUPS_MAX:
+        raise ValidationError(PICKUPS_TOO_MANY)
+    return count
+
+
+def require_room_for_pickup(count: int) -> None:
+    """One more pickup point may be added to `count` (the pickup editor asks before it opens)."""
+    if count >= PICKUPS_MAX:
+        raise ValidationError(PICKUPS_TOO_MANY)
