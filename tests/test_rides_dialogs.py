@@ -321,3 +321,13 @@ async def test_past_trips_fit_a_phone(env):
     assert len(label) <= 30 and label.endswith(" · 🚗"), label
     assert "Away game – Riverside Arena, the far hall" in screen.text
     assert f"{trip.departure_date:%a %d %b %Y}, 17:45" in screen.text
+
+
+async def test_a_passenger_can_offer_a_ride_from_the_menu(env):
+    """Roles are no wall (issue #18): the menu's "🚗 New trip" is there for a passenger too,
+    and the wizard asks whether to switch to driver."""
+    ann = await passenger(env)
+    screen = await ann.click("🚗 New trip")
+    assert "You're a passenger; switch to driver?" in screen.text
+    screen = await ann.click("⬅️ Back")
+    assert "you are a 🙋 passenger" in screen.text and users.get_user(2).role == ROLE_PASSENGER

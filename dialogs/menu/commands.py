@@ -23,7 +23,7 @@ HELP_TEXT = (
     "/start — main menu\n"
     "/trips — find a ride to the next game\n"
     "/mytrips — the trips you are in\n"
-    "/newtrip — offer a ride (drivers)\n"
+    "/newtrip — offer a ride (a passenger is asked to switch to driver)\n"
     "/templates — your weekly trips, ready to reuse (drivers)\n"
     "/history — your past trips\n"
     "/switch_role — switch between driver and passenger\n"

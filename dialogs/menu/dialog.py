@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
-from aiogram.types import CallbackQuery
-from aiogram_dialog.widgets.kbd import Button, Row, Start
+from aiogram_dialog.widgets.kbd import Row, Start
 from aiogram_dialog.widgets.text import Const, Format
 
 from ..common import ROLE_LABELS, PreviewUser, acting_user, q
-from ..common import PreviewStart
-from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, SwitchRoleSG, TemplatesSG
-from ..states import PastSG
-from ..wizard import start_new_trip
-
-
-async def on_new_trip(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    await start_new_trip(manager, event)
+from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, PastSG, SwitchRoleSG, TemplatesSG
 
 
 async def menu_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -24,7 +16,6 @@ async def menu_getter(dialog_manager: DialogManager, **kwargs) -> dict:
         "name": q(user.name),
         "role": ROLE_LABELS.get(user.role, user.role),
         "is_driver": user.is_driver,
-        "is_passenger": not user.is_driver,
     }
 
 
@@ -32,7 +23,6 @@ MENU_PREVIEW = {
     "name": PreviewUser().name,
     "role": ROLE_LABELS[PreviewUser().role],
     "is_driver": True,
-    "is_passenger": False,
 }
 
 
@@ -41,7 +31,7 @@ def build_main_dialog() -> Dialog:
         Window(
             Format("👋 <b>{name}</b>, you are a {role}."),
             Const("What would you like to do?"),
-            Button(Const("🚗 New trip"), id="newtrip", on_click=on_new_trip, when="is_driver"),
+            Start(Const("🚗 New trip"), id="newtrip", state=NewTripSG.template),  # a passenger is offered the switch
             Row(
                 Start(Const("🔎 Find a trip"), id="find", state=FindSG.list),
                 Start(Const("🧳 My trips"), id="mine", state=MyTripsSG.list),
@@ -55,7 +45,6 @@ def build_main_dialog() -> Dialog:
             getter=menu_getter,
             state=MainSG.menu,
             preview_data=MENU_PREVIEW,
-            preview_add_transitions=[PreviewStart(NewTripSG.template), PreviewStart(NewTripSG.destination)],
         ),
         launch_mode=LaunchMode.ROOT,
     )
