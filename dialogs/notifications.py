@@ -37,6 +37,7 @@ from .common import contact_link, fmt_date, q
 from .menu.commands import _on_top_of_menu
 from .reminders.keyboards import ask_keyboard
 from .states import FindSG, TripSG
+from .widgets import plural
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ def _when(notice: Notice) -> str:
 
 
 def seats_left(left: int) -> str:
-    return "The car is now full." if left <= 0 else f"{left} seat{'s' if left != 1 else ''} left."
+    return "The car is now full." if left <= 0 else f"{plural(left, 'seat', 'seats')} left."
 
 
 # --- to the driver -------------------------------------------------------------------------
@@ -212,7 +213,7 @@ CHANGE_LINES: dict[str, Callable[[object], str]] = {  # in the order they are li
     "date": lambda v: f"date: {fmt_date(v[0])} → <b>{fmt_date(v[1])}</b>",
     "time": lambda v: f"your pickup time: {_hm(v[0])} → <b>{_hm(v[1])}</b>",
     "address": lambda v: f"your pickup address: {q(v[0])} → <b>{q(v[1])}</b>",
-    "comment": lambda v: f"driver's note: {q(v) or '—'}",
+    "comment": lambda v: f"driver's note: {q(v)}" if v else "the driver's note is removed",
 }
 
 
@@ -284,7 +285,7 @@ def driver_reminder(n: Notice) -> Rendered:
     for view in card.points:
         who = ", ".join(contact_link(p) for p in view.passengers) or "nobody"
         lines.append(f"📍 {view.point.time:%H:%M} {q(view.point.address)}: {who}")
-    lines.append(f"💺 {card.taken} of {trip.seats} seats taken.")
+    lines.append(f"💺 {card.taken} of {plural(trip.seats, 'seat', 'seats')} taken.")
     return Rendered("\n".join(lines), _keyboard(open_trip(trip.id)))
 
 

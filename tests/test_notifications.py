@@ -100,6 +100,22 @@ def test_passenger_notices_offer_another_ride(database):
     assert cancelled.reply_markup.inline_keyboard[0][0].callback_data == "nt:find:0"
 
 
+def test_plural_forms_and_no_dash_for_a_removed_note(database):
+    """Issue #18: "💬 —" and "(s)" clutter texts: a removed note says so; counts agree."""
+    trip = club()
+    manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(comment="Bring water"), UTC)
+    manage.apply_edit(1, trip.id, trip.version + 1, manage.TripEdit(comment=""), UTC)
+    assert rendered(Notification.chat_id == 2)[-1].text.endswith("• the driver's note is removed")
+    Trip.update(seats=2).where(Trip.id == trip.id).execute()
+    rides.leave_trip(2, trip.id)
+    assert rendered(Notification.chat_id == 1)[-1].text.endswith("1 seat left.")
+    pickup = to_utc(trip.departure_date, time(18), UTC)
+    Trip.update(seats=1).where(Trip.id == trip.id).execute()
+    lifecycle.send_due_reminders(pickup - timedelta(hours=2), (timedelta(hours=2),), UTC)
+    driver = render_row(Notification.get(Notification.kind == "reminder_driver"))
+    assert "💺 1 of 1 seat taken." in driver.text
+
+
 def test_rider_answers_name_the_passenger(database):
     trip = club()
     pickup = to_utc(trip.departure_date, time(18), UTC)
