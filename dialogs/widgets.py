@@ -17,15 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aiogram.enums import ContentType
 from aiogram.fsm.state import State
-from aiogram_dialog import DialogManager, Window
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, DialogProtocol, Window
+from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.kbd import NextPage, PrevPage, Start, StubScroll
 from aiogram_dialog.widgets.text import Const, Format, Text
 
 from models import DomainError
 
-from .common import show_error
+from .common import on_not_text, show_error
 
 BACK_TEXT = "⬅️ Back"
 QUIT_TEXT = "✖️ Close without saving"
@@ -81,6 +84,19 @@ def confirm_window(
         getter=getter,
         preview_data=preview_data,
     )
+
+
+class TextField(TextInput):
+    """A TextInput that also answers stickers, photos and the like (instead of a second input
+    widget, `common.text_only_guard()`): with one input in the window, `manager.find(id)`
+    reaches it. Two inputs become aiogram-dialog's CombinedInput, whose `find` never looks
+    inside (aiogram-dialog 2.6 and its main branch)."""
+
+    async def process_message(self, message: Message, dialog: DialogProtocol, manager: DialogManager) -> bool:
+        if message.content_type != ContentType.TEXT:
+            await on_not_text(message, self, manager)
+            return True
+        return await super().process_message(message, dialog, manager)
 
 
 # --- jumps that carry an id (issue #18): a Start/SwitchTo, so the preview and the diagram draw them ---
