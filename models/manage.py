@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -48,10 +48,41 @@ class TripEdit:
     seats: int | None = None
     comment: str | None = None
     pickups: list[PointEdit] | None = None
+    shift_minutes: int = 0  # every pickup time (of `pickups`, or the trip's) moved by this much
 
     @property
     def empty(self) -> bool:
-        return all(v is None for v in (self.destination, self.departure_date, self.seats, self.comment, self.pickups))
+        fields = (self.destination, self.departure_date, self.seats, self.comment, self.pickups)
+        return all(v is None for v in fields) and not self.shift_minutes
+
+
+def shift_points(points: list[PointEdit], minutes: int) -> list[PointEdit]:
+    """Every pickup time moved by `minutes`, in time order. A time pushed onto another day is
+    refused: that is a change of date."""
+    moved = []
+    for p in sorted(points, key=lambda p: p.time):
+        at = p.time.hour * 60 + p.time.minute + minutes
+        if not 0 <= at < 24 * 60:
+            raise ValidationError(f"Moving the times by {minutes:+d} min puts {p.time:%H:%M} on another day: "
+                                  "change the date instead.")
+        moved.append(PointEdit(p.id, p.address, time(at // 60, at % 60)))
+    return moved
+
+
+def with_shift(edit: TripEdit, points: dict[int, PickupPoint]) -> TripEdit:
+    """The edit with its shift applied to its own pickups, or to the trip's `points` if it has none."""
+    if not edit.shift_minutes:
+        return edit
+    base = edit.pickups if edit.pickups is not None else [PointEdit(p.id, p.address, p.time) for p in points.values()]
+    return replace(edit, pickups=shift_points(base, edit.shift_minutes), shift_minutes=0)
+
+
+def require_seats_cover(booked: int, seats: int) -> int:
+    """A trip keeps a seat for everyone booked on it: its seats never go below that."""
+    if seats < booked:
+        are = "passenger is" if booked == 1 else "passengers are"
+        raise ValidationError(f"{booked} {are} booked: seats cannot go below {booked}.")
+    return seats
 
 
 def owned_trip(actor: User, trip_id: int, *, action: str = "manage") -> Trip:
@@ -87,6 +118,7 @@ def plan_edit(actor_telegram_id: int, trip_id: int, edit: TripEdit) -> EditPlan:
     """The diff (old → new) for the driver's confirmation window. Reads only."""
     actor = require_user(actor_telegram_id)
     trip = owned_trip(actor, trip_id, action="edit")
+    edit = with_shift(edit, _points_by_id(trip))
     # Values are cut (addresses to 100, comments to 150 characters): ten changed pickup points
     # with 200-character addresses passed Telegram's 4096 and the window could not be shown.
     e = lambda s, limit=DIFF_VALUE_MAX: html.escape(short(str(s), limit), quote=False)  # noqa: E731
@@ -138,6 +170,7 @@ def apply_edit(
             raise Conflict("This trip was changed on another screen meanwhile. Here is its current state; "
                            "make your changes again.")
         old_points = _points_by_id(trip)
+        edit = with_shift(edit, old_points)
         old = {"destination": trip.destination, "date": trip.departure_date, "comment": trip.comment}
 
         destination = validate_destination(edit.destination) if edit.destination is not None else trip.destination
@@ -163,8 +196,7 @@ def apply_edit(
         if expected_losers is not None and {s.passenger.telegram_id for s in losing} != set(expected_losers):
             raise Conflict("Passengers joined or left the pickup points you are removing meanwhile. "
                            "Here is the current state; check it and confirm again.")
-        if seats < len(staying):
-            raise ValidationError(f"{len(staying)} passengers are booked: seats cannot go below {len(staying)}.")
+        require_seats_cover(len(staying), seats)
 
         # write
         for p in new_points:
