@@ -62,8 +62,9 @@ class EditTripSG(StatesGroup):
     seats = State()
     comment = State()
     remove_confirm = State()
+    # the reason and the confirmation in one window; a stored stack still in the former
+    # cancel_confirm meets the UnknownState handler, which shows the menu
     cancel = State()
-    cancel_confirm = State()
 
 
 class TemplatesSG(StatesGroup):

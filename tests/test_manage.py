@@ -1,6 +1,7 @@
 """Drivers edit and cancel trips: operations, per-passenger diffs, and the dialogs."""
 
 import logging
+import re
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -171,7 +172,7 @@ async def test_discard_writes_nothing(env):
     await dee.click("🏁 Destination")
     screen = await dee.send("Arena")
     assert "Destination: Gym → Arena" in screen.text
-    await dee.click("🗑 Discard")
+    await dee.click("✖️ Close without saving")
     assert Trip.get_by_id(trip.id).destination == "Gym" and Notification.select().count() == 0
 
 
@@ -186,7 +187,7 @@ async def test_remove_point_needs_confirmation_naming_passengers(env):
     screen = await dee.click("✅ Done")
     assert "Removed: 18:15 Oak St" in screen.text
     screen = await dee.click("✅ Confirm")
-    assert "costs 1 passenger(s) their seat: <b>Bob</b>" in screen.text
+    assert "costs 1 passenger their seat: <b>Bob</b>" in screen.text
     assert Participant.select().count() == 2
     await dee.click("✅ Yes, remove")
     assert Participant.select().count() == 1
@@ -294,3 +295,120 @@ def test_departed_trip_cannot_be_edited(database):
     with pytest.raises(Conflict, match="already left"):
         manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(seats=4), UTC)
     assert Trip.get_by_id(trip.id).seats == 3
+
+
+# --- shifting every pickup time, cancelling in one window (issue #18) ---------------------------
+
+
+def test_shift_moves_every_pickup_and_tells_each_passenger_their_time(database):
+    trip, station, oak = setup_trip()
+    plan = manage.plan_edit(1, trip.id, manage.TripEdit(shift_minutes=30))
+    assert plan.lines == ["📍 18:00 Station → 18:30 Station", "📍 18:15 Oak St → 18:45 Oak St"]
+    manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(shift_minutes=30), UTC)
+    points = [(p.id, p.time) for p in trips.pickup_points(trip.id)]
+    assert points == [(station.id, time(18, 30)), (oak.id, time(18, 45))]
+    fresh = Trip.get_by_id(trip.id)
+    assert (fresh.departs_at.time(), fresh.ends_at.time()) == (time(18, 30), time(18, 45))
+    assert fresh.version == trip.version + 1
+    assert Participant.select().count() == 2  # the seats stay at their points
+    [ann], [bob] = notes_for(2), notes_for(3)
+    assert "18:00 → <b>18:30</b>" in ann and "18:15 → <b>18:45</b>" in bob
+
+
+def test_shift_applies_after_the_pickups_edit(database):
+    trip, station, oak = setup_trip()
+    edit = manage.TripEdit(pickups=points_edit((station.id, "Station", "18:00"), (oak.id, "Oak St", "18:05")),
+                           shift_minutes=-15)
+    manage.apply_edit(1, trip.id, trip.version, edit, UTC, expected_losers=[])
+    assert [p.time for p in trips.pickup_points(trip.id)] == [time(17, 45), time(17, 50)]
+
+
+def test_shift_that_leaves_the_day_is_refused(database):
+    trip, station, _ = setup_trip()
+    late = points_edit((station.id, "Station", "23:40"))
+    with pytest.raises(ValidationError, match="23:40 on another day"):
+        manage.shift_points(late, 30)
+    with pytest.raises(ValidationError, match="18:00 on another day"):
+        manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(shift_minutes=-18 * 60 - 1), UTC)
+    assert [p.time for p in trips.pickup_points(trip.id)] == [time(18), time(18, 15)]
+    assert manage.shift_points(late, -40) == points_edit((station.id, "Station", "23:00"))
+
+
+def test_seats_floor_says_passenger_for_one(database):
+    assert manage.require_seats_cover(2, 2) == 2
+    with pytest.raises(ValidationError, match="^1 passenger is booked: seats cannot go below 1"):
+        manage.require_seats_cover(1, 0)
+
+
+async def test_shift_every_time_from_the_edit_menu(env):
+    trip, station, oak = setup_trip()
+    dee = env.player(1, "Dee")
+    await open_my_trip(dee)
+    await dee.click("✏️ Edit")
+    screen = await dee.click(re.escape("🕘 +30 min"))
+    assert "18:00 Station → 18:30 Station" in screen.text and "18:15 Oak St → 18:45 Oak St" in screen.text
+    screen = await dee.click(re.escape("🕘 −15 min"))  # the taps add up: +15 in all
+    assert "18:00 Station → 18:15 Station" in screen.text
+    assert PickupPoint.get_by_id(station.id).time == time(18)  # nothing written before Confirm
+    await dee.click("✅ Confirm")
+    assert [p.time for p in trips.pickup_points(trip.id)] == [time(18, 15), time(18, 30)]
+    assert "18:00 → <b>18:15</b>" in notes_for(2)[0] and "18:15 → <b>18:30</b>" in notes_for(3)[0]
+
+
+async def test_shift_refused_at_the_tap_when_a_time_would_leave_the_day(env):
+    trip, station, oak = setup_trip()
+    manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(
+        pickups=points_edit((station.id, "Station", "23:20"), (oak.id, "Oak St", "23:35"))), UTC)
+    dee = env.player(1, "Dee")
+    await open_my_trip(dee)
+    await dee.click("✏️ Edit")
+    await dee.click(re.escape("🕘 +15 min"))
+    screen = await dee.click(re.escape("🕘 +15 min"))  # 23:35 + 30 min is tomorrow
+    assert any("on another day" in (a.text or "") for a in env.bot.callback_answers())
+    assert "23:35 Oak St → 23:50 Oak St" in screen.text  # the first tap stands
+
+
+async def test_pickups_after_a_shift_show_and_keep_the_shifted_times(env):
+    trip, station, _ = setup_trip()
+    dee = env.player(1, "Dee")
+    await open_my_trip(dee)
+    await dee.click("✏️ Edit")
+    await dee.click(re.escape("🕘 +30 min"))
+    screen = await dee.click("📍 Pickups")
+    assert "18:30" in screen.text and "18:45" in screen.text
+    screen = await dee.click("✅ Done")
+    assert "18:00 Station → 18:30 Station" in screen.text  # shifted once, not twice
+    await dee.click("✅ Confirm")
+    assert [p.time for p in trips.pickup_points(trip.id)] == [time(18, 30), time(18, 45)]
+
+
+async def test_cancel_without_a_reason_is_two_taps_from_the_card(env):
+    trip, *_ = setup_trip()
+    dee = env.player(1, "Dee")
+    await open_my_trip(dee)
+    screen = await dee.click("❌ Cancel trip")
+    assert "2 passengers will be told" in screen.text and "reason" in screen.text
+    await dee.click("❌ Yes, cancel the trip")
+    fresh = Trip.get_by_id(trip.id)
+    assert (fresh.status, fresh.cancel_reason) == (TRIP_CANCELLED, "")
+    assert "Cancelled" in dee.screen().text  # back on the card
+    assert len(notes_for(2)) == 1 and len(notes_for(3)) == 1
+
+
+async def test_comment_cleared_and_a_sticker_answered(env):
+    from aiogram.types import Sticker, Update
+
+    trip, *_ = setup_trip()
+    manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(comment="Bring the ball"), UTC)
+    dee = env.player(1, "Dee")
+    await open_my_trip(dee)
+    await dee.click("✏️ Edit")
+    await dee.click("💬 Comment")
+    message = dee.client._new_message("", None).model_copy(update={"text": None, "sticker": Sticker(
+        file_id="s", file_unique_id="s", type="regular", width=512, height=512, is_animated=False, is_video=False)})
+    await env.dp.feed_update(env.bot, Update(update_id=dee.client._new_update_id(), message=message))
+    assert env.bot.sent_texts(1)[-1] == "⚠️ Please send this as a text message, or use the buttons."
+    screen = await dee.click("🧹 No comment")
+    assert "Comment: Bring the ball → —" in screen.text
+    await dee.click("✅ Confirm")
+    assert Trip.get_by_id(trip.id).comment == ""
