@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -144,8 +144,11 @@ def test_diagram_has_every_declared_transition(in_process):
     assert not missing, "declared transitions missing from the diagram:\n" + "\n".join(f"{a} -> {b}" for a, b in missing)
     nodes = set(re.findall(r'^\s*"(\w+\.\w+)" \[label=', source, re.MULTILINE))
     assert nodes == {state.state.replace(":", ".") for state in ALL_STATES}
-    # the check itself: drop any one edge from the source and it is reported
+    # the check itself: drop any one edge from the source and it is reported (an edge drawn
+    # twice, two buttons to the same window, is still there without one of its lines: not those)
     lines = [line for line in source.splitlines() if "->" in line]
+    times = Counter(EDGE.match(line).groups() for line in lines)
+    lines = [line for line in lines if times[EDGE.match(line).groups()] == 1]
     for line in lines[:: max(len(lines) // 10, 1)]:
         a, b = EDGE.match(line).groups()
         pruned = diagram_edges(source.replace(line + "\n", ""))
