@@ -24,11 +24,22 @@ def seed_trip(seats=3, dest="Riverside Arena", days=1):
         comment="Bring the ball bag"), UTC)
 
 
-async def passenger(env, uid=2, name="Ann"):
+async def player(env, uid, name, role_button):
     p = env.player(uid, name)
     await p.send("/start")
-    await p.click("🙋 I need a ride")
+    await p.click(role_button)
     return p
+
+
+async def passenger(env, uid=2, name="Ann"):
+    return await player(env, uid, name, "🙋 I need a ride")
+
+
+async def at_the_confirmation(p, trip, point="📍 17:45 Central Station"):
+    """Open the trip's share link, then 🙋 Join and a pickup point: the "Take a seat?" question."""
+    await p.send(f"/start trip_{trip.id}")
+    await p.click("🙋 Join")
+    return await p.click(point)
 
 
 def one_point_trip(seats=3, dest="Club gym", days=2, driver=1):
@@ -125,9 +136,7 @@ async def test_plural_forms(env):
 async def test_change_pickup_and_leave_from_my_trips(env):
     trip = seed_trip()
     ann = await passenger(env)
-    await ann.send(f"/start trip_{trip.id}")
-    await ann.click("🙋 Join")
-    await ann.click("📍 17:45 Central Station")
+    await at_the_confirmation(ann, trip)
     await ann.click("✅ Join")
     screen = await ann.send("/mytrips")
     assert "My trips" in screen.text
@@ -146,13 +155,9 @@ async def test_refusals_are_explained_and_card_refreshed(env):
     trip = seed_trip(seats=1)
     ann = await passenger(env, 2, "Ann")
     bob = await passenger(env, 3, "Bob")
-    await ann.send(f"/start trip_{trip.id}")
-    await bob.send(f"/start trip_{trip.id}")
-    await ann.click("🙋 Join")
-    await ann.click("📍 17:45 Central Station")
-    await bob.click("🙋 Join")
-    await bob.click("📍 17:45 Central Station")
-    await ann.click("✅ Join")
+    await at_the_confirmation(ann, trip)
+    await at_the_confirmation(bob, trip)
+    await ann.click("✅ Join", ann.screen())
     screen = await bob.click("✅ Join")  # Bob's confirmation was shown before Ann took the seat
     assert any(a.show_alert and "full" in a.text for a in env.bot.callback_answers())
     assert "Full" in screen.text and "🙋 Join" not in bob.buttons()
@@ -162,9 +167,7 @@ async def test_refusals_are_explained_and_card_refreshed(env):
 async def test_stale_card_after_cancel(env):
     trip = seed_trip()
     ann = await passenger(env)
-    await ann.send(f"/start trip_{trip.id}")
-    await ann.click("🙋 Join")
-    await ann.click("📍 17:45 Central Station")
+    await at_the_confirmation(ann, trip)
     Trip.update(status=TRIP_CANCELLED, cancel_reason="gym closed").where(Trip.id == trip.id).execute()
     screen = await ann.click("✅ Join")
     assert any("cancelled: gym closed" in (a.text or "") for a in env.bot.callback_answers())
@@ -209,9 +212,7 @@ async def test_bad_deep_links(env):
 
 
 async def test_car_description(env):
-    dee = env.player(1, "Dee")
-    await dee.send("/start")
-    await dee.click("🚗 I drive")
+    dee = await player(env, 1, "Dee", "🚗 I drive")
     await dee.click("🚙 My car")
     await dee.send("x")
     assert "2 to 100 characters" in env.bot.sent_texts(1)[-1]
@@ -235,12 +236,12 @@ def test_the_car_rule_lives_in_models(database):
     assert users.set_car(1, "").car == ""  # nothing removes it
 
 
-async def test_empty_list(env):
+async def test_empty_lists(env):
     ann = await passenger(env)
-    screen = await ann.send("/trips")
-    assert "No upcoming trips" in screen.text
-    screen = await ann.send("/mytrips")
-    assert "no upcoming trips" in screen.text
+    for command, says in (("/trips", "No upcoming trips"), ("/mytrips", "no upcoming trips"),
+                          ("/history", "Nothing here yet")):
+        screen = await ann.send(command)
+        assert says in screen.text and ann.buttons() == ["⬅️ Back"], command
 
 
 async def test_list_pages(env):

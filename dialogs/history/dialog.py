@@ -7,8 +7,7 @@ from datetime import date, time, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog import Dialog, DialogManager
 
 from models import TRIP_CANCELLED, TRIP_DONE, lifecycle
 from models.lifecycle import PastRow
@@ -16,9 +15,9 @@ from models.lifecycle import PastRow
 from ..common import q, tg_user_id
 from ..menu.commands import opens
 from ..states import PastSG
-from ..trips import open_card
+from ..trips import open_card, trip_list
 from ..trips.render import button, when
-from ..widgets import close, page_data, pager, paged
+from ..widgets import page_data, paged
 
 
 def _marks(r: PastRow) -> tuple[str, str]:
@@ -60,22 +59,9 @@ def _preview() -> dict:
 
 
 def build_past_dialog() -> Dialog:
-    return Dialog(
-        Window(
-            Const("🕘 <b>Past trips</b> (🚗 you drove, 🙋 you rode; ❌ cancelled, 🏁 done)\n"),
-            Const("Nothing here yet: trips you drove or rode in appear once they are over or cancelled.",
-                  when="empty"),
-            Format("{listing}", when="listing"),
-            Format("{page_info}", when="page_info"),
-            open_card("past", "trips"),
-            pager("page"),
-            close(),
-            getter=past_getter,
-            state=PastSG.list,
-            preview_data=_preview(),
-        ),
-        launch_mode=LaunchMode.SINGLE_TOP,
-    )
+    return trip_list(PastSG.list, "🕘 <b>Past trips</b> (🚗 you drove, 🙋 you rode; ❌ cancelled, 🏁 done)\n",
+                     "Nothing here yet: trips you drove or rode in appear once they are over or cancelled.",
+                     open_card("past", "trips"), getter=past_getter, preview_data=_preview())
 
 
 def build_history_commands_router() -> Router:

@@ -17,7 +17,9 @@ from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, manage, rides, trips,
 
 from ..common import q, show_error, tg_user_id, wake_notifier
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
-from ..widgets import ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, pager, paged
+from ..widgets import (
+    ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, page_data, pager, paged,
+)
 from .render import (
     LIST_LEGEND, button, card_text, numbered, preview_card, preview_driven, preview_rides, preview_rows, trip_button,
     trip_entry, when,
@@ -170,6 +172,7 @@ def _mine_data(rides_: list[rides.RideRow], driven: list[manage.DrivenRow]) -> d
         "rides": [(r.trip_id, numbered(mark, n, r.departure_date, r.time, r.destination)) for n, r, mark in seats],
         "listing": "\n".join(text),
         "empty": not text,
+        **page_data(0, 1),  # one page: every upcoming trip of the player
     }
 
 
@@ -178,22 +181,30 @@ DRIVER_PREVIEW = _card_data(preview_card(viewer="driver"))
 RIDER_PREVIEW = _card_data(preview_card(viewer="rider"))
 
 
-def build_find_dialog() -> Dialog:
+def trip_list(state, title: str, empty: str, *lists: ItemStart, getter, preview_data) -> Dialog:
+    """A dialog listing trips: the numbered `listing` in the text (or `empty`), a button per trip
+    that opens its card, the pager (shown when the getter has more than one page), Back."""
     return Dialog(
         Window(
-            Const("🔎 <b>Upcoming trips</b>"),
-            Const("No upcoming trips yet. Check again later!", when="empty"),
+            Const(title),
+            Const(empty, when="empty"),
             Format("{listing}", when="listing"),
             Format("{page_info}", when="page_info"),
-            open_card("trip", "trips"),
+            *lists,
             pager("page"),
             close(),
-            getter=find_getter,
-            state=FindSG.list,
-            preview_data=_find_data(preview_rows(), {"pages": 2, "page_info": "page 1 of 2"}),
+            getter=getter,
+            state=state,
+            preview_data=preview_data,
         ),
         launch_mode=LaunchMode.SINGLE_TOP,
     )
+
+
+def build_find_dialog() -> Dialog:
+    return trip_list(FindSG.list, "🔎 <b>Upcoming trips</b>", "No upcoming trips yet. Check again later!",
+                     open_card("trip", "trips"), getter=find_getter,
+                     preview_data=_find_data(preview_rows(), page_data(0, 2)))
 
 
 def _card_window() -> Window:
@@ -224,56 +235,34 @@ def _card_window() -> Window:
     )
 
 
+def _points(text: Const, choice: ItemSwitchTo, state, preview_data: dict) -> Window:
+    """The trip's pickup points as buttons (`choice`), or ⬅️ Back to the card."""
+    return Window(text, choice, back_to(TripSG.card), state=state, getter=card_getter, preview_data=preview_data)
+
+
+def _ask(text, yes: SwitchTo, state, **window) -> Window:
+    """A question about the card's trip: ⬅️ Back to the card, or `yes`."""
+    return confirm_window(text, yes, state, no=back_to(TripSG.card), **window)
+
+
 def build_trip_dialog() -> Dialog:
     return Dialog(
         _card_window(),
-        Window(
-            Const("Where do you get in? Pick your pickup point:"),
-            ItemSwitchTo("pt", "points", TripSG.confirm, on_click=on_point),
-            back_to(TripSG.card),
-            getter=card_getter,
-            state=TripSG.pick,
-            preview_data=CARD_PREVIEW,
-        ),
-        confirm_window(
-            Format("Take a seat to <b>{destination}</b> on {when}, getting in at {point}?"),
-            SwitchTo(Const("✅ Join"), id="join_ok", state=TripSG.card, on_click=on_join),
-            TripSG.confirm,
-            no=back_to(TripSG.card),
-            getter=confirm_getter,
-            preview_data={"destination": "Away game at Riverside Arena", "when": "Sat 05 Dec",
-                          "point": "17:45 — Central Station, north exit"},
-        ),
-        Window(
-            Const("Pick your new pickup point:"),
-            ItemSwitchTo("npt", "points", TripSG.card, on_click=on_point_change),
-            back_to(TripSG.card),
-            getter=card_getter,
-            state=TripSG.change,
-            preview_data=RIDER_PREVIEW,
-        ),
-        confirm_window(
-            Const("Leave this trip? Your seat is freed at once and the driver is told."),
-            SwitchTo(Const("🚶 Yes, leave"), id="leave_ok", state=TripSG.card, on_click=on_leave),
-            TripSG.leave,
-            no=back_to(TripSG.card),
-        ),
+        _points(Const("Where do you get in? Pick your pickup point:"),
+                ItemSwitchTo("pt", "points", TripSG.confirm, on_click=on_point), TripSG.pick, CARD_PREVIEW),
+        _ask(Format("Take a seat to <b>{destination}</b> on {when}, getting in at {point}?"),
+             SwitchTo(Const("✅ Join"), id="join_ok", state=TripSG.card, on_click=on_join), TripSG.confirm,
+             getter=confirm_getter, preview_data={"destination": "Away game at Riverside Arena",
+                                                  "when": "Sat 05 Dec", "point": "17:45 — Oak Street 12"}),
+        _points(Const("Pick your new pickup point:"),
+                ItemSwitchTo("npt", "points", TripSG.card, on_click=on_point_change), TripSG.change, RIDER_PREVIEW),
+        _ask(Const("Leave this trip? Your seat is freed at once and the driver is told."),
+             SwitchTo(Const("🚶 Yes, leave"), id="leave_ok", state=TripSG.card, on_click=on_leave), TripSG.leave),
         launch_mode=LaunchMode.SINGLE_TOP,
     )
 
 
 def build_my_trips_dialog() -> Dialog:
-    return Dialog(
-        Window(
-            Const("🧳 <b>My trips</b>\n"),
-            Const("You have no upcoming trips. Find one with /trips.", when="empty"),
-            Format("{listing}", when="listing"),
-            open_card("drive", "driven"),
-            open_card("ride", "rides"),
-            close(),
-            getter=mine_getter,
-            state=MyTripsSG.list,
-            preview_data=_mine_data(preview_rides(), preview_driven()),
-        ),
-        launch_mode=LaunchMode.SINGLE_TOP,
-    )
+    return trip_list(MyTripsSG.list, "🧳 <b>My trips</b>\n", "You have no upcoming trips. Find one with /trips.",
+                     open_card("drive", "driven"), open_card("ride", "rides"), getter=mine_getter,
+                     preview_data=_mine_data(preview_rides(), preview_driven()))
