@@ -94,6 +94,8 @@ class Balancer:
         self.statuses: collections.Counter = collections.Counter()  # answer status -> count
         self.served: collections.Counter = collections.Counter()  # replica index -> updates it answered 200
         self.reposted = 0
+        self.attempts: dict[int, list[tuple[int, int]]] = collections.defaultdict(list)  # update -> (replica, status)
+        self.sent_by: dict[int, int] = {}  # update -> user
         self._turn = itertools.count()
         self._cond = threading.Condition()
         self._unfinished = 0
@@ -106,6 +108,7 @@ class Balancer:
         sender = next(v for k, v in update.items() if k != "update_id")["from"]["id"]
         with self._cond:
             self._unfinished += 1
+            self.sent_by[update["update_id"]] = sender
         self._queues[sender % len(self._queues)].put(update)
 
     def wait_idle(self, timeout: float = 30) -> None:
@@ -134,6 +137,7 @@ class Balancer:
                 status = post(self.urls[index], update, POST_TIMEOUT)
                 with self._cond:
                     self.statuses[status] += 1
+                    self.attempts[update["update_id"]].append((index, status))
                 if status == 200:
                     self.served[index] += 1
                     break
@@ -280,6 +284,15 @@ class Cluster:
         return [r for r in self.tg.requests if r.method == "sendMessage" and r.status == 200
                 and r.params.get("text", "").startswith(prefix) and r.at > after]
 
+    def explain(self, users: list[int]) -> str:
+        """For a failure: how these users' updates were posted, and what the replicas logged."""
+        updates = {u: a for u, a in self.balancer.attempts.items() if self.balancer.sent_by.get(u) in users}
+        lines = [f"update {u} of user {self.balancer.sent_by[u]}: (replica, status) {a}" for u, a in updates.items()]
+        for replica in self.replicas:
+            lines += [f"{replica.name}: {line}" for line in replica.process.output().splitlines()
+                      if "WARNING" in line or "ERROR" in line or any(f"Update {u} " in line for u in updates)]
+        return "\n".join(lines)
+
     def fan_out(self, marker: str, recipients: list[int]) -> None:
         """One notification to each recipient, written the way every operation writes them."""
         from models import db, outbox, users
@@ -370,7 +383,7 @@ def create_trip(dee) -> str:
     dee.wait_screen("How many free seats?")
     steps = [(dee.press, "4", "send the address"), (dee.send, "Central Station", "Pickup time"),
              (dee.send, "18:00", "Pickup points"), (dee.press, "✅ Done", "Any comment"),
-             (dee.press, "⏭ Skip", "Check your trip"), (dee.press, "✅ Confirm", "Trip created")]
+             (dee.press, "⏭ Skip", "Check your trip"), (dee.press, "✅", "Trip created")]  # the one ✅ button (Confirm)
     for act, what, then in steps:
         act(what)
         created = dee.wait_screen(then)
@@ -382,9 +395,10 @@ def join(user, link: str) -> None:
     user.send(f"/start {link}")
     user.wait_screen("Riverside Arena", timeout=20)
     user.press("🙋 Join")
-    user.wait_screen("Where do you get in?", timeout=20)
-    user.press("📍 18:00 Central Station")
-    user.wait_screen("Take a seat", timeout=20)
+    screen = user.wait_screen(lambda s: "Take a seat" in s.text or "Where do you get in?" in s.text, timeout=20)
+    if "Take a seat" not in screen.text:  # (a trip with one pickup point may skip the question)
+        user.press("📍 18:00 Central Station")
+        user.wait_screen("Take a seat", timeout=20)
     user.press("✅ Join")
     user.wait_screen("You have a seat", timeout=20)
 
@@ -561,7 +575,8 @@ def test_three_replicas_survive_kill_stop_and_terminated_connections(cluster, ca
     assert set(states) == {"sent"} and states["sent"] >= 3 * FANOUT + len(riders), pg.query(unsent)
     assert resumed_sends <= set(in_flight)  # it sent nothing the new sender owned
     assert terminated >= 10
-    assert all(welcomes[p.id] == 1 for p in players), welcomes  # every update handled, once
+    twice = [p.id for p in players if welcomes[p.id] != 1]
+    assert not twice, cluster.explain(twice)  # every update handled, once
     assert sorries == []
     assert health == {r.name: (200, True) for r in survivors}, health
     assert exits == {r.name: 0 for r in survivors}, {r.name: r.process.output()[-3000:] for r in survivors}
