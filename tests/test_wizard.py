@@ -113,6 +113,8 @@ async def test_pickup_address_back_and_time_back(env):
     assert "send the <b>address</b>" in screen.text
     screen = await dee.click("⬅️ Back")  # no points yet: back to seats
     assert "How many free seats?" in screen.text
+    screen = await dee.click("➡️ Next")  # the seats stay; on to the points again
+    assert "send the <b>address</b>" in screen.text
 
 
 @pytest.mark.parametrize("field,button,expect", [

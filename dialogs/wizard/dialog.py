@@ -27,7 +27,7 @@ from aiogram_dialog.widgets.text import Const, Format
 from models import ROLE_DRIVER, trips, users
 from models.trips import short
 
-from ..common import PreviewStart, acting_user, club_tz, fmt_date, on_input_error, q, tg_user_id
+from ..common import acting_user, club_tz, fmt_date, on_input_error, q, tg_user_id
 from ..pickups import start_pickups
 from ..pickups.dialog import PREVIEW_POINTS, listing, pickups_data
 from ..roles.dialog import switch_notes
@@ -387,12 +387,13 @@ def _middle_windows() -> list[Window]:
                   width=4),
             TextField(id="seats_t", type_factory=trips.validate_seats, on_success=on_seats, on_error=on_input_error),
             Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_seats"]),
+            StartWithData(Const(NEXT_TEXT), "next_p", PickupSG.points, data=pickups_of_draft,  # Back from them
+                          when=GOING_ON & F["seats"] & ~F["has_seats"]),
             step_back(Group(Back(Const(BACK_TEXT), id="back", when="for_trip"),
                             SwitchTo(Const(BACK_TEXT), id="back_d", state=NewTripSG.destination, when="for_template"),
                             width=1)),
             state=NewTripSG.seats,
             on_process_result=on_points,
-            preview_add_transitions=[PreviewStart(PickupSG.points)],  # on_seats opens the pickup editor
         ),
         Window(
             Const("💬 <b>Any comment</b> for passengers? (up to 500 characters) Or skip."),
