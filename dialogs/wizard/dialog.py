@@ -108,12 +108,11 @@ async def on_start(start_data: Data, manager: DialogManager) -> None:
     start = start_data if isinstance(start_data, dict) else {}
     if start.get("template_id") is not None:
         _fill(manager, trips.template_draft(tg_user_id(manager), int(start["template_id"])))
-    if manager.current_context().state == NewTripSG.template and not _offers_templates(manager):
-        await manager.switch_to(NewTripSG.destination if acting_user(manager).is_driver else NewTripSG.role)
-
-
-def _offers_templates(manager: DialogManager) -> bool:
-    return acting_user(manager).is_driver and bool(trips.list_templates(tg_user_id(manager)))
+    if manager.current_context().state != NewTripSG.template:
+        return
+    user = acting_user(manager)
+    if not (user.is_driver and trips.list_templates(user.telegram_id)):
+        await manager.switch_to(NewTripSG.destination if user.is_driver else NewTripSG.role)
 
 
 # --- a passenger's way in ------------------------------------------------------------------
