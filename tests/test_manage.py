@@ -145,6 +145,21 @@ async def open_my_trip(p, label=".*Gym.*"):
     return await p.click(label)
 
 
+async def editing(env):
+    """Dee, on the edit menu of her trip to the gym."""
+    dee = env.player(1, "Dee")
+    await open_my_trip(dee)
+    await dee.click("✏️ Edit")
+    return dee
+
+
+async def press(player, *labels: str):
+    """Press these buttons one after the other; the last screen."""
+    for label in labels:
+        screen = await player.click(label)
+    return screen
+
+
 async def test_edit_seats_through_the_dialog(env):
     trip, *_ = setup_trip()
     dee = env.player(1, "Dee")
@@ -166,9 +181,7 @@ async def test_edit_seats_through_the_dialog(env):
 
 async def test_discard_writes_nothing(env):
     trip, *_ = setup_trip()
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
+    dee = await editing(env)
     await dee.click("🏁 Destination")
     screen = await dee.send("Arena")
     assert "Destination: Gym → Arena" in screen.text
@@ -178,13 +191,8 @@ async def test_discard_writes_nothing(env):
 
 async def test_remove_point_needs_confirmation_naming_passengers(env):
     trip, *_ = setup_trip()
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
-    await dee.click("📍 Pickups")
-    await dee.click("➖ Remove one")
-    await dee.click("❌ 18:15 Oak St")
-    screen = await dee.click("✅ Done")
+    dee = await editing(env)
+    screen = await press(dee, "📍 Pickups", "➖ Remove one", "❌ 18:15 Oak St", "✅ Done")
     assert "Removed: 18:15 Oak St" in screen.text
     screen = await dee.click("✅ Confirm")
     assert "costs 1 passenger their seat: <b>Bob</b>" in screen.text
@@ -196,16 +204,10 @@ async def test_remove_point_needs_confirmation_naming_passengers(env):
 
 async def test_change_a_point_time_keeps_its_passengers(env):
     trip, station, _ = setup_trip()
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
-    await dee.click("📍 Pickups")
-    await dee.click("✏️ Change one")
-    await dee.click("✏️ 18:00 Station")
-    await dee.click("➡️ Keep this address")
+    dee = await editing(env)
+    await press(dee, "📍 Pickups", "✏️ Change one", "✏️ 18:00 Station", "➡️ Keep this address")
     await dee.send("18:10")
-    await dee.click("✅ Done")
-    await dee.click("✅ Confirm")
+    await press(dee, "✅ Done", "✅ Confirm")
     assert PickupPoint.get_by_id(station.id).time == time(18, 10)
     assert Participant.select().count() == 2
     assert "18:00 → <b>18:10</b>" in notes_for(2)[0] and notes_for(3) == []
@@ -213,9 +215,7 @@ async def test_change_a_point_time_keeps_its_passengers(env):
 
 async def test_edit_from_a_stale_screen_is_refused_with_fresh_state(env):
     trip, *_ = setup_trip()
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
+    dee = await editing(env)
     await dee.click("💺 Seats")
     await dee.click("5")
     manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(destination="Arena"), UTC)  # another screen
@@ -342,9 +342,7 @@ def test_seats_floor_says_passenger_for_one(database):
 
 async def test_shift_every_time_from_the_edit_menu(env):
     trip, station, oak = setup_trip()
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
+    dee = await editing(env)
     screen = await dee.click(re.escape("🕘 +30 min"))
     assert "18:00 Station → 18:30 Station" in screen.text and "18:15 Oak St → 18:45 Oak St" in screen.text
     screen = await dee.click(re.escape("🕘 −15 min"))  # the taps add up: +15 in all
@@ -359,9 +357,7 @@ async def test_shift_refused_at_the_tap_when_a_time_would_leave_the_day(env):
     trip, station, oak = setup_trip()
     manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(
         pickups=points_edit((station.id, "Station", "23:20"), (oak.id, "Oak St", "23:35"))), UTC)
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
+    dee = await editing(env)
     await dee.click(re.escape("🕘 +15 min"))
     screen = await dee.click(re.escape("🕘 +15 min"))  # 23:35 + 30 min is tomorrow
     assert any("on another day" in (a.text or "") for a in env.bot.callback_answers())
@@ -370,9 +366,7 @@ async def test_shift_refused_at_the_tap_when_a_time_would_leave_the_day(env):
 
 async def test_pickups_after_a_shift_show_and_keep_the_shifted_times(env):
     trip, station, _ = setup_trip()
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
+    dee = await editing(env)
     await dee.click(re.escape("🕘 +30 min"))
     screen = await dee.click("📍 Pickups")
     assert "18:30" in screen.text and "18:45" in screen.text
@@ -400,9 +394,7 @@ async def test_comment_cleared_and_a_sticker_answered(env):
 
     trip, *_ = setup_trip()
     manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(comment="Bring the ball"), UTC)
-    dee = env.player(1, "Dee")
-    await open_my_trip(dee)
-    await dee.click("✏️ Edit")
+    dee = await editing(env)
     await dee.click("💬 Comment")
     message = dee.client._new_message("", None).model_copy(update={"text": None, "sticker": Sticker(
         file_id="s", file_unique_id="s", type="regular", width=512, height=512, is_animated=False, is_video=False)})
