@@ -35,6 +35,22 @@ def pytest_cmdline_main(config):
         config.option.dist = "worksteal"  # the real-process tests last 5-15 s: even out the end
 
 
+# Names a test module imports when its tests run programs (bot processes, the CLI, pip).
+_RUNS_PROGRAMS = ("BotProcess", "subprocess", "carpool_bot_command")
+
+
+def runs_programs(item) -> bool:
+    module = getattr(item, "module", None)
+    return module is not None and any(name in vars(module) for name in _RUNS_PROGRAMS)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On xdist workers, tests that run programs (the long ones, 3-40 s) go first: a long test
+    that starts last keeps one core busy while the other idles. Every worker sorts alike."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: not runs_programs(item))  # stable: file order otherwise
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """An empty database with every migration applied, copied for each test."""

@@ -71,3 +71,19 @@ def test_the_whole_suite_runs_on_xdist_workers_and_chosen_tests_in_one_process()
     without_xdist = SimpleNamespace(args_source=pytest.Config.ArgsSource.TESTPATHS, option=SimpleNamespace(usepdb=False))
     pytest_cmdline_main(without_xdist)
     assert not hasattr(without_xdist.option, "numprocesses")
+
+
+def test_on_xdist_workers_tests_that_run_programs_go_first():
+    from types import ModuleType, SimpleNamespace
+
+    from tests.conftest import pytest_collection_modifyitems
+
+    quick, slow = ModuleType("quick"), ModuleType("slow")
+    slow.BotProcess = object
+    items = [SimpleNamespace(module=quick, name="a"), SimpleNamespace(module=slow, name="b"),
+             SimpleNamespace(module=quick, name="c"), SimpleNamespace(module=slow, name="d")]
+    serial = list(items)
+    pytest_collection_modifyitems(SimpleNamespace(), serial)
+    assert [i.name for i in serial] == ["a", "b", "c", "d"]  # a plain run keeps file order
+    pytest_collection_modifyitems(SimpleNamespace(workerinput={}), items)
+    assert [i.name for i in items] == ["b", "d", "a", "c"]
