@@ -66,6 +66,7 @@ class Settings:
     heartbeat_file: Path | None = None
     scheduler_interval: float = 60.0
     notification_retention_days: int = 30  # finished notifications are deleted after this many days
+    sender_lease_timeout: float = 30.0  # PostgreSQL: a frozen sender's lock is freed after this many seconds
     club_chat_id: int | None = None  # only members of this Telegram group may use the bot; None: open
     throttle_rate: int = 5  # updates per second one user may send; 0: no limit
     # From `carpool-bot run --force-polling` / `--reset-webhook` (bot/startup.py), never from the environment:
@@ -132,6 +133,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     heartbeat_file = env.str("HEARTBEAT_FILE", "")
     scheduler_interval = env.float("SCHEDULER_INTERVAL", 60.0, validate=Range(1, 3600, error="must be 1 to 3600 seconds"))
     retention_days = env.int("NOTIFICATION_RETENTION_DAYS", 30, validate=Range(1, 3650, error="must be 1 to 3650 days"))
+    lease_timeout = env.float("SENDER_LEASE_TIMEOUT", 30.0, validate=Range(2, 600, error="must be 2 to 600 seconds"))
     club_chat_raw = env.str("CLUB_CHAT_ID", "").strip()
     throttle_rate = env.int("THROTTLE_RATE", 5, validate=Range(0, 1000, error="must be 0 (off) to 1000"))
     try:
@@ -214,6 +216,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         heartbeat_file=Path(heartbeat_file) if heartbeat_file else None,
         scheduler_interval=scheduler_interval,
         notification_retention_days=retention_days,
+        sender_lease_timeout=lease_timeout,
         club_chat_id=club_chat_id,
         throttle_rate=throttle_rate,
     )

@@ -243,10 +243,11 @@ class RedisLease(Lease):
         self._valid_until = 0.0
 
 
-def make_lease(database_url: str, redis=None) -> Lease:
+def make_lease(database_url: str, redis=None, *, idle_timeout: float = 30.0) -> Lease:
+    """`idle_timeout` (SENDER_LEASE_TIMEOUT): how long PostgreSQL keeps a silent (frozen) sender's lock."""
     if database_url.startswith(("postgres://", "postgresql://", "postgresext://")):
         dsn = "postgresql://" + database_url.split("://", 1)[1]
-        return PostgresAdvisoryLease(dsn)
+        return PostgresAdvisoryLease(dsn, idle_timeout=idle_timeout)
     if redis is not None:
         return RedisLease(redis)
     return Lease()

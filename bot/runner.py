@@ -70,7 +70,8 @@ class Service:
         self.bot = bot or create_bot(settings)
         storage, isolation, self.redis = make_storage(settings)
         self.sender_bot = create_bot(settings, retry=False)
-        self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis),
+        self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis,
+                                                                          idle_timeout=settings.sender_lease_timeout),
                                  render=NotificationRenderer(settings.timezone))
         self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier,
                                    interval=settings.scheduler_interval,

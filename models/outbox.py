@@ -150,10 +150,14 @@ def next_batch(limit: int, now: datetime | None = None) -> list[Notification]:
 
 def claim(notification_id: int, owner: str, now: datetime | None = None) -> bool:
     """Take the row for sending: pending and due → sending, held by `owner` since `now`.
-    False if another sender has it, or it was sent, dropped or rescheduled meanwhile."""
+    False if another sender has it, or it was sent, dropped or rescheduled meanwhile. A row
+    `owner` already holds counts as taken: a reconnect that runs this update again after its
+    commit (the answer was lost with the connection) must not leave the row waiting for the
+    claim timeout."""
     now = now or now_precise()
     query = Notification.update(state=NOTIFY_SENDING, claimed_by=owner, claimed_at=now).where(
-        (Notification.id == notification_id) & (Notification.state == NOTIFY_PENDING) & _due(now))
+        ((Notification.id == notification_id) & (Notification.state == NOTIFY_PENDING) & _due(now))
+        | _claimed_by(notification_id, owner))
     return query.execute() == 1
 
 

@@ -219,3 +219,14 @@ async def test_the_lock_connection_has_short_timeouts(pg):
         assert (params["keepalives_idle"], params["tcp_user_timeout"]) == ("10", "20000")
     finally:
         await lease.release()
+
+
+def test_a_claim_run_again_by_its_owner_still_holds(database):
+    """A reconnect re-runs a claim whose commit answer was lost: it must not count as taken by
+    someone else (the row would wait out the claim timeout)."""
+    from models import users
+
+    row = outbox.enqueue(users.register_user(501, "Rae")[0], "hi", kind="test")
+    assert outbox.claim(row.id, "sender-a")
+    assert outbox.claim(row.id, "sender-a")  # the same claim again
+    assert not outbox.claim(row.id, "sender-b")

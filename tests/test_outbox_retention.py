@@ -77,3 +77,19 @@ def test_the_running_bot_uses_the_setting(database, settings):
 
     service = Service(dataclasses.replace(settings, notification_retention_days=7))
     assert service.scheduler.retention == timedelta(days=7)
+
+
+def test_sender_lease_timeout_setting(tmp_path, monkeypatch):
+    from bot.leader import PostgresAdvisoryLease, make_lease
+
+    env = tmp_path / ".env"
+    env.write_text("TELEGRAM_TOKEN=123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ012345\n")
+    assert load_settings(env).sender_lease_timeout == 30
+    monkeypatch.setenv("SENDER_LEASE_TIMEOUT", "4")
+    assert load_settings(env).sender_lease_timeout == 4
+    lease = make_lease("postgresql://postgres@127.0.0.1/test", idle_timeout=4)
+    assert isinstance(lease, PostgresAdvisoryLease) and lease.idle_timeout == 4
+    monkeypatch.setenv("SENDER_LEASE_TIMEOUT", "0")
+    with pytest.raises(ConfigError) as err:
+        load_settings(env)
+    assert any(p.startswith("SENDER_LEASE_TIMEOUT:") for p in err.value.problems)

@@ -13,7 +13,7 @@ middle of for `SLOW_SEND`:
    sender lock and sends, how many messages were lost or sent twice. The dead sender's claim
    on its message in flight is aged by the claim timeout (2 minutes) instead of waited for;
 3. SIGSTOP of the new sender mid fan-out: the lock must pass when PostgreSQL ends the frozen
-   holder's idle session (`idle_timeout`, shortened here: tests/replica_process.py); nobody
+   holder's idle session (`SENDER_LEASE_TIMEOUT`, shortened here); nobody
    sends its claimed row within the claim timeout, the new sender does after it (aged: the one
    repeat the promise allows); then SIGCONT, and the old sender begins nothing more;
 4. `pg_terminate_backend` of every bot connection, again and again, while updates and
@@ -53,7 +53,6 @@ from tests.process import BotProcess, carpool_bot_command
 from tests.test_e2e_week import pick_date
 from tests.test_webhook import SECRET, TOKEN, _get, free_port, healthy
 
-REPO = Path(__file__).resolve().parents[1]
 HOOK = "https://bot.example.org/telegram/webhook"
 SEND_LATENCY = 0.05  # the fake answers each sendMessage this late: a fan-out takes seconds
 SLOW_SEND = 0.5  # ... and the one request the test strikes in the middle of
@@ -316,7 +315,7 @@ class Cluster:
 # Fixtures
 
 @pytest.fixture
-def cluster(pg_url, redis_url, tmp_path, monkeypatch):
+def cluster(pg_url, redis_url, tmp_path):
     from bot.db import open_database
     from models import db
 
@@ -326,8 +325,6 @@ def cluster(pg_url, redis_url, tmp_path, monkeypatch):
     assert done.returncode == 0, done.stdout + done.stderr
     migrated_in = time.monotonic() - started
     db.initialize(open_database(pg_url))  # the test's own writes (fan-outs), on its own connection
-    monkeypatch.setattr("tests.process.carpool_bot_command",
-                        lambda: [sys.executable, "-m", "tests.replica_process"])
     tg = WebhookTelegram(token=TOKEN)
     ports = [free_port() for _ in range(3)]
     tg.balancer = Balancer([f"http://127.0.0.1:{p}/telegram/webhook" for p in ports])
@@ -340,7 +337,7 @@ def cluster(pg_url, redis_url, tmp_path, monkeypatch):
         process = BotProcess(
             tg, workdir, DATABASE_URL=pg_url, REDIS_URL=redis_url, WEBHOOK_URL=HOOK, WEBHOOK_SECRET=SECRET,
             WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port), HEARTBEAT_FILE=str(workdir / "heartbeat"),
-            CARPOOL_TEST_LEASE_IDLE_TIMEOUT=str(IDLE_TIMEOUT), PYTHONPATH=str(REPO), REMINDERS="")
+            SENDER_LEASE_TIMEOUT=str(IDLE_TIMEOUT), REMINDERS="")
         replicas.append(Replica(f"replica{i}", port, process))
     pg = Pg(pg_url)
     try:
