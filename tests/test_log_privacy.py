@@ -72,9 +72,7 @@ def test_a_whole_flow_logs_no_telegram_id(tg, tmp_path):
         dee.wait_screen("you are a 🚗 driver")
         ann.send(f"/start trip_{trip_id}")
         ann.wait_screen("Club gym")
-        ann.press("🙋 Join")
-        ann.wait_screen("Where do you get in?")
-        ann.press("📍 18:00 Central Station")
+        ann.press("🙋 Join")  # one pickup point: straight to the confirmation
         ann.wait_screen("Take a seat")
         ann.press("✅ Join")
         ann.wait_screen("You have a seat")

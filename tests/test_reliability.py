@@ -46,8 +46,7 @@ async def test_repeated_update_has_its_effects_once(env):
     trip = seed_trip()
     ann = env.player(2, "Ann")
     await ann.send(f"/start trip_{trip.id}")
-    await ann.click("🙋 Join")
-    await ann.click("📍 18:00 Station")
+    await ann.click("🙋 Join")  # one pickup point: straight to the confirmation
     update = callback_update(ann, "✅ Join")
     await env.dp.feed_update(env.bot, update)
     await env.dp.feed_update(env.bot, update)  # a webhook retry or a replica restart
