@@ -2,7 +2,7 @@
 
 Every scenario feeds Telegram updates to `Dispatcher.feed_update` of a dispatcher built by
 `bot.app.build_dispatcher` (the bot's default storage, `PeeweeStorage`, on an SQLite file
-built by `bot.db.migrate`) with a `RecordingSession` bot: all of aiogram, aiogram-dialog,
+built by `bot.infra.db.migrate`) with a `RecordingSession` bot: all of aiogram, aiogram-dialog,
 the middlewares, getters, operations and SQL run; only the network is missing.
 
 Baselines in the same process and database: a bare aiogram message handler, and a
@@ -34,8 +34,8 @@ from aiogram_dialog.widgets.text import Const, Format
 
 from bot.app import build_dispatcher, create_bot
 from bot.config import Settings
-from bot.db import open_database
-from bot.storage import PeeweeStorage
+from bot.infra.db import open_database
+from bot.infra.storage import PeeweeStorage
 from models import db
 
 from . import datasets
@@ -202,7 +202,7 @@ class ErrorWatch(logging.Handler):
 
 
 def bench_settings(url: str, log_dir: Path) -> Settings:
-    """The bot's defaults, except the per-user throttle (bot/access.py): a simulated user taps
+    """The bot's defaults, except the per-user throttle (bot/middlewares/access.py): a simulated user taps
     far faster than a person, so it is set as high as the configuration allows (1000/s),
     which keeps the middleware and its cost on every update without refusing any."""
     extra = {"throttle_rate": 1000} if "throttle_rate" in {f.name for f in dataclasses.fields(Settings)} else {}

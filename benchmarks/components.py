@@ -11,7 +11,7 @@ import time
 
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.storage import PeeweeStorage
+from bot.infra.storage import PeeweeStorage
 from models import PickupPoint, rides, trips, users
 
 from . import datasets
@@ -41,8 +41,8 @@ def _operations(env: Env) -> list[tuple[str, str, object]]:
         return call
 
     run(lambda: storage.set_data(key, data))()
-    try:  # the de-duplication middleware's store (bot/dedupe.py), when this checkout has it
-        from bot.dedupe import DatabaseSeen
+    try:  # the de-duplication middleware's store (bot/middlewares/dedupe.py), when this checkout has it
+        from bot.middlewares.dedupe import DatabaseSeen
     except ImportError:
         dedupe = None
     else:

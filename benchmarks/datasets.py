@@ -30,7 +30,7 @@ from pathlib import Path
 import peewee as pw
 
 import models
-from bot.db import MIGRATIONS_DIR, migrate, open_database
+from bot.infra.db import MIGRATIONS_DIR, migrate, open_database
 from models import (
     NOTIFY_SENT, ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, TRIP_DONE, FsmRecord, Notification, Participant,
     PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User, db, utcnow,
@@ -92,8 +92,8 @@ def _url(path: Path) -> str:
 
 @contextlib.contextmanager
 def _quiet_migrations():
-    """peewee-migrate and bot.db log every step at INFO: silence them while we build."""
-    loggers = [logging.getLogger(name) for name in ("migrations", "peewee_migrate", "bot.db")]
+    """peewee-migrate and bot.infra.db log every step at INFO: silence them while we build."""
+    loggers = [logging.getLogger(name) for name in ("migrations", "peewee_migrate", "bot.infra.db")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.setLevel(logging.WARNING)

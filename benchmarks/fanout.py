@@ -1,6 +1,6 @@
 """Notification fan-out: N notifications to N chats through the fake Bot API enforcing
 Telegram's limits (30 messages a second overall, 1 a second per chat), sent by the
-bot's own `bot.notifier.Notifier` with its default settings, over real HTTP.
+bot's own `bot.workers.notifier.Notifier` with its default settings, over real HTTP.
 
 The limit allows N/30 seconds; we report the wall time against that, the 429s the
 fake answered, and the rows that did not end up `sent` (lost)."""
@@ -17,8 +17,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
-from bot.db import open_database
-from bot.notifier import Notifier
+from bot.infra.db import open_database
+from bot.workers.notifier import Notifier
 from models import NOTIFY_SENT, ROLE_PASSENGER, Notification, User, db, outbox, utcnow
 from tests.fakeapi import FakeTelegram
 
@@ -60,7 +60,7 @@ async def run_fanout(workdir: Path, cache: Path, count: int, timeout: float | No
             tg.rate_limit(global_per_sec=TELEGRAM_GLOBAL_PER_SEC, per_chat_per_sec=TELEGRAM_PER_CHAT_PER_SEC)
             bot = Bot(token=TOKEN, session=_Session(api=TelegramAPIServer.from_base(tg.base_url)),
                       default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-            notifier = Notifier(bot)  # the settings the bot runs with (bot/runner.py)
+            notifier = Notifier(bot)  # the settings the bot runs with (bot/runmodes/runner.py)
             started = time.monotonic()
             task = asyncio.create_task(notifier.run())
             while outbox.pending_count() and time.monotonic() - started < timeout:

@@ -75,7 +75,7 @@ async def run_lag_suite(env: Env, rate: float, duration: float) -> dict:
     """The carpool dispatcher under load, with two baselines from the same run: the probe on
     an idle loop (the machine's own noise) and a bare aiogram handler at the same rate.
     The heap is settled as the bot's run mode does before it starts serving."""
-    from bot.runner import settle_heap
+    from bot.runmodes.runner import settle_heap
 
     settle_heap()
     idle = await run_lag(env, 0, min(2.0, duration / 2))

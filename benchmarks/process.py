@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.db import open_database
+from bot.infra.db import open_database
 from models import db
 from tests.fakeapi import FakeTelegram
 from tests.process import carpool_bot_command

@@ -28,16 +28,18 @@ from dialogs import build_dialogs_router
 from dialogs.menu.commands import start_home
 from models import DomainError, db
 
-from .access import gates
+from . import compat
 from .chat_member import build_chat_member_router
-from . import dialog_ids, healthstate, reply_callbacks
 from .config import Settings
-from .dedupe import make_dedupe
-from .middlewares import InFlight, UserMiddleware
-from .notifier import Notifier
-from .resilience import ReconnectingPeeweeStorage, install as install_outage_guard, is_outage
-from .retry import UPDATE_TIMEOUT, UpdateDeadline
+from .infra.resilience import ReconnectingPeeweeStorage, install as install_outage_guard, is_outage
+from .middlewares import outcomes
+from .middlewares.access import gates
+from .middlewares.dedupe import make_dedupe
+from .middlewares.inflight import InFlight
+from .middlewares.retry import UPDATE_TIMEOUT, UpdateDeadline
+from .middlewares.user import UserMiddleware
 from .telemetry import SentryMiddleware, SentryNameMiddleware
+from .workers.notifier import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ STALE_BUTTON = "That button is out of date."
 BUSY = "Still busy with your previous tap: try again in a moment."
 
 # The per-user Redis lock (REDIS_URL): held while an update is handled, which takes at most
-# UPDATE_TIMEOUT (bot/retry.py). A process killed mid-update leaves it behind: it expires
+# UPDATE_TIMEOUT (bot/middlewares/retry.py). A process killed mid-update leaves it behind: it expires
 # LOCK_TIMEOUT after it was taken, so that user waits seconds, not aiogram's default 60.
 # A waiter gives up after LOCK_WAIT (answered with BUSY), never waits forever.
 LOCK_TIMEOUT = UPDATE_TIMEOUT + 3
@@ -78,7 +80,7 @@ def create_bot(settings: Settings, *, retry: bool = True) -> Bot:
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     if retry:
-        from .retry import AnswerOnceMiddleware, RetryMiddleware
+        from .middlewares.retry import AnswerOnceMiddleware, RetryMiddleware
 
         session.middleware(AnswerOnceMiddleware())
         session.middleware(RetryMiddleware())
@@ -148,7 +150,7 @@ async def on_busy(event: ErrorEvent) -> None:
 
 async def on_unexpected_error(event: ErrorEvent) -> None:
     if is_outage(event.exception):  # PostgreSQL/Redis unreachable: redone or redelivered, no "Sorry"
-        raise event.exception  # to bot/resilience.py's guard, outside this router
+        raise event.exception  # to bot/infra/resilience.py's guard, outside this router
     log.error("Unhandled error in update %s", event.update.update_id, exc_info=event.exception)
     try:
         if event.update.callback_query is not None:
@@ -204,8 +206,7 @@ def build_dispatcher(
 
     `notifier` goes into workflow data: a handler that enqueued notifications calls
     `notifier.wake()` (it is None in tests that do not deliver)."""
-    dialog_ids.install()
-    reply_callbacks.install()  # no reply keyboards here: a message text is never a button press
+    compat.install()  # workarounds of aiogram-dialog bugs (bot/compat/)
     if storage is None:
         storage, isolation, redis = make_storage(settings)
         events_isolation = events_isolation or isolation
@@ -217,11 +218,11 @@ def build_dispatcher(
         storage=storage, events_isolation=events_isolation, settings=settings, notifier=notifier, **workflow_data
     )
     dp.update.outer_middleware(UpdateDeadline())  # before all of ours: no update outlives its lock
-    for gate in gates(settings):  # first of ours: a stopped update leaves no trace (bot/access.py)
+    for gate in gates(settings):  # first of ours: a stopped update leaves no trace (bot/middlewares/access.py)
         dp.update.outer_middleware(gate)
     in_flight = InFlight()
     dp.update.outer_middleware(in_flight)
-    healthstate.install(dp)  # before the middlewares whose failures make the bot unhealthy
+    outcomes.install(dp)  # before the middlewares whose failures make the bot unhealthy
     dedupe = make_dedupe(redis)
     dp.update.outer_middleware(dedupe)
     dp.update.outer_middleware(SentryMiddleware())

@@ -4,7 +4,7 @@ Configuration problems are reported as one message and exit status 2, before
 anything is written (no database file, no log file). `run` refuses to start, with one
 message and exit status 3, when it would take over from another process: another `run`
 on the same SQLite database (before migrating or logging anything), or polling while
-Telegram delivers to a webhook (without --force-polling; bot/startup.py).
+Telegram delivers to a webhook (without --force-polling; bot/runmodes/startup.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .config import ConfigError, Settings, load_settings
-from .startup import StartupRefused
+from .runmodes.startup import StartupRefused
 
 log = logging.getLogger("carpool")
 
@@ -73,9 +73,9 @@ def _setup(settings: Settings, *, log_to_file: bool = True) -> None:
 
 
 def _hold_the_database(settings: Settings):  # -> ProcessLock | None
-    """`run` on SQLite: `<db>.lock` for the life of the process (bot/db.py), taken before logging or
+    """`run` on SQLite: `<db>.lock` for the life of the process (bot/infra/db.py), taken before logging or
     migrating, so a refused second process writes nothing, not even into the running bot's log file."""
-    from .db import AlreadyRunning, process_lock
+    from .infra.db import AlreadyRunning, process_lock
 
     lock = process_lock(settings.database_url)
     try:
@@ -86,7 +86,7 @@ def _hold_the_database(settings: Settings):  # -> ProcessLock | None
 
 
 def cmd_migrate(settings: Settings) -> list[str]:
-    from .db import migrate
+    from .infra.db import migrate
 
     done = migrate(settings.database_url)
     log.info("Applied %d migration(s)%s", len(done), (": " + ", ".join(done)) if done else "")
@@ -94,8 +94,8 @@ def cmd_migrate(settings: Settings) -> list[str]:
 
 
 def cmd_run(settings: Settings) -> None:
-    from .db import init_database
-    from .runner import run
+    from .infra.db import init_database
+    from .runmodes.runner import run
 
     cmd_migrate(settings)
     init_database(settings.database_url)
@@ -105,7 +105,7 @@ def cmd_run(settings: Settings) -> None:
 def cmd_backup(settings: Settings, dest: Path | None) -> int:
     from datetime import UTC, datetime
 
-    from .db import backup_sqlite, sqlite_path
+    from .infra.db import backup_sqlite, sqlite_path
 
     src = sqlite_path(settings.database_url)
     if src is None:
@@ -123,7 +123,7 @@ def cmd_backup(settings: Settings, dest: Path | None) -> int:
 
 
 def cmd_makemigration(settings: Settings, name: str) -> None:
-    from .db import make_router, open_database
+    from .infra.db import make_router, open_database
     from models import ALL_MODELS, db
 
     database = open_database(settings.database_url, foreign_keys=False)
@@ -148,7 +148,7 @@ def cmd_preview(out_dir: Path) -> int:
     """Reads no settings and writes nothing but its outputs (no log file, no database)."""
     import asyncio
 
-    from .preview import GRAPHVIZ_NOTE, PreviewToolsMissing, graphviz_available, write_preview
+    from .devtools.preview import GRAPHVIZ_NOTE, PreviewToolsMissing, graphviz_available, write_preview
 
     try:
         written = asyncio.run(write_preview(out_dir))

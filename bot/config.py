@@ -69,7 +69,7 @@ class Settings:
     sender_lease_timeout: float = 30.0  # PostgreSQL: a frozen sender's lock is freed after this many seconds
     club_chat_id: int | None = None  # only members of this Telegram group may use the bot; None: open
     throttle_rate: int = 5  # updates per second one user may send; 0: no limit
-    # From `carpool-bot run --force-polling` / `--reset-webhook` (bot/startup.py), never from the environment:
+    # From `carpool-bot run --force-polling` / `--reset-webhook` (bot/runmodes/startup.py), never from the environment:
     # a setting left in .env would let every later start take Telegram's updates from another deployment.
     force_polling: bool = False
     reset_webhook: bool = False

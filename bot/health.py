@@ -2,7 +2,7 @@
 
 Imports only the standard library (a check that imports aiogram costs ~3 s and
 ~165 MB every run). The running bot rewrites HEARTBEAT_FILE every few seconds, and at
-once when its health changes, with what it knows (`bot/healthstate.py`): whether the
+once when its health changes, with what it knows (`bot/infra/healthstate.py`): whether the
 database takes a write and whether most recent updates failed. The check passes when
 the file is fresh, says healthy, and was written by a live bot on this host.
 

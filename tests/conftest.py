@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from bot.config import Settings
-from bot.db import init_database, migrate
+from bot.infra.db import init_database, migrate
 from models import db
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"

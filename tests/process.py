@@ -109,7 +109,7 @@ class BotProcess:
     def prepare_database(self) -> None:
         """Create and migrate the database as the bot's start does, in this process: a test that
         only needs the schema saves a bot start (~3 s of CPU importing aiogram)."""
-        from bot.db import migrate
+        from bot.infra.db import migrate
 
         migrate(self.env["DATABASE_URL"], backup=False)
 

@@ -20,12 +20,13 @@ from aiogram.types import ChatMemberBanned, ChatMemberRestricted, Update, User a
 from aiogram_dialog import ShowMode
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
-from bot import access
-from bot.access import CHECK_FAILED, FORMER_MEMBER, NOT_MEMBER, SLOW_DOWN, ClubMembersOnly, Throttle
 from bot.app import build_dispatcher
 from bot.config import ConfigError, load_settings
-from bot.middlewares import InFlight, UserMiddleware
-from bot.storage import PeeweeStorage
+from bot.infra.storage import PeeweeStorage
+from bot.middlewares import access
+from bot.middlewares.access import CHECK_FAILED, FORMER_MEMBER, NOT_MEMBER, SLOW_DOWN, ClubMembersOnly, Throttle
+from bot.middlewares.inflight import InFlight
+from bot.middlewares.user import UserMiddleware
 from dialogs.menu.commands import HELP_TEXT
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, FsmRecord, Notification, Participant, Trip, User, rides, trips, users,
@@ -188,7 +189,7 @@ async def test_lookup_failure_fails_closed_briefly(club_env, caplog):
 
 async def test_wrong_club_chat_is_logged_as_an_error(club_env, caplog):
     club_env.bot.status[9] = TelegramBadRequest(method=None, message="Bad Request: chat not found")
-    with caplog.at_level(logging.ERROR, logger="bot.access"):
+    with caplog.at_level(logging.ERROR, logger="bot.middlewares.access"):
         await club_env.player(9, "Ann").send("/start")
     assert club_env.bot.sent_texts(9) == [CHECK_FAILED] and "Is CLUB_CHAT_ID right" in caplog.text
 

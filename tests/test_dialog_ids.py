@@ -1,7 +1,7 @@
 from aiogram.fsm.state import State
 from aiogram_dialog.api.entities import stack
 
-from bot import dialog_ids
+from bot.compat import intent_ids as dialog_ids
 
 
 def test_library_ids_collide_within_a_second_ours_do_not():

@@ -19,7 +19,7 @@ from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Mess
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from bot.app import build_dispatcher
-from bot.storage import PeeweeStorage
+from bot.infra.storage import PeeweeStorage
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_DONE, FsmRecord, Notification, Participant, PickupPoint, SentReminder,
     TemplatePickupPoint, Trip, TripTemplate, User, rides, templates, trips, users,

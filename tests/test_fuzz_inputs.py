@@ -42,7 +42,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 
 from bot.app import SORRY
 from bot.config import Settings
-from bot.db import init_database
+from bot.infra.db import init_database
 from dialogs import build_dialogs
 from dialogs.states import CarSG, EditTripSG, NewTripSG, PickupSG, SaveTemplateSG, TemplatesSG
 from models import (

@@ -22,9 +22,9 @@ from aiogram import Bot
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import health
-from bot.healthstate import HealthState, write_heartbeat
-from bot.runner import heartbeat
-from bot.webhook import build_web_app
+from bot.infra.healthstate import HealthState, write_heartbeat
+from bot.runmodes.runner import heartbeat
+from bot.runmodes.webhook import build_web_app
 from models import db
 from tests.conftest import TOKEN
 
@@ -125,7 +125,7 @@ async def healthz(client) -> tuple[int, dict]:
 
 
 async def test_read_only_database_fails_healthz_and_recovers(database, settings, monkeypatch):
-    monkeypatch.setattr("bot.webhook.PROBE_MAX_AGE", 0.0)  # probe on every request
+    monkeypatch.setattr("bot.runmodes.webhook.PROBE_MAX_AGE", 0.0)  # probe on every request
     async with webhook_client(settings) as (client, _):
         assert await healthz(client) == (200, {"status": "ok"})
         db.execute_sql("PRAGMA query_only = 1")  # every write now fails, reads still work
@@ -184,7 +184,7 @@ async def test_failing_updates_fail_healthz_and_recover(database, settings, monk
                         "entities": [{"type": "bot_command", "offset": 0, "length": 6}]},
         })
 
-    import bot.middlewares as middlewares
+    import bot.middlewares.user as middlewares
 
     real_get_user = middlewares.users.get_user
 
@@ -239,7 +239,7 @@ def test_the_bot_warns_when_another_process_writes_its_heartbeat(tmp_path, caplo
 
 
 def test_write_probe_on_a_read_only_postgresql_session(pg_url):
-    from bot.db import init_database, migrate
+    from bot.infra.db import init_database, migrate
 
     migrate(pg_url, backup=False)
     database = init_database(pg_url)

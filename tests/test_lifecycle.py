@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playhouse.test_utils import assert_query_count
 
-from bot.db import init_database
-from bot.scheduler import Scheduler
+from bot.infra.db import init_database
+from bot.workers.scheduler import Scheduler
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Notification, Participant,
     PickupPoint, SentReminder, Trip, db, lifecycle, rides, trips, users, utcnow,
@@ -390,7 +390,7 @@ def test_on_postgresql(pg_url):
     (which aborts the transaction there: it must roll back cleanly and go on)."""
     from unittest import mock
 
-    from bot.db import migrate
+    from bot.infra.db import migrate
 
     migrate(pg_url)
     init_database(pg_url)

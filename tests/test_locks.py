@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from bot.db import AlreadyRunning, ProcessLock, process_lock
+from bot.infra.db import AlreadyRunning, ProcessLock, process_lock
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess, carpool_bot_command
 

@@ -37,7 +37,7 @@ def run(tg, tmp_path) -> BotProcess:
 
 def seed_trip(tmp_path) -> int:
     """Dee, a driver, with a trip to the club gym tomorrow, in the database the bot will open."""
-    from bot.db import init_database, migrate
+    from bot.infra.db import init_database, migrate
     from models import ROLE_DRIVER, trips, users
 
     url = f"sqlite:///{tmp_path}/data/carpool.sqlite3"

@@ -167,8 +167,9 @@ def test_the_running_bot_writes_json_lines_to_stdout_and_no_user_id_from_aiogram
             bot.kill()
     assert code == 0, bot.output()
     records = [json.loads(line) for line in bot.output().splitlines()]  # every line is one JSON object
-    assert {"aiogram.dispatcher", "bot.runner"} <= {r["logger"] for r in records}
-    ours_and_aiogram = [r for r in records if r["logger"].startswith(("aiogram", "bot.runner", "bot.webhook",
-                                                                     "bot.health", "bot.cli", "bot.logs", "carpool"))]
+    assert {"aiogram.dispatcher", "bot.runmodes.runner"} <= {r["logger"] for r in records}
+    ours_and_aiogram = [r for r in records if r["logger"].startswith((
+        "aiogram", "bot.runmodes.runner", "bot.runmodes.webhook", "bot.health", "bot.infra.healthstate", "bot.cli",
+        "bot.logs", "carpool"))]
     assert not [r for r in ours_and_aiogram if str(user_id) in json.dumps(r)]
     assert not (tmp_path / "logs").exists()

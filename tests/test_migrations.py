@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 from peewee_migrate import Router
 
-from bot.db import MIGRATIONS_DIR, backup_sqlite, init_database, migrate, open_database, pending_migrations
+from bot.infra.db import MIGRATIONS_DIR, backup_sqlite, init_database, migrate, open_database, pending_migrations
 from models import ALL_MODELS, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User, db, utcnow
 
 ALL_NAMES = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.py"))
@@ -74,7 +74,7 @@ def test_every_migration_keeps_rows(tmp_path):
     url = f"sqlite:///{tmp_path}/carpool.sqlite3"
     migrate_first = ALL_NAMES[0]
     database = open_database(url, foreign_keys=False)
-    from bot.db import make_router
+    from bot.infra.db import make_router
 
     make_router(database).run(migrate_first)
     database.close()
@@ -93,7 +93,7 @@ def test_backup_before_pending_migration(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path}/carpool.sqlite3"
     path = tmp_path / "carpool.sqlite3"
     database = open_database(url, foreign_keys=False)
-    from bot.db import make_router
+    from bot.infra.db import make_router
 
     make_router(database).run(ALL_NAMES[0])
     database.close()
@@ -104,7 +104,7 @@ def test_backup_before_pending_migration(tmp_path, monkeypatch):
     extra = tmp_path / "migs"
     shutil.copytree(MIGRATIONS_DIR, extra)
     (extra / "999_noop.py").write_text("def migrate(migrator, database, fake=False):\n    pass\n")
-    monkeypatch.setattr("bot.db.MIGRATIONS_DIR", extra)
+    monkeypatch.setattr("bot.infra.db.MIGRATIONS_DIR", extra)
     assert "999_noop" in pending_migrations(url)
     migrate(url)
     backups = list(tmp_path.glob("carpool.sqlite3.*.bak"))
@@ -183,20 +183,20 @@ def test_replicas_migrating_a_fresh_postgresql_database_together(pg_url):
 def test_postgresql_migration_lock_is_released_on_a_connection_that_lives_on(pg_url, monkeypatch):
     """A pooled connection outlives `close()`: the advisory lock must be unlocked explicitly, or the
     next `migrate` of every other replica would wait forever."""
-    import bot.db
+    import bot.infra.db
 
-    kept, real_open = [], bot.db.open_database
+    kept, real_open = [], bot.infra.db.open_database
 
     def open_pooled(url, **kwargs):
         database = real_open(url, **kwargs)
         database.close = lambda: kept.append(database)  # back to the pool, still connected
         return database
 
-    monkeypatch.setattr(bot.db, "open_database", open_pooled)
+    monkeypatch.setattr(bot.infra.db, "open_database", open_pooled)
     assert migrate(pg_url) == ALL_NAMES
     assert kept and not kept[0].is_closed()
     other = init_database(pg_url)  # another replica
-    key = bot.db.MIGRATION_LOCK_KEY
+    key = bot.infra.db.MIGRATION_LOCK_KEY
     held = other.execute_sql("select count(*) from pg_locks where locktype = 'advisory' and objid = %s", (key,))
     assert held.fetchone()[0] == 0
     assert other.execute_sql("select pg_try_advisory_lock(%s), pg_advisory_unlock(%s)", (key, key)).fetchone() \

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiogram.types import Chat, Message
 
-from bot.notifier import Notifier
+from bot.workers.notifier import Notifier
 from dialogs.notifications import RENDERERS, NoticeButton, NotificationRenderer, Obsolete
 from models import (
     NOTIFY_EXPIRED, NOTIFY_FAILED, NOTIFY_SENT, ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, lifecycle, manage,
@@ -192,7 +192,7 @@ async def test_sender_expires_what_no_longer_matters_and_fails_what_it_cannot_re
     rides.leave_trip(3, trip.id)  # before his reminder went out
     Notification.delete().where(Notification.kind == "left").execute()
     broken = outbox.notify(users.get_user(2), "no_such_kind", trip=trip)
-    with caplog.at_level(logging.INFO, logger="bot.notifier"):
+    with caplog.at_level(logging.INFO, logger="bot.workers.notifier"):
         await Notifier(bot).send_pending_once()
         await Notifier(bot).send_pending_once()  # Ann's second row, after the broken one
     assert state(bobs).state == NOTIFY_EXPIRED and "no seat" in state(bobs).error

@@ -1,4 +1,4 @@
-"""The notification sender (bot/notifier.py) against the fake Bot API, with a real aiogram Bot.
+"""The notification sender (bot/workers/notifier.py) against the fake Bot API, with a real aiogram Bot.
 
 Times come from the fake's request log (`RecordedRequest.at`, taken when a request arrives),
 so pacing is measured the way Telegram would see it.
@@ -23,7 +23,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sentry_sdk.transport import Transport
 
 from bot.app import build_dispatcher
-from bot.notifier import Notifier
+from bot.workers.notifier import Notifier
 from models import NOTIFY_DROPPED, NOTIFY_FAILED, NOTIFY_PENDING, NOTIFY_SENT, Notification, User, db, outbox, users
 from tests.conftest import TOKEN
 
@@ -176,7 +176,7 @@ async def test_blocked_user_is_marked_and_skipped_the_rest_delivered(database, t
     others = [notify(bob, "b1"), notify(cid, "c1"), notify(bob, "b2")]
     tg.block(1)
 
-    caplog.set_level(logging.INFO, "bot.notifier")
+    caplog.set_level(logging.INFO, "bot.workers.notifier")
     notifier = Notifier(bot, per_chat_interval=0.1)
     while await notifier.send_pending_once():
         pass
@@ -382,7 +382,7 @@ async def test_user_is_reachable_again_after_a_message_or_unblocking(database, s
 
 async def test_runner_starts_and_stops_the_notifier(database, settings, tg, monkeypatch, caplog):
     """The bot's own run mode: pending rows from a past run are sent on start; shutdown stops it."""
-    import bot.runner as runner
+    import bot.runmodes.runner as runner
 
     ann, bob = player(tg, 1, "Ann"), player(tg, 2, "Bob")
     rows = [notify(ann, "left from last run"), notify(bob, "me too")]

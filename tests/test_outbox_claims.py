@@ -20,9 +20,9 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from bot.db import init_database, migrate
-from bot.leader import PostgresAdvisoryLease
-from bot.notifier import Notifier
+from bot.infra.db import init_database, migrate
+from bot.workers.leader import PostgresAdvisoryLease
+from bot.workers.notifier import Notifier
 from models import db, outbox
 from tests.conftest import TOKEN
 from tests.test_notifier import assert_each_sent_once, make_bot, notify, player, running, sends, until
@@ -78,7 +78,7 @@ async def test_a_terminated_lock_connection_doubles_nothing(pg):
 
 HOLDER = """
 import asyncio, sys
-from bot.leader import PostgresAdvisoryLease
+from bot.workers.leader import PostgresAdvisoryLease
 
 async def main():
     lease = PostgresAdvisoryLease(sys.argv[1], check_every=0.1)

@@ -19,9 +19,9 @@ import sentry_sdk
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.methods import SendMessage
 
-from bot.db import sqlite_path
-from bot.leader import Lease
-from bot.notifier import Notifier
+from bot.infra.db import sqlite_path
+from bot.workers.leader import Lease
+from bot.workers.notifier import Notifier
 from models import (
     NOTIFY_EXPIRED,
     NOTIFY_PENDING,
@@ -97,7 +97,7 @@ async def test_ten_minutes_of_502_then_recovery_every_notification_arrives_once(
     driver = player(tg, 99, "Dee")
     trip = trip_ending_in(driver, hours=3)
     rows = [notify(player(tg, i), f"Trip {i} is off", "trip_cancelled", trip=trip) for i in (1, 2, 3)]
-    caplog.set_level(logging.INFO, "bot.notifier")
+    caplog.set_level(logging.INFO, "bot.workers.notifier")
 
     # Pacing is not under test: at 300x, 40 ms between two sends would be 12 simulated seconds.
     async with running(Notifier(bot, rate=1000, per_chat_interval=0, poll_interval=0.01)):
@@ -125,7 +125,7 @@ async def test_a_notification_expires_once_it_no_longer_matters_and_operators_se
     aged = notify(player(tg, 2), "Ann joined", "joined")
     Notification.update(created_at=clock.start - timedelta(hours=23, minutes=58)).where(
         Notification.id == aged.id).execute()  # 24 hours old in 2 minutes
-    caplog.set_level(logging.WARNING, "bot.notifier")
+    caplog.set_level(logging.WARNING, "bot.workers.notifier")
 
     async with running(Notifier(bot, per_chat_interval=0, poll_interval=0.01)):
         await until(lambda: outbox.pending_count() == 0, timeout=5)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.db import init_database, make_router, migrate, open_database
+from bot.infra.db import init_database, make_router, migrate, open_database
 from models import NOTIFY_SENDING, Notification, Trip, User, db, outbox, utcnow
 
 BEFORE = "004_dedupe_and_forget"

@@ -9,7 +9,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.scheduler import Scheduler
+from bot.workers.scheduler import Scheduler
 from models import Notification, User, outbox, utcnow
 
 H = timedelta(hours=1)
@@ -73,14 +73,14 @@ def test_retention_setting(tmp_path, monkeypatch):
 
 
 def test_the_running_bot_uses_the_setting(database, settings):
-    from bot.runner import Service
+    from bot.runmodes.runner import Service
 
     service = Service(dataclasses.replace(settings, notification_retention_days=7))
     assert service.scheduler.retention == timedelta(days=7)
 
 
 def test_sender_lease_timeout_setting(tmp_path, monkeypatch):
-    from bot.leader import PostgresAdvisoryLease, make_lease
+    from bot.workers.leader import PostgresAdvisoryLease, make_lease
 
     env = tmp_path / ".env"
     env.write_text("TELEGRAM_TOKEN=123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ012345\n")

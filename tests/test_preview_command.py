@@ -16,8 +16,8 @@ import pytest
 from aiogram import Router
 from aiogram_dialog.widgets.kbd import Start
 
-from bot import preview
 from bot.cli import main
+from bot.devtools import preview
 from dialogs import build_dialogs
 from dialogs.states import ALL_STATES_GROUPS, MainSG
 from models import db
@@ -221,12 +221,12 @@ async def test_live_preview_router_refuses_the_main_process():
 
 
 def _live_app():
-    """The app `aiogram-dialog-preview bot.preview:live_preview_router` serves (its main()
+    """The app `aiogram-dialog-preview bot.devtools.preview:live_preview_router` serves (its main()
     builds exactly these two routes, then runs on port 9876; here it gets a free port)."""
     from aiogram_dialog.tools.web_preview import Controller
     from aiohttp import web
 
-    controller = Controller("bot.preview", "live_preview_router")
+    controller = Controller("bot.devtools.preview", "live_preview_router")
     app = web.Application()
     app.router.add_get("/", controller.preview)
     app.router.add_get("/transitions", controller.transitions)

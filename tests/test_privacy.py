@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import build_dispatcher
-from bot.storage import PeeweeStorage
+from bot.infra.storage import PeeweeStorage
 from models import (
     NOTIFY_PENDING, NOTIFY_SENT, ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, TRIP_DONE, FsmRecord, NotFound,
     Notification, Participant, TemplatePickupPoint, Trip, TripTemplate, User, manage, outbox, privacy, rides,
@@ -180,7 +180,7 @@ def test_one_transaction(club, monkeypatch):
 
 def test_on_postgresql(pg_url):
     """The same transaction on PostgreSQL: row locks taken inside it, subquery deletes."""
-    from bot.db import init_database, migrate
+    from bot.infra.db import init_database, migrate
 
     migrate(pg_url)
     database = init_database(pg_url)

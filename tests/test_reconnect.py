@@ -14,9 +14,9 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.types import Update
 
-from bot import resilience
 from bot.app import build_dispatcher, build_error_router
-from bot.db import init_database, migrate, open_database
+from bot.infra import resilience
+from bot.infra.db import init_database, migrate, open_database
 from models import User, db, users
 from models.base import retry_on_disconnect
 from tests.conftest import PG_ADMIN_URL
@@ -426,7 +426,7 @@ async def test_webhook_answers_503_while_the_database_is_down_and_handles_the_re
     answered 503 (not 200 with "Sorry"), is not recorded as handled, and its redelivery works."""
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.webhook import build_web_app
+    from bot.runmodes.webhook import build_web_app
 
     settings = dataclasses.replace(settings, database_url=pg_url)
     from aiogram.client.session.aiohttp import AiohttpSession

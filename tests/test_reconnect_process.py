@@ -74,7 +74,7 @@ class Pg:
 
 @pytest.fixture
 def pg(pg_url):
-    from bot.db import open_database
+    from bot.infra.db import open_database
     from models import db
 
     # the bot runs in its own process; bind this one's proxy anyway, as conftest's pg_url
@@ -347,7 +347,7 @@ def test_a_redis_restart_keeps_dialog_state_and_loses_no_update(tg, tmp_path, ow
         back_after = time.monotonic() - up
         print(f"\nredis: the held update done {back_after:.2f}s after Redis came back")
         assert back_after < 5
-        from bot.db import open_database
+        from bot.infra.db import open_database
         from models import db
 
         db.initialize(open_database(f"sqlite:///{tmp_path}/data/carpool.sqlite3"))

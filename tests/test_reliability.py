@@ -11,7 +11,7 @@ import pytest
 from aiogram.types import Update
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
-from bot.dedupe import DatabaseSeen, DedupeMiddleware
+from bot.middlewares.dedupe import DatabaseSeen, DedupeMiddleware
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Notification, Participant, PickupPoint, ProcessedUpdate, Trip, outbox, trips,
     users,
@@ -134,7 +134,7 @@ def test_webhook_redelivery_is_handled_once(tg, tmp_path):
 
 
 def _db(tmp_path):
-    from bot.db import init_database
+    from bot.infra.db import init_database
 
     return init_database(f"sqlite:///{tmp_path}/data/carpool.sqlite3")
 
@@ -312,7 +312,7 @@ async def test_quick_second_tap_acts_on_the_new_window(database, settings):
     from zoneinfo import ZoneInfo
 
     from bot.app import build_dispatcher
-    from bot.storage import PeeweeStorage
+    from bot.infra.storage import PeeweeStorage
     from tests.harness import DialogEnv
 
     env = DialogEnv(settings)

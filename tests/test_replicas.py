@@ -20,7 +20,7 @@ middle of for `SLOW_SEND`:
    notifications flow: every update is served (a non-200 is posted again), nothing is lost.
 
 Lost = notifications never delivered; doubled = deliveries beyond the first. The promise
-(bot/notifier.py): none lost, at most one repeat per crash per message in flight (one).
+(bot/workers/notifier.py): none lost, at most one repeat per crash per message in flight (one).
 The measured numbers are printed (`-s` not needed) and bounded by the asserts.
 """
 
@@ -60,7 +60,7 @@ IDLE_TIMEOUT = 4.0  # the frozen sender's session (and lock) ends after this (30
 FANOUT = 40  # notifications per strike, one per recipient
 STRIKE_AFTER = 10  # delivered before the strike
 POST_TIMEOUT = 3.0  # the balancer gives a replica this long to answer
-LEASE_APP = "carpool-bot sender lease"  # application_name of the lock connection (bot/leader.py)
+LEASE_APP = "carpool-bot sender lease"  # application_name of the lock connection (bot/workers/leader.py)
 BOT_APPS = "carpool-bot%"  # every connection of the bot processes, not the test's own
 
 
@@ -199,7 +199,7 @@ class Pg:
 
     def sender_port(self) -> int | None:
         """The client port of the connection holding the sender's advisory lock."""
-        from bot.leader import PostgresAdvisoryLease
+        from bot.workers.leader import PostgresAdvisoryLease
 
         rows = self.query(
             "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
@@ -316,7 +316,7 @@ class Cluster:
 
 @pytest.fixture
 def cluster(pg_url, redis_url, tmp_path):
-    from bot.db import open_database
+    from bot.infra.db import open_database
     from models import db
 
     started = time.monotonic()
@@ -437,7 +437,7 @@ def takeover(cluster: Cluster, old: Replica, marker: str, since: float, timeout:
 
 def test_three_replicas_survive_kill_stop_and_terminated_connections(cluster, capsys, request):
     tg, pg, balancer = cluster.tg, cluster.pg, cluster.balancer
-    from bot.notifier import CLAIM_TIMEOUT
+    from bot.workers.notifier import CLAIM_TIMEOUT
     from models import users
 
     took, t0 = {}, time.monotonic()

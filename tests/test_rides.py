@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.db import init_database, migrate
+from bot.infra.db import init_database, migrate
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, NotFound, Participant,
     PermissionDenied, Trip, db, rides, trips, users, utcnow,

@@ -13,9 +13,9 @@ from aiogram_dialog.test_tools import BotClient, MockMessageManager
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from bot.app import build_dispatcher
-from bot.db import init_database, migrate
-from bot.leader import PostgresAdvisoryLease, RedisLease
-from bot.notifier import Notifier
+from bot.infra.db import init_database, migrate
+from bot.workers.leader import PostgresAdvisoryLease, RedisLease
+from bot.workers.notifier import Notifier
 from models import ROLE_DRIVER, Notification, Trip, db, outbox, trips, users
 from tests.fakeapi import FakeTelegram
 from tests.harness import RecordingBot

@@ -27,7 +27,7 @@ DEE, ANN, BOB = 1, 2, 3
 def seed(url: str) -> dict[str, int]:
     """Dee drives to the gym and to the cup final, each from Station 18:00 and Oak St 18:15;
     Ann gets in at Station and Bob at Oak St, in both."""
-    from bot.db import init_database
+    from bot.infra.db import init_database
     from models import ROLE_DRIVER, ROLE_PASSENGER, rides, trips, users
 
     database = init_database(url)

@@ -25,7 +25,7 @@ NAMES = {DEE: "Dee", GIL: "Gil", ANN: "Ann", BOB: "Bob"}
 def seed(url: str) -> dict[str, int]:
     """Ann joins Dee's gym trip (Dee is told), Gil cancels the cup final Ann had a seat in
     (Ann is told), and Bob, in the gym trip too, is due his reminder a day ahead."""
-    from bot.db import init_database
+    from bot.infra.db import init_database
     from models import ROLE_DRIVER, ROLE_PASSENGER, Participant, Trip, lifecycle, manage, rides, trips, users, utcnow
 
     database = init_database(url)

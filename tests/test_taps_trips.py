@@ -59,7 +59,7 @@ def _trip(driver: int, destination: str, points: list[tuple[str, time]], seats: 
 
 
 def seed(url: str) -> dict[str, int]:
-    from bot.db import init_database
+    from bot.infra.db import init_database
     from models import ROLE_DRIVER, ROLE_PASSENGER, rides, trips, users
 
     database = init_database(url)

@@ -54,7 +54,7 @@ def buttons(screen) -> list[str]:
 
 
 def seed(url: str) -> dict:
-    from bot.db import init_database
+    from bot.infra.db import init_database
     from models import ROLE_DRIVER, ROLE_PASSENGER, templates, users
 
     database = init_database(url)

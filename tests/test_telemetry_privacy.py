@@ -9,7 +9,7 @@ integration records in spans and breadcrumbs. Cases:
 1. handlers fail while processing updates from a user with a name, a username and a phone
    number in the text (the error message even quotes them, as database errors do);
 2. a successful update: its transaction (SentryMiddleware, traces_sample_rate=1.0) and spans;
-3. a webhook request (the real aiohttp app of `bot.webhook`) with the secret header and a JSON
+3. a webhook request (the real aiohttp app of `bot.runmodes.webhook`) with the secret header and a JSON
    body full of personal data, whose handling fails.
 
 Every serialized envelope must be free of the token, its secret part, the webhook secret, the
@@ -35,7 +35,7 @@ from sentry_sdk.transport import Transport
 from bot import telemetry
 from bot.app import build_dispatcher, create_bot
 from bot.logs import RedactingFormatter, secrets_of
-from bot.webhook import build_web_app
+from bot.runmodes.webhook import build_web_app
 from models import ROLE_DRIVER, trips, users
 from tests.conftest import TOKEN
 from tests.fakeapi import FakeTelegram

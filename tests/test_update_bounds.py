@@ -17,8 +17,8 @@ from aiogram.types import Update
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
 
 from bot import app as app_module
-from bot import retry
 from bot.app import build_dispatcher, make_storage
+from bot.middlewares import retry
 from tests.harness import RecordingBot
 
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"

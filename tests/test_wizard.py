@@ -477,7 +477,7 @@ def test_same_key_racing_another_replica(database, monkeypatch):
 def test_same_key_racing_another_replica_on_postgresql(pg_url, monkeypatch):
     """PostgreSQL aborts the transaction at the unique violation: the lookup after it must
     run in a fresh one."""
-    from bot.db import init_database, migrate
+    from bot.infra.db import init_database, migrate
 
     migrate(pg_url)
     database = init_database(pg_url)

@@ -50,7 +50,7 @@ SQLITE_PRAGMAS = {
 }
 
 
-# PostgreSQL advisory lock key of migrations (the sender's lease uses another, bot/leader.py).
+# PostgreSQL advisory lock key of migrations (the sender's lease uses another, bot/workers/leader.py).
 MIGRATION_LOCK_KEY = zlib.crc32(b"carpool-bot:migrate")
 
 
@@ -81,7 +81,7 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 def open_database(url: str, *, foreign_keys: bool = True, resilient: bool = False) -> pw.Database:
     """A new (unbound) Peewee database for the URL, with our SQLite pragmas. `resilient`: the
-    bot's own database (bot/resilience.py): on PostgreSQL a lost connection is replaced
+    bot's own database (bot/infra/resilience.py): on PostgreSQL a lost connection is replaced
     outside transactions, and commits are counted per update. Not for migrations: their
     advisory lock lives on one connection."""
     make = connect

@@ -1,7 +1,7 @@
 """Dialog preview for developers: every window on one HTML page, and the transitions diagram.
 
 `carpool-bot preview [--out DIR]` calls `write_preview()`; the live server
-`aiogram-dialog-preview bot.preview:live_preview_router` renders the same page on request.
+`aiogram-dialog-preview bot.devtools.preview:live_preview_router` renders the same page on request.
 Both need the `[preview]` extra (aiogram-dialog's `tools`: the `diagrams` package),
 no bot token and no database.
 
@@ -121,7 +121,7 @@ def preview_database():
     """A private in-memory SQLite with every migration applied (no file is ever created)."""
     import peewee as pw
 
-    from .db import make_router, open_database
+    from ..infra.db import make_router, open_database
 
     database = open_database("sqlite:///:memory:", foreign_keys=False)  # migrations run with them off
     database.connect()
@@ -240,7 +240,7 @@ _live = ExitStack()
 
 
 async def live_preview_router() -> Router:
-    """For `aiogram-dialog-preview bot.preview:live_preview_router`: the server calls this (and
+    """For `aiogram-dialog-preview bot.devtools.preview:live_preview_router`: the server calls this (and
     renders) in a throwaway worker process for every page, so the sandbox stays on there for
     the rest of that process. Refuses to run in a main process, where it would leak."""
     import multiprocessing

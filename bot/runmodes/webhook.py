@@ -5,9 +5,9 @@
 - Updates are handled before the answer (not in the background): if the process dies
   mid-update, Telegram delivers it again instead of it being lost (the dispatcher
   de-duplicates repeated update ids). While PostgreSQL or Redis is unreachable the answer
-  is 503, and Telegram delivers the update again (bot/resilience.py).
+  is 503, and Telegram delivers the update again (bot/infra/resilience.py).
 - `GET /healthz` answers 200 `{"status": "ok"}` while this process is healthy (the
-  database takes a write and most recent updates did not fail: bot/healthstate.py),
+  database takes a write and most recent updates did not fail: bot/infra/healthstate.py),
   503 `{"status": "unhealthy", "reason": ...}` otherwise.
 """
 
@@ -21,8 +21,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
-from .healthstate import HealthState
-from .resilience import OutageAwareRequestHandler
+from ..infra.healthstate import HealthState
+from ..infra.resilience import OutageAwareRequestHandler
 
 log = logging.getLogger(__name__)
 

@@ -22,16 +22,16 @@ from aiogram import Bot
 from dialogs.notifications import NotificationRenderer
 from models import db
 
-from .app import App, build_dispatcher, create_bot, make_storage
-from .commands import register_commands
-from .config import Settings
-from .health import heartbeat_path
-from .healthstate import HealthState, remove_heartbeat, write_heartbeat
-from .leader import make_lease
-from .notifier import Notifier
-from .scheduler import Scheduler
+from ..app import App, build_dispatcher, create_bot, make_storage
+from ..commands import register_commands
+from ..config import Settings
+from ..health import heartbeat_path
+from ..infra.healthstate import HealthState, remove_heartbeat, write_heartbeat
+from ..workers.leader import make_lease
+from ..workers.notifier import Notifier
+from ..workers.scheduler import Scheduler
+from ..telemetry import init_sentry
 from .startup import ensure_polling, ensure_webhook
-from .telemetry import init_sentry
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class Service:
     async def on_startup(self) -> None:
         me = await self.bot.get_me()
         s = self.settings
-        # Only what differs from Telegram's state, and never another deployment's webhook (bot/startup.py).
+        # Only what differs from Telegram's state, and never another deployment's webhook (bot/runmodes/startup.py).
         if s.webhook_mode:
             await ensure_webhook(self.bot, s.webhook_url, secret=s.webhook_secret, reset=s.reset_webhook,
                                  allowed_updates=self.app.dispatcher.resolve_used_update_types())

@@ -5,10 +5,11 @@ state here is unhealthy when
 
 - the database refuses a write: `probe_write` runs a tiny write transaction and rolls it
   back (every heartbeat, and for `/healthz` at most once a second), or
-- most recent updates failed: `UpdateOutcomes`, an outer middleware, records whether each
-  update was handled or ended in an unexpected error (a refusal from `models` or a stale
-  button is a handled update); with at least `min_failures` failures among the updates of
-  the last `window` seconds (at most `keep` of them) and more failures than successes.
+- most recent updates failed: `bot.middlewares.outcomes.UpdateOutcomes`, an outer
+  middleware, records whether each update was handled or ended in an unexpected error (a
+  refusal from `models` or a stale button is a handled update); with at least
+  `min_failures` failures among the updates of the last `window` seconds (at most `keep`
+  of them) and more failures than successes.
 
 Both recover by themselves: the next probe succeeds, new updates succeed, or the failures
 age out of the window when no traffic comes. Transitions are logged once (WARNING when it
@@ -16,7 +17,7 @@ turns unhealthy, with the cause; INFO when it is healthy again) and set `changed
 wakes the heartbeat so the file follows at once.
 
 The heartbeat file is JSON (`healthy`, `reason`, `host`, `pid`, `time`), replaced
-atomically; `bot/health.py` reads it with the standard library only.
+atomically; `bot/health.py` (`python -m bot.health`) reads it with the standard library only.
 """
 
 from __future__ import annotations
@@ -31,13 +32,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from aiogram import BaseMiddleware, Dispatcher
-from aiogram.types import Update
-from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
-
-from models import DomainError, FsmRecord, db
+from models import FsmRecord, db
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +41,6 @@ WINDOW = 300.0
 KEEP = 20
 MIN_FAILURES = 3
 DB_REFUSES_WRITES = "the database refuses writes"
-# Ends of an update that are answers, not failures (bot/app.py handles them for the user).
-HANDLED_ERRORS: tuple[type[Exception], ...] = (DomainError, UnknownIntent, OutdatedIntent, UnknownState)
 
 
 class _RollBack(Exception):
@@ -120,39 +114,6 @@ class HealthState:
         if failed >= self.min_failures and failed * 2 > len(recent):
             return f"{failed} of the last {len(recent)} updates failed"
         return ""
-
-
-class UpdateOutcomes(BaseMiddleware):
-    """Records each real update's outcome (aiogram-dialog's background updates, id 0, are
-    redraws, not updates: left alone). Sits inside aiogram's error middleware, so it sees
-    the exception before the error handlers answer it."""
-
-    def __init__(self, state: HealthState) -> None:
-        self.state = state
-
-    async def __call__(self, handler, event, data: dict[str, Any]):
-        if not isinstance(event, Update) or not event.update_id:
-            return await handler(event, data)
-        try:
-            result = await handler(event, data)
-        except HANDLED_ERRORS:
-            self.state.record(True)
-            raise
-        except Exception:
-            self.state.record(False)
-            raise
-        self.state.record(True)
-        return result
-
-
-def install(dp: Dispatcher) -> HealthState:
-    """A health state for this dispatcher: outcomes recorded by an outer middleware
-    (register it early: before the middlewares whose failures it should see), and the
-    state in workflow data as `health_state` for the heartbeat and `/healthz`."""
-    state = HealthState()
-    dp.update.outer_middleware(UpdateOutcomes(state))
-    dp["health_state"] = state
-    return state
 
 
 _warned: set[str] = set()  # other writers already reported

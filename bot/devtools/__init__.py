@@ -1,0 +1,1 @@
+"""Tools for developers, not used by the running bot: the dialog preview (`preview`)."""
