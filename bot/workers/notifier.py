@@ -69,6 +69,8 @@ from dialogs.notifications import NotificationRenderer, Obsolete, Rendered
 from models import Notification, outbox
 from models.logids import tg
 
+from .loop import stop_loop
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0  # transient failures: never more than a minute between two tries
@@ -186,15 +188,8 @@ class Notifier:
         """Stop after the message in flight (waiting up to `timeout` for it); the rest stay pending."""
         self._stopping.set()
         self._wake.set()
-        task = self._task
-        if task is None or task.done() or task is asyncio.current_task():
-            return
-        done, _ = await asyncio.wait({task}, timeout=timeout)
-        if not done:
-            log.warning("Notifier did not stop within %.0fs; cancelling (its message may repeat)", timeout)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if not await stop_loop(self._task, timeout):
+            log.warning("Notifier did not stop within %.0fs; cancelled (its message may repeat)", timeout)
 
     async def _sleep(self, seconds: float) -> bool:
         """Sleep unless stopping; True if stop() interrupted it."""

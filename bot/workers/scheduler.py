@@ -22,6 +22,8 @@ import sentry_sdk
 
 from models import lifecycle, outbox, utcnow
 
+from .loop import stop_loop
+
 log = logging.getLogger(__name__)
 
 
@@ -101,11 +103,4 @@ class Scheduler:
     async def stop(self, timeout: float = 10.0) -> None:
         """Stop after the tick in progress (a tick is synchronous: it is never cut in half)."""
         self._stopping.set()
-        task = self._task
-        if task is None or task.done() or task is asyncio.current_task():
-            return
-        done, _ = await asyncio.wait({task}, timeout=timeout)
-        if not done:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_loop(self._task, timeout)
