@@ -14,7 +14,8 @@ can neither touch a real database nor lose their link to an error, they run insi
   a driver with templates and recent destinations, matching the windows' `preview_data`;
   whatever it was bound to before (a test database, say) is restored afterwards;
 - a Bot API call on an event bound to no bot (the fake callback query's `answer()`)
-  does nothing instead of raising, so a handler that answers and then moves keeps its link.
+  does nothing instead of raising, so a handler that answers and then moves keeps its link
+  (bot/compat/preview_events.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from aiogram import Router
+
+from ..compat.preview_events import unbound_bot_calls_do_nothing
 
 EXTRA_HINT = "pip install -e '.[preview]'"
 PAGE_NAME = "index.html"
@@ -132,30 +135,6 @@ def preview_database():
 
 
 @contextmanager
-def _unbound_bot_calls_do_nothing() -> Iterator[None]:
-    """The preview's fake events belong to no bot: `await event.answer()` would raise and the
-    handler would stop before its jump. Inside this block such a call does nothing; calls on
-    events bound to a bot are untouched."""
-    from aiogram.methods.base import TelegramMethod
-
-    original = TelegramMethod.__await__
-
-    async def _nothing():
-        return None
-
-    def __await__(self):
-        if getattr(self, "_bot", None) is None:
-            return _nothing().__await__()
-        return original(self)
-
-    TelegramMethod.__await__ = __await__
-    try:
-        yield
-    finally:
-        TelegramMethod.__await__ = original
-
-
-@contextmanager
 def preview_sandbox(router: Router) -> Iterator[None]:
     """Bind the models to a seeded in-memory database and make bot-less Bot API calls no-ops;
     restore both afterwards."""
@@ -166,7 +145,7 @@ def preview_sandbox(router: Router) -> Iterator[None]:
     db.initialize(database)
     try:
         seed_preview_database(router)
-        with _unbound_bot_calls_do_nothing():
+        with unbound_bot_calls_do_nothing():
             yield
     finally:
         db.initialize(previous)
