@@ -12,7 +12,7 @@ import time
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.infra.storage import PeeweeStorage
-from models import PickupPoint, rides, trips, users
+from models import PickupPoint, queries, rides, users
 
 from . import datasets
 from .clicks import Env, percentile
@@ -57,11 +57,11 @@ def _operations(env: Env) -> list[tuple[str, str, object]]:
         *([("dedupe", "dedupe seen + add (every update)", dedupe)] if dedupe else []),
         ("storage_get_data", "PeeweeStorage.get_data", run(lambda: storage.get_data(key))),
         ("storage_set_data", "PeeweeStorage.set_data (existing key)", run(lambda: storage.set_data(key, data))),
-        ("list_upcoming", "rides.list_upcoming (trip list getter)", lambda: rides.list_upcoming(0)),
-        ("trip_card", "rides.trip_card (card getter)", lambda: rides.trip_card(card_trip, joiner)),
+        ("list_upcoming", "queries.list_upcoming (trip list getter)", lambda: queries.list_upcoming(0)),
+        ("trip_card", "queries.trip_card (card getter)", lambda: queries.trip_card(card_trip, joiner)),
         ("join_leave", "rides.join_trip + leave_trip",
          lambda: (rides.join_trip(joiner, join_trip, point), rides.leave_trip(joiner, join_trip))),
-        ("recent_destinations", "trips.recent_destination_choices", lambda: trips.recent_destination_choices(
+        ("recent_destinations", "queries.recent_destination_choices", lambda: queries.recent_destination_choices(
             datasets.DRIVER)),
     ]
 

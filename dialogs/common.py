@@ -29,6 +29,13 @@ def q(text: str | None) -> str:
     return html.escape(text or "", quote=False)
 
 
+def short(text: str | None, limit: int) -> str:
+    """User text cut to `limit` characters, "…" marking the cut. For buttons, and messages that
+    show many values at once and must stay within Telegram's 4096 characters: cut before `q`."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def contact_link(user: User) -> str:
     """HTML link that opens a chat with the player in Telegram (just the name for a player
     who used /forget_me: there is no account to link to)."""

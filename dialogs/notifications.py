@@ -29,9 +29,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram_dialog import DialogManager
 
-from models import TRIP_OPEN, Notification, NotFound, User, outbox, rides, users
+from models import TRIP_OPEN, Notification, NotFound, User, outbox, queries, users
 from models.privacy import FORMER_NAME
-from models.trips import is_row_id
 
 from .common import contact_link, fmt_date, q
 from .menu.commands import _on_top_of_menu
@@ -69,7 +68,7 @@ class Notice:
         """The player named by `params[key]` (a `User.id`), as a contact link read now."""
         user_id = self.params.get(key)
         if user_id not in self._people:
-            self._people.update(users.people([user_id]))
+            self._people.update(queries.people([user_id]))
         user = self._people.get(user_id)
         return contact_link(user) if user is not None else FORMER_NAME
 
@@ -234,9 +233,9 @@ def trip_cancelled(n: Notice) -> Rendered:
 # --- reminders: the trip as it is when the reminder goes out -------------------------------
 
 
-def _live_card(n: Notice) -> rides.TripCard:
+def _live_card(n: Notice) -> queries.TripCard:
     try:
-        card = rides.trip_card(n.trip_id, None) if n.trip_id else None
+        card = queries.trip_card(n.trip_id, None) if n.trip_id else None
     except NotFound:
         card = None
     if card is None or card.trip.status != TRIP_OPEN:
@@ -300,7 +299,7 @@ async def on_notice_button(callback: CallbackQuery, callback_data: NoticeButton,
         await callback.answer("Send /start first and choose a role.", show_alert=True)
         return
     trip_id = callback_data.trip_id
-    if callback_data.to == "trip" and not (is_row_id(trip_id) and rides.trip_exists(trip_id)):
+    if callback_data.to == "trip" and not queries.trip_exists(trip_id):
         await callback.answer("That trip does not exist (any more).", show_alert=True)
         return
     if callback_data.to not in ("trip", "find"):

@@ -1,5 +1,6 @@
 """Tables and domain operations. Plain synchronous code, no aiogram: each write
-operation opens, finishes and commits its own transaction, and checks who acts."""
+operation opens, finishes and commits its own transaction, and checks who acts. What the
+screens read is in `queries`; nothing here formats for the user: dialogs do."""
 
 from .base import BaseModel, db, utcnow
 from .errors import Conflict, DomainError, LimitReached, NameTaken, NotFound, PermissionDenied, ValidationError

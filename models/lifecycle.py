@@ -1,4 +1,4 @@
-"""Trip lifecycle: reminders before departure, closing finished trips, the history.
+"""Trip lifecycle: reminders before departure, closing finished trips (the history: `models.queries`).
 
 Everything `bot.scheduler` does is an operation here, read from the database on every
 tick: nothing is planned in memory, so a restart loses nothing, and running twice (or on
@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import peewee as pw
@@ -35,18 +35,13 @@ import peewee as pw
 from . import outbox
 from .base import db, utcnow
 from .errors import Conflict, NotFound, PermissionDenied
-from .rules import TRIP_GONE, require_open
 from .logids import tg
-from .tables import (
-    TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, SentReminder, Trip, User,
-)
-from .trips import is_row_id, to_utc
+from .rules import TRIP_GONE, is_row_id, require_open
+from .tables import TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, SentReminder, Trip, User
+from .trips import to_utc
 from .users import require_user
 
 log = logging.getLogger(__name__)
-
-HISTORY_LIMIT = 20
-HISTORY_PAGE = 5
 
 
 # --- due times ---------------------------------------------------------------------------
@@ -233,7 +228,7 @@ def tell_driver(actor_telegram_id: int, trip_id: int, action: str) -> bool:
     return True
 
 
-# --- closing and history -------------------------------------------------------------------
+# --- closing finished trips ----------------------------------------------------------------
 
 
 def close_finished_trips(now: datetime | None = None) -> int:
@@ -244,48 +239,3 @@ def close_finished_trips(now: datetime | None = None) -> int:
         .where((Trip.status == TRIP_OPEN) & (Trip.ends_at <= now))
         .execute()
     )
-
-
-@dataclass
-class PastRow:
-    trip_id: int
-    destination: str
-    departure_date: date
-    first_pickup: time | None
-    status: str
-    as_driver: bool
-
-
-def past_trips(
-    telegram_id: int, page: int = 0, page_size: int = HISTORY_PAGE, limit: int = HISTORY_LIMIT
-) -> tuple[list[PastRow], int]:
-    """One page of the player's cancelled and done trips, as driver or passenger (a seat
-    they still held), most recent first; and the total, capped at `limit`. Three queries."""
-    user = User.get_or_none(User.telegram_id == telegram_id)
-    if user is None:
-        return [], 0
-    mine = (Trip.driver == user.id) | Trip.id.in_(
-        Participant.select(Participant.trip).where(Participant.passenger == user.id)
-    )
-    where = mine & Trip.status.in_([TRIP_CANCELLED, TRIP_DONE])
-    total = min(Trip.select().where(where).count(), limit)
-    start = max(page, 0) * page_size
-    count = max(min(page_size, total - start), 0)
-    if not count:
-        return [], total
-    first = PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
-    query = (
-        Trip.select(Trip.id, Trip.destination, Trip.departure_date, Trip.status, Trip.driver,
-                    first.alias("first"))
-        .where(where)
-        .order_by(Trip.departs_at.desc(), Trip.id.desc())
-        .offset(start)
-        .limit(count)
-        .dicts()
-    )
-    rows = [
-        PastRow(r["id"], r["destination"], r["departure_date"], PickupPoint.time.python_value(r["first"]),
-                r["status"], r["driver"] == user.id)
-        for r in query
-    ]
-    return rows, total

@@ -8,28 +8,28 @@ message listing exactly the changes that concern them.
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import outbox
+from . import outbox, queries
 from .base import utcnow
+from .cleaning import clean_text
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .logids import tg
 from .rides import _trip_lock
 from .rules import TRIP_GONE, require_open, require_pickup_count, require_trip
 from .tables import TRIP_CANCELLED, Participant, PickupPoint, Trip, User
 from .trips import (
-    short, to_utc, validate_address, validate_comment, validate_date, validate_destination,
-    validate_pickup_time, validate_seats,
+    to_utc, validate_address, validate_comment, validate_date, validate_destination, validate_pickup_time,
+    validate_seats,
 )
 from .users import require_user
 
 log = logging.getLogger(__name__)
 REASON_MAX = 300
-DIFF_VALUE_MAX = 100  # characters of one value in the edit diff (the destination's own maximum)
 
 
 @dataclass
@@ -69,11 +69,15 @@ def shift_points(points: list[PointEdit], minutes: int) -> list[PointEdit]:
     return moved
 
 
+def _as_edit(point: PickupPoint) -> PointEdit:
+    return PointEdit(point.id, point.address, point.time)
+
+
 def with_shift(edit: TripEdit, points: dict[int, PickupPoint]) -> TripEdit:
     """The edit with its shift applied to its own pickups, or to the trip's `points` if it has none."""
     if not edit.shift_minutes:
         return edit
-    base = edit.pickups if edit.pickups is not None else [PointEdit(p.id, p.address, p.time) for p in points.values()]
+    base = edit.pickups if edit.pickups is not None else [_as_edit(p) for p in points.values()]
     return replace(edit, pickups=shift_points(base, edit.shift_minutes), shift_minutes=0)
 
 
@@ -97,59 +101,58 @@ def owned_trip(actor: User, trip_id: int, *, action: str = "manage") -> Trip:
     return trip
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change an edit makes, as values (the edit window words them): `what` is "destination",
+    "date", "seats", "comment" or "pickup". A pickup's `old` and `new` are `PointEdit`s: `old`
+    None for a new point, `new` None for a removed one."""
+
+    what: str
+    old: Any
+    new: Any
+
+
 @dataclass
 class EditPlan:
-    """What an edit would do: the diff lines and whose seats it would cost."""
+    """What an edit would do: what it changes and whose seats it would cost."""
 
-    lines: list[str]
+    changes: list[Change]
     removed_passengers: list[User] = field(default_factory=list)
     booked: int = 0
-
-
-def _fmt_day(day: date) -> str:
-    return f"{day:%a %d %b %Y}"
 
 
 def _points_by_id(trip: Trip) -> dict[int, PickupPoint]:
     return {p.id: p for p in PickupPoint.select().where(PickupPoint.trip == trip.id)}
 
 
+def _pickup_changes(old: dict[int, PickupPoint], new: list[PointEdit]) -> list[Change]:
+    """New points, moved or renamed ones, then the removed ones."""
+    changes = [
+        Change("pickup", None, p) if p.id is None else Change("pickup", _as_edit(old[p.id]), p)
+        for p in new
+        if p.id is None or (p.id in old and (old[p.id].address, old[p.id].time) != (p.address, p.time))
+    ]
+    kept = {p.id for p in new if p.id is not None}
+    return changes + [Change("pickup", _as_edit(o), None) for pid, o in old.items() if pid not in kept]
+
+
 def plan_edit(actor_telegram_id: int, trip_id: int, edit: TripEdit) -> EditPlan:
-    """The diff (old → new) for the driver's confirmation window. Reads only."""
+    """What the edit changes (old → new) for the driver's confirmation window. Reads only."""
     actor = require_user(actor_telegram_id)
     trip = owned_trip(actor, trip_id, action="edit")
-    edit = with_shift(edit, _points_by_id(trip))
-    # Values are cut (addresses to 100, comments to 150 characters): ten changed pickup points
-    # with 200-character addresses passed Telegram's 4096 and the window could not be shown.
-    e = lambda s, limit=DIFF_VALUE_MAX: html.escape(short(str(s), limit), quote=False)  # noqa: E731
-    lines = []
-    if edit.destination is not None and edit.destination != trip.destination:
-        lines.append(f"🏁 Destination: {e(trip.destination)} → {e(edit.destination)}")
-    if edit.departure_date is not None and edit.departure_date != trip.departure_date:
-        lines.append(f"📅 Date: {_fmt_day(trip.departure_date)} → {_fmt_day(edit.departure_date)}")
-    if edit.seats is not None and edit.seats != trip.seats:
-        lines.append(f"💺 Seats: {trip.seats} → {edit.seats}")
-    if edit.comment is not None and edit.comment != trip.comment:
-        lines.append(f"💬 Comment: {e(trip.comment or '—', 150)} → {e(edit.comment or '—', 150)}")
+    points = _points_by_id(trip)
+    edit = with_shift(edit, points)
+    fields = (("destination", trip.destination, edit.destination), ("date", trip.departure_date, edit.departure_date),
+              ("seats", trip.seats, edit.seats), ("comment", trip.comment, edit.comment))
+    changes = [Change(what, old, new) for what, old, new in fields if new is not None and new != old]
     removed: list[User] = []
     if edit.pickups is not None:
-        old = _points_by_id(trip)
-        kept = {p.id for p in edit.pickups if p.id is not None}
-        for p in edit.pickups:
-            if p.id is None:
-                lines.append(f"📍 New pickup: {p.time:%H:%M} {e(p.address)}")
-            elif p.id in old and (old[p.id].address, old[p.id].time) != (p.address, p.time):
-                o = old[p.id]
-                lines.append(f"📍 {o.time:%H:%M} {e(o.address)} → {p.time:%H:%M} {e(p.address)}")
-        for pid, o in old.items():
-            if pid not in kept:
-                lines.append(f"📍 Removed: {o.time:%H:%M} {e(o.address)}")
-        gone = [pid for pid in old if pid not in kept]
+        changes += _pickup_changes(points, edit.pickups)
+        gone = [c.old.id for c in changes if c.what == "pickup" and c.new is None]
         if gone:
             removed = list(User.select().join(Participant, on=(Participant.passenger == User.id))
                            .where(Participant.pickup_point.in_(gone)).order_by(User.name))
-    booked = Participant.select().where(Participant.trip == trip.id).count()
-    return EditPlan(lines=lines, removed_passengers=removed, booked=booked)
+    return EditPlan(changes=changes, removed_passengers=removed, booked=queries.seats_taken(trip.id))
 
 
 def apply_edit(
@@ -183,7 +186,7 @@ def apply_edit(
                 raise Conflict("A pickup point changed meanwhile. Open the trip again.")
             new_points = [PointEdit(p.id, validate_address(p.address), p.time) for p in edit.pickups]
         else:
-            new_points = [PointEdit(p.id, p.address, p.time) for p in old_points.values()]
+            new_points = [_as_edit(p) for p in old_points.values()]
         if edit.departure_date is not None or edit.pickups is not None:
             for p in new_points:
                 validate_pickup_time(day, p.time, tz)
@@ -248,8 +251,6 @@ def _changes_for(seat, old, old_points, destination, day, comment, new_by_id) ->
 
 
 def validate_reason(raw: str) -> str:
-    from .trips import clean_text
-
     reason = clean_text(raw)
     if len(reason) > REASON_MAX:
         raise ValidationError(f"Keep the reason under {REASON_MAX} characters (you sent {len(reason)}).")
@@ -269,41 +270,3 @@ def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
             outbox.notify(seat.passenger, "trip_cancelled", trip=trip, destination=trip.destination,
                           date=trip.departure_date, cancel_reason=reason)
     return Trip.get_by_id(trip_id)
-
-
-@dataclass
-class DrivenRow:
-    trip_id: int
-    destination: str
-    departure_date: date
-    first_pickup: time | None
-    seats: int
-    taken: int
-    status: str
-
-
-def driven_trips(actor_telegram_id: int, now: datetime | None = None) -> list[DrivenRow]:
-    """The driver's upcoming trips (cancelled ones too, until their time) with passenger counts."""
-    import peewee as pw
-
-    now = now or utcnow()
-    taken = Participant.select(pw.fn.COUNT(Participant.id)).where(Participant.trip == Trip.id)
-    first = PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
-    query = (
-        Trip.select(Trip.id, Trip.destination, Trip.departure_date, Trip.seats, Trip.status,
-                    taken.alias("taken"), first.alias("first"))
-        .join(User)
-        .where((User.telegram_id == actor_telegram_id) & (Trip.ends_at > now) & (Trip.status != "done"))
-        .order_by(Trip.departs_at, Trip.id)
-        .dicts()
-    )
-    return [
-        DrivenRow(r["id"], r["destination"], r["departure_date"], PickupPoint.time.python_value(r["first"]),
-                  r["seats"], r["taken"] or 0, r["status"])
-        for r in query
-    ]
-
-
-def passenger_telegram_ids(trip_id: int) -> list[int]:
-    return [u.telegram_id for u in User.select(User.telegram_id).join(Participant, on=(Participant.passenger == User.id))
-            .where(Participant.trip == trip_id)]

@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from . import manage, outbox, rides
+from . import manage, outbox, queries, rides
 from .base import db, utcnow
 from .tables import (
-    TRIP_OPEN, FsmRecord, Notification, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
+    FsmRecord, Notification, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
 )
 from .users import require_user
 
@@ -68,17 +68,13 @@ class Forgetting:
     redacted: int = 0  # other players' notifications that named them, redacted
 
 
-def _not_over():
-    return (Trip.status == TRIP_OPEN) & (Trip.ends_at > utcnow())
-
-
 def _seat_trips(user: User) -> list[int]:
     return [t.id for t in Trip.select(Trip.id).join(Participant)
-            .where(_not_over() & (Participant.passenger == user.id)).order_by(Trip.departs_at)]
+            .where(queries.still_open() & (Participant.passenger == user.id)).order_by(Trip.departs_at)]
 
 
 def _driven_trips(user: User) -> list[int]:
-    return [t.id for t in Trip.select(Trip.id).where(_not_over() & (Trip.driver == user.id)).order_by(Trip.departs_at)]
+    return [t.id for t in Trip.select(Trip.id).where(queries.still_open() & (Trip.driver == user.id)).order_by(Trip.departs_at)]
 
 
 def forget_plan(telegram_id: int) -> Forgetting:
@@ -120,7 +116,7 @@ def forget_user(telegram_id: int) -> Forgetting:
             done.seats += 1
             done.told.append(driver_tid)
         for trip_id in _driven_trips(user):
-            done.told += manage.passenger_telegram_ids(trip_id)
+            done.told += queries.passenger_telegram_ids(trip_id)
             manage.cancel_trip(telegram_id, trip_id, DRIVER_LEFT)
             done.trips += 1
         templates = TripTemplate.select(TripTemplate.id).where(TripTemplate.driver == user.id)

@@ -1,4 +1,4 @@
-"""Finding, joining and leaving trips. A seat can never be overbooked.
+"""Joining and leaving trips (finding them: `models.queries`). A seat can never be overbooked.
 
 The seat check and the insert run in one transaction that first takes the trip's
 write lock: `BEGIN IMMEDIATE` on SQLite (the database-wide write lock, taken
@@ -10,172 +10,15 @@ the first one's seat and is told the trip is full.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
-from datetime import datetime
 
 import peewee as pw
 
-from . import outbox
-from .base import db, utcnow
-from .errors import Conflict, NotFound, PermissionDenied
-from .rules import TRIP_GONE, require_open, require_trip
-from .tables import TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, Trip, User
-from .trips import is_row_id
+from . import outbox, queries
+from .base import db
+from .errors import Conflict, PermissionDenied
+from .rules import require_open, require_trip
+from .tables import Participant, PickupPoint, Trip, User
 from .users import require_user
-
-PAGE_SIZE = 5
-
-
-def first_name(name: str) -> str:
-    return (name or "").split(" ", 1)[0] or "Player"
-
-
-def _upcoming(now: datetime | None = None) -> pw.Expression:
-    """Open and not yet departed (first pickup still ahead)."""
-    return (Trip.status == TRIP_OPEN) & (Trip.departs_at > (now or utcnow()))
-
-
-@dataclass
-class TripRow:
-    id: int
-    destination: str
-    departure_date: object
-    first_pickup: object
-    driver_name: str
-    seats: int
-    taken: int
-    driving: bool = False  # the viewer drives it
-    riding: bool = False  # the viewer has a seat in it
-
-    @property
-    def seats_left(self) -> int:
-        return max(self.seats - self.taken, 0)
-
-    @property
-    def full(self) -> bool:
-        return self.seats_left == 0
-
-
-def _taken_subquery():
-    return (
-        Participant.select(pw.fn.COUNT(Participant.id))
-        .where(Participant.trip == Trip.id)
-    )
-
-
-def _first_pickup_subquery():
-    return PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
-
-
-def list_upcoming(
-    page: int = 0, page_size: int = PAGE_SIZE, now: datetime | None = None, viewer: int | None = None
-) -> tuple[list[TripRow], int]:
-    """One page of upcoming open trips, soonest first, and the total count; each row says
-    whether `viewer` (a Telegram id) drives it or has a seat in it. Three queries at most."""
-    where = _upcoming(now)
-    total = Trip.select().where(where).count()
-    me = User.select(User.id).where(User.telegram_id == viewer).scalar() if viewer is not None else None
-    seat = Participant.select(Participant.id).where((Participant.trip == Trip.id) & (Participant.passenger == me))
-    query = (
-        Trip.select(
-            Trip.id, Trip.destination, Trip.departure_date, Trip.seats, Trip.driver, User.name.alias("driver_name"),
-            _taken_subquery().alias("taken"), _first_pickup_subquery().alias("first_pickup"),
-            pw.fn.EXISTS(seat).alias("riding"),
-        )
-        .join(User)
-        .where(where)
-        .order_by(Trip.departs_at, Trip.id)
-        .offset(max(page, 0) * page_size)
-        .limit(page_size)
-        .dicts()
-    )
-    rows = [
-        TripRow(
-            id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
-            first_pickup=PickupPoint.time.python_value(r["first_pickup"]),
-            driver_name=r["driver_name"], seats=r["seats"], taken=r["taken"] or 0,
-            driving=me is not None and r["driver"] == me, riding=bool(r["riding"]),
-        )
-        for r in query
-    ]
-    return rows, total
-
-
-@dataclass
-class PointView:
-    point: PickupPoint
-    passengers: list[User] = field(default_factory=list)
-
-
-@dataclass
-class TripCard:
-    """Everything a trip card shows, read in a few queries."""
-
-    trip: Trip
-    driver: User
-    points: list[PointView]
-    taken: int
-    viewer: User | None
-    my_seat: Participant | None
-
-    @property
-    def seats_left(self) -> int:
-        return max(self.trip.seats - self.taken, 0)
-
-    @property
-    def viewer_is_driver(self) -> bool:
-        return self.viewer is not None and self.viewer.id == self.driver.id
-
-    @property
-    def departed(self) -> bool:
-        return self.trip.departs_at <= utcnow()
-
-    @property
-    def joinable(self) -> bool:
-        return (
-            self.trip.status == TRIP_OPEN and not self.departed and self.seats_left > 0
-            and not self.viewer_is_driver and self.my_seat is None
-        )
-
-    @property
-    def passengers(self) -> list[User]:
-        return [p for view in self.points for p in view.passengers]
-
-
-def trip_version(trip_id: int) -> int | None:
-    row = Trip.select(Trip.version).where(Trip.id == trip_id).first()
-    return row.version if row else None
-
-
-def trip_exists(trip_id: int) -> bool:
-    return Trip.select().where(Trip.id == trip_id).exists()
-
-
-def require_trip_id(trip_id: int) -> int:
-    """An id that names a trip; a forged or stale one (out of range, deleted) is NotFound."""
-    if not is_row_id(trip_id) or not trip_exists(trip_id):
-        raise NotFound(TRIP_GONE)
-    return trip_id
-
-
-def trip_card(trip_id: int, viewer_telegram_id: int | None) -> TripCard:
-    trip = Trip.select(Trip, User).join(User).where(Trip.id == trip_id).first()
-    if trip is None:
-        raise NotFound(TRIP_GONE)
-    viewer = User.get_or_none(User.telegram_id == viewer_telegram_id) if viewer_telegram_id else None
-    points = {p.id: PointView(p) for p in PickupPoint.select().where(PickupPoint.trip == trip.id)
-              .order_by(PickupPoint.time, PickupPoint.position)}
-    my_seat = None
-    taken = 0
-    for seat in (Participant.select(Participant, User).join(User).where(Participant.trip == trip.id)
-                 .order_by(Participant.joined_at, Participant.id)):
-        taken += 1
-        if seat.pickup_point_id in points:
-            points[seat.pickup_point_id].passengers.append(seat.passenger)
-        if viewer is not None and seat.passenger_id == viewer.id:
-            my_seat = seat
-    return TripCard(trip=trip, driver=trip.driver, points=list(points.values()), taken=taken,
-                    viewer=viewer, my_seat=my_seat)
 
 
 @contextlib.contextmanager
@@ -252,9 +95,8 @@ def leave_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> None:
         require_open(trip, until="end")
         point = seat.pickup_point
         seat.delete_instance()
-        taken = Participant.select().where(Participant.trip == trip.id).count()
         outbox.notify(trip.driver, "left", trip=trip, passenger=actor.id, reason=reason,
-                      seats_left=trip.seats - taken, **_point_params(trip, point))
+                      seats_left=trip.seats - queries.seats_taken(trip.id), **_point_params(trip, point))
 
 
 def change_pickup(actor_telegram_id: int, trip_id: int, pickup_point_id: int) -> Participant:
@@ -269,32 +111,3 @@ def change_pickup(actor_telegram_id: int, trip_id: int, pickup_point_id: int) ->
         seat.save(only=[Participant.pickup_point])
         outbox.notify(trip.driver, "pickup_changed", trip=trip, passenger=actor.id, **_point_params(trip, point))
         return seat
-
-
-@dataclass
-class RideRow:
-    trip_id: int
-    destination: str
-    departure_date: object
-    address: str
-    time: object
-    status: str
-
-
-def my_rides(actor_telegram_id: int, now: datetime | None = None) -> list[RideRow]:
-    """The passenger's upcoming seats with their pickup point, soonest first (one query)."""
-    now = now or utcnow()
-    query = (
-        Participant.select(Trip.id, Trip.destination, Trip.departure_date, Trip.status,
-                           PickupPoint.address, PickupPoint.time)
-        .join(Trip).switch(Participant).join(PickupPoint)
-        .switch(Participant).join(User)
-        .where((User.telegram_id == actor_telegram_id) & (Trip.ends_at > now) & (Trip.status != TRIP_DONE))
-        .order_by(Trip.departs_at, Trip.id)
-        .dicts()
-    )
-    return [
-        RideRow(trip_id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
-                address=r["address"], time=PickupPoint.time.python_value(r["time"]), status=r["status"])
-        for r in query
-    ]

@@ -20,6 +20,13 @@ TRIP_LEFT = "This trip has already left."
 TRIP_OVER = "This trip is over."
 PICKUPS_NONE = "Add at least one pickup point."
 PICKUPS_TOO_MANY = f"At most {PICKUPS_MAX} pickup points: remove one first."
+MAX_ID = 2**63 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """Could be a primary key. Ids arrive in callback data, where anyone can write 10**30:
+    SQLite cannot even compare that (OverflowError), PostgreSQL neither (bigint out of range)."""
+    return 0 < value <= MAX_ID
 
 
 def require_trip(trip: Trip | None) -> Trip:

@@ -10,14 +10,13 @@ from datetime import time
 
 import peewee as pw
 
+from . import queries
 from .base import db, utcnow
+from .cleaning import clean_text
 from .errors import LimitReached, NameTaken, NotFound, ValidationError
-from .rules import require_pickup_count
-from .tables import PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User
-from .trips import (
-    clean_text, created_with, is_row_id, validate_address, validate_comment, validate_destination,
-    validate_seats,
-)
+from .rules import TRIP_GONE, require_pickup_count
+from .tables import TemplatePickupPoint, Trip, TripTemplate, User
+from .trips import created_with, validate_address, validate_comment, validate_destination, validate_seats
 from .users import require_driver, require_owner, require_user
 
 NAME_MAX = 40
@@ -38,14 +37,6 @@ def validate_name(raw: str) -> str:
     if not 1 <= len(name) <= NAME_MAX:
         raise ValidationError(f"A template name is 1 to {NAME_MAX} characters (you sent {len(name)}).")
     return name
-
-
-def _owned(actor: User, template_id: int) -> TripTemplate:
-    template = TripTemplate.get_or_none(TripTemplate.id == template_id) if is_row_id(template_id) else None
-    if template is None:
-        raise NotFound("That template no longer exists.")
-    require_owner(actor, template.driver_id, "template")
-    return template
 
 
 def _same_name(actor: User, name: str) -> TripTemplate | None:
@@ -99,25 +90,17 @@ def draft_from_trip(actor_telegram_id: int, trip_id: int, name: str) -> Template
     actor = require_user(actor_telegram_id)
     trip = Trip.get_or_none(Trip.id == trip_id)
     if trip is None:
-        raise NotFound("That trip does not exist (any more).")
+        raise NotFound(TRIP_GONE)
     require_owner(actor, trip.driver_id, "trip")
-    points = PickupPoint.select().where(PickupPoint.trip == trip.id).order_by(PickupPoint.time)
     return TemplateDraft(name=name, destination=trip.destination, seats=trip.seats, comment=trip.comment,
-                         pickups=[(p.address, p.time) for p in points])
-
-
-def get_template(actor_telegram_id: int, template_id: int) -> tuple[TripTemplate, list[TemplatePickupPoint]]:
-    template = _owned(require_user(actor_telegram_id), template_id)
-    points = list(TemplatePickupPoint.select().where(TemplatePickupPoint.template == template.id)
-                  .order_by(TemplatePickupPoint.time, TemplatePickupPoint.position))
-    return template, points
+                         pickups=[(p.address, p.time) for p in queries.pickup_points(trip.id)])
 
 
 def rename_template(actor_telegram_id: int, template_id: int, new_name: str) -> TripTemplate:
     actor = require_user(actor_telegram_id)
     name = validate_name(new_name)
     with db.atomic():
-        template = _owned(actor, template_id)
+        template = queries.owned_template(actor, template_id)
         other = _same_name(actor, name)
         if other is not None and other.id != template.id:
             raise NameTaken(f"You already have a template called “{name}”: pick another name.")
@@ -129,8 +112,4 @@ def rename_template(actor_telegram_id: int, template_id: int, new_name: str) -> 
 def delete_template(actor_telegram_id: int, template_id: int) -> None:
     actor = require_user(actor_telegram_id)
     with db.atomic():
-        _owned(actor, template_id).delete_instance(recursive=True)
-
-
-def count_templates(actor_telegram_id: int) -> int:
-    return TripTemplate.select().join(User).where(User.telegram_id == actor_telegram_id).count()
+        queries.owned_template(actor, template_id).delete_instance(recursive=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,10 +15,11 @@ from zoneinfo import ZoneInfo
 import peewee as pw
 
 from .base import db, utcnow
+from .cleaning import clean_text, visible_length
 from .errors import ValidationError
-from .rules import PICKUPS_MAX, require_pickup_count
+from .rules import require_pickup_count
 from .tables import PickupPoint, Trip, TripTemplate, User
-from .users import require_driver, require_owner, require_user
+from .users import require_driver, require_user
 
 log = logging.getLogger(__name__)
 
@@ -29,53 +29,7 @@ COMMENT_MAX = 500
 SEATS_MIN, SEATS_MAX = 1, 8
 BOOKING_HORIZON_DAYS = 366
 
-# C0 controls but tab and newline, DEL, C1 controls (\x85, \x9b CSI, …), zero-width and bidi marks, and
-# other invisible format characters: soft hyphen, combining grapheme joiner, Khmer inherent vowels,
-# Mongolian selectors, word joiner and invisible operators, BOM, interlinear annotation, shorthand
-# and musical format controls. They carry nothing in a destination, address or comment.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069"
-    r"\u00ad\u034f\u17b4\u17b5\u180b-\u180f\u2060-\u2065\u206a-\u206f\ufeff\ufff9-\ufffb"
-    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a]"
-)
-# Blank with a width, yet not whitespace to str.split(): Hangul fillers, the Braille blank.
-_BLANKS = "\u115f\u1160\u3164\uffa0\u2800"
-_BLANK = str.maketrans(dict.fromkeys(_BLANKS, " "))
-_INVISIBLE_CATEGORIES = frozenset(("Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Mn", "Me"))
 COMMENT_LINES_MAX = 12
-
-
-def visible_length(text: str) -> int:
-    """Characters that show: not whitespace, controls, format characters or blanks. Combining
-    marks (accents, variation selectors) do not count: they add to a character, or alone
-    show nothing (or a dotted circle)."""
-    return sum(
-        1 for ch in text
-        if not (unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _BLANKS)
-    )
-
-
-def clean_text(raw: str | None, *, multiline: bool = False) -> str:
-    """Strip control, bidi and invisible format characters; collapse whitespace (keep newlines
-    if multiline, with at most one empty line in a row). Text with nothing visible is ""."""
-    text = _CONTROL.sub("", raw or "").translate(_BLANK)
-    if multiline:
-        lines: list[str] = []
-        for line in text.splitlines():
-            line = " ".join(line.split()) if visible_length(line) else ""
-            if line or (lines and lines[-1]):  # an empty line only after a non-empty one
-                lines.append(line)
-        text = "\n".join(lines).strip()
-    else:
-        text = " ".join(text.split())
-    return text if visible_length(text) else ""
-
-
-def short(text: str | None, limit: int) -> str:
-    """User text cut to `limit` characters, "…" marking the cut. For messages that show many
-    values at once and must stay within Telegram's 4096 characters: cut before escaping."""
-    text = text or ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _length(value: str, what: str, lo: int, hi: int) -> str:
@@ -231,79 +185,3 @@ def created_with(model: type[Trip] | type[TripTemplate], actor: User, key: str |
     if made is not None:
         log.info("%s %s already made with this key: returning it", model.__name__, made.id)
     return made
-
-
-def recent_destination_choices(actor_telegram_id: int, limit: int = 4) -> list[tuple[int, str]]:
-    """The driver's last distinct destinations as (id of a trip that had it, destination),
-    most recent first. The trip id makes a short, checkable button id."""
-    rows = (
-        Trip.select(Trip.id, Trip.destination)
-        .join(User)
-        .where(User.telegram_id == actor_telegram_id)
-        .order_by(Trip.id.desc())
-        .limit(50)
-    )
-    seen: dict[str, int] = {}
-    for row in rows:
-        seen.setdefault(row.destination, row.id)
-        if len(seen) == limit:
-            break
-    return [(trip_id, dest) for dest, trip_id in seen.items()]
-
-
-def destination_of_own_trip(actor_telegram_id: int, trip_id: int) -> str | None:
-    """The destination of one of the actor's own trips (None for anyone else's)."""
-    if not is_row_id(trip_id):
-        return None
-    row = (
-        Trip.select(Trip.destination)
-        .join(User)
-        .where((Trip.id == trip_id) & (User.telegram_id == actor_telegram_id))
-        .first()
-    )
-    return row.destination if row else None
-
-
-MAX_ID = 2**63 - 1
-
-
-def is_row_id(value: int) -> bool:
-    """Could be a primary key. Ids arrive in callback data, where anyone can write 10**30:
-    SQLite cannot even compare that (OverflowError), PostgreSQL neither (bigint out of range)."""
-    return 0 < value <= MAX_ID
-
-
-def get_trip(trip_id: int) -> Trip | None:
-    return Trip.select(Trip, User).join(User).where(Trip.id == trip_id).first()
-
-
-def pickup_points(trip_id: int) -> list[PickupPoint]:
-    return list(PickupPoint.select().where(PickupPoint.trip == trip_id).order_by(PickupPoint.time, PickupPoint.position))
-
-
-# --- templates as the wizard needs them (the templates issue adds managing them) ----------
-
-
-def list_templates(actor_telegram_id: int) -> list[TripTemplate]:
-    return list(
-        TripTemplate.select(TripTemplate)
-        .join(User)
-        .where(User.telegram_id == actor_telegram_id)
-        .order_by(TripTemplate.name)
-    )
-
-
-def template_draft(actor_telegram_id: int, template_id: int) -> dict:
-    """A template's values for the wizard (everything but the date). Owner only."""
-    actor = require_user(actor_telegram_id)
-    template = TripTemplate.get_or_none(TripTemplate.id == template_id) if is_row_id(template_id) else None
-    if template is None:
-        raise ValidationError("That template no longer exists.")
-    require_owner(actor, template.driver_id, "template")
-    points = sorted(template.pickup_points, key=lambda p: (p.time, p.position))
-    return {
-        "destination": template.destination,
-        "seats": template.seats,
-        "comment": template.comment,
-        "pickups": [{"address": p.address, "time": p.time.strftime("%H:%M")} for p in points],
-    }

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .base import db, utcnow
+from .cleaning import clean_text, visible_length
 from .errors import NotFound, PermissionDenied, ValidationError
-from .tables import ROLE_DRIVER, ROLE_PASSENGER, ROLES, TRIP_OPEN, Participant, Trip, User
+from .tables import ROLE_DRIVER, ROLE_PASSENGER, ROLES, User
 
 NAME_MAX = 256
 
 
 def _clean_name(first_name: str | None, last_name: str | None) -> str:
     """Telegram names are user text too: no control or bidi characters reach the database."""
-    from .trips import clean_text
-
     name = clean_text(f"{first_name or ''} {last_name or ''}")
     return (name or "Player")[:NAME_MAX]
 
@@ -37,13 +34,6 @@ def register_user(
 
 def get_user(telegram_id: int) -> User | None:
     return User.get_or_none(User.telegram_id == telegram_id)
-
-
-def people(user_ids) -> dict[int, User]:
-    """Players by `User.id` (one query), for texts that name them when they are shown:
-    a player who used /forget_me reads "Former player" from then on."""
-    ids = {i for i in user_ids if i is not None}
-    return {u.id: u for u in User.select().where(User.id.in_(list(ids)))} if ids else {}
 
 
 def require_user(telegram_id: int) -> User:
@@ -69,25 +59,6 @@ def other_role(role: str | None) -> str:
     return ROLE_PASSENGER if role == ROLE_DRIVER else ROLE_DRIVER
 
 
-@dataclass(frozen=True)
-class RoleStats:
-    """What stays the same when a player switches role (shown before they confirm)."""
-
-    driving: int  # upcoming open trips they drive
-    riding: int  # upcoming open trips they have a seat in
-
-
-def role_stats(telegram_id: int) -> RoleStats:
-    user = require_user(telegram_id)
-    now = utcnow()
-    upcoming = (Trip.status == TRIP_OPEN) & (Trip.ends_at > now)
-    driving = Trip.select().where(upcoming & (Trip.driver == user)).count()
-    riding = (
-        Participant.select().join(Trip).where(upcoming & (Participant.passenger == user)).count()
-    )
-    return RoleStats(driving=driving, riding=riding)
-
-
 # --- authorization: every operation that creates or manages calls these -----------------
 
 
@@ -111,8 +82,6 @@ CAR_MIN, CAR_MAX = 2, 100
 def clean_car(raw: str | None) -> str:
     """A car description passengers can recognise ("red Skoda, AB-123"): cleaned like all user
     text, at least 2 visible characters, at most 100 in all."""
-    from .trips import clean_text, visible_length
-
     car = clean_text(raw)
     if visible_length(car) < CAR_MIN or len(car) > CAR_MAX:
         raise ValidationError(f"Describe the car in {CAR_MIN} to {CAR_MAX} characters, e.g. red Skoda, AB-123.")
@@ -122,8 +91,6 @@ def clean_car(raw: str | None) -> str:
 def set_car(telegram_id: int, raw: str) -> User:
     """The driver's car description shown to their passengers; text with nothing visible
     ("" too) removes it."""
-    from .trips import clean_text
-
     car = clean_car(raw) if clean_text(raw) else ""
     with db.atomic():
         user = require_user(telegram_id)

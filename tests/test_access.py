@@ -29,7 +29,7 @@ from bot.middlewares.inflight import InFlight
 from bot.middlewares.user import UserMiddleware
 from dialogs.menu.commands import HELP_TEXT
 from models import (
-    ROLE_DRIVER, ROLE_PASSENGER, FsmRecord, Notification, Participant, Trip, User, rides, trips, users,
+    ROLE_DRIVER, ROLE_PASSENGER, FsmRecord, Notification, Participant, Trip, User, queries, rides, trips, users,
 )
 from tests.harness import DialogEnv, RecordingBot
 from tests.test_forgery import SEP, intent_of, own_button, press, rewrite
@@ -230,7 +230,7 @@ def former(club_env):
         users.set_role(tid, role)
         env.bot.status[tid] = "member"
     env.gym, env.cup = _trip(1, "Gym", 1), _trip(1, "Cup", 2)
-    rides.join_trip(2, env.gym.id, trips.pickup_points(env.gym.id)[0].id)
+    rides.join_trip(2, env.gym.id, queries.pickup_points(env.gym.id)[0].id)
     env.bot.status[2] = "left"
     return env
 

@@ -22,7 +22,7 @@ from bot.app import build_dispatcher
 from bot.infra.storage import PeeweeStorage
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_DONE, FsmRecord, Notification, Participant, PickupPoint, SentReminder,
-    TemplatePickupPoint, Trip, TripTemplate, User, rides, templates, trips, users,
+    TemplatePickupPoint, Trip, TripTemplate, User, queries, rides, templates, trips, users,
 )
 from tests.harness import DialogEnv, Player
 
@@ -51,7 +51,7 @@ def make_trip(driver: int, dest: str, days: int = 2, at: time = time(18)) -> Tri
 
 
 def point_ids(trip: Trip) -> list[int]:
-    return [p.id for p in trips.pickup_points(trip.id)]
+    return [p.id for p in queries.pickup_points(trip.id)]
 
 
 def template(driver: int, name: str) -> TripTemplate:

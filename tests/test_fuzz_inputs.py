@@ -47,7 +47,7 @@ from dialogs import build_dialogs
 from dialogs.states import CarSG, EditTripSG, NewTripSG, PickupSG, SaveTemplateSG, TemplatesSG
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Notification, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
-    ValidationError, db, manage, rides, templates, trips, users,
+    ValidationError, db, manage, queries, rides, rules, templates, trips, users,
 )
 from tests.fakeapi import spec as api
 from tests.notices import render_row
@@ -302,10 +302,10 @@ STEPS: dict[str, Step] = {
         lambda p: _wizard_rest(p, after="seats"), _eq(lambda: _trip().seats)),
     "pickup address": Step(
         PickupSG.address, "addr", _to_address, trips.validate_address,
-        lambda p: _wizard_rest(p, after="addr"), _eq(lambda: trips.pickup_points(_trip().id)[0].address)),
+        lambda p: _wizard_rest(p, after="addr"), _eq(lambda: queries.pickup_points(_trip().id)[0].address)),
     "pickup time": Step(
         PickupSG.time, "time", _to_time, trips.parse_time,
-        lambda p: _wizard_rest(p, after="time"), _eq(lambda: trips.pickup_points(_trip().id)[0].time)),
+        lambda p: _wizard_rest(p, after="time"), _eq(lambda: queries.pickup_points(_trip().id)[0].time)),
     "wizard comment": Step(
         NewTripSG.comment, "comment", _to_comment, trips.validate_comment,
         lambda p: p.click("✅ Confirm"), _eq(lambda: _trip().comment)),
@@ -391,7 +391,7 @@ def seed(tomorrow) -> None:
         destination="Gym", departure_date=tomorrow, seats=3,
         pickups=[trips.PickupDraft("Station", time(18)), trips.PickupDraft("Oak St", time(18, 15))]),
         UTC)
-    station, oak = trips.pickup_points(trip.id)
+    station, oak = queries.pickup_points(trip.id)
     rides.join_trip(ANN, trip.id, station.id)
     rides.join_trip(BOB, trip.id, oak.id)
     templates.save_template(DRIVER, templates.TemplateDraft(
@@ -581,8 +581,8 @@ def _longest_trip():
         destination="G" * trips.DESTINATION_MAX, departure_date=trips.local_today(UTC) + timedelta(days=1),
         seats=trips.SEATS_MAX, comment="z" * trips.COMMENT_MAX,
         pickups=[trips.PickupDraft(f"{i}" + "a" * (trips.ADDRESS_MAX - 1), time(8 + i))
-                 for i in range(trips.PICKUPS_MAX)]), UTC)
-    points = trips.pickup_points(trip.id)
+                 for i in range(rules.PICKUPS_MAX)]), UTC)
+    points = queries.pickup_points(trip.id)
     for i in range(trips.SEATS_MAX):
         users.register_user(10 + i, "P" * 64, "Q" * 64)
         users.set_role(10 + i, ROLE_PASSENGER)
@@ -597,8 +597,8 @@ def test_longest_trip_card_fits_in_a_message(database):
 
     trip, _ = _longest_trip()
     for viewer in (DRIVER, 10, 99):  # the driver, a passenger, a stranger
-        assert_sendable_html(card_text(rides.trip_card(trip.id, viewer)), f"card for {viewer}")
-    full = card_text(rides.trip_card(trip.id, DRIVER))
+        assert_sendable_html(card_text(queries.trip_card(trip.id, viewer)), f"card for {viewer}")
+    full = card_text(queries.trip_card(trip.id, DRIVER))
     assert "a" * 50 + "…" in full and "z" * 150 in full  # cut, not dropped
 
 
@@ -607,7 +607,7 @@ def test_ordinary_trip_card_is_not_cut(database):
 
     seed(trips.local_today(UTC) + timedelta(days=1))
     Trip.update(comment="x" * trips.COMMENT_MAX).execute()
-    assert "x" * trips.COMMENT_MAX in card_text(rides.trip_card(1, DRIVER))
+    assert "x" * trips.COMMENT_MAX in card_text(queries.trip_card(1, DRIVER))
 
 
 def test_edit_diff_of_every_long_point_fits_in_a_message(database):
@@ -619,4 +619,4 @@ def test_edit_diff_of_every_long_point_fits_in_a_message(database):
                            pickups=[manage.PointEdit(p.id, f"{i}" + "b" * 199, p.time) for i, p in enumerate(points)])
     data = _menu_data(trip.destination, trip.departure_date.isoformat(), manage.plan_edit(DRIVER, trip.id, edit))
     assert_sendable_html(f"✏️ <b>Edit trip</b>: {data['title']}\n\n{data['diff']}", "edit diff")
-    assert "b" * 90 in data["diff"] and data["diff"].count("📍") == trips.PICKUPS_MAX
+    assert "b" * 90 in data["diff"] and data["diff"].count("📍") == rules.PICKUPS_MAX

@@ -14,7 +14,7 @@ from bot.infra.db import init_database
 from bot.workers.scheduler import Scheduler
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Notification, Participant,
-    PickupPoint, SentReminder, Trip, db, lifecycle, rides, trips, users, utcnow,
+    PickupPoint, SentReminder, Trip, db, lifecycle, queries, rides, trips, users, utcnow,
 )
 from models.trips import to_utc
 from dialogs.notifications import NotificationRenderer
@@ -38,7 +38,7 @@ def make_trip(day: date, points=(("Station", "18:00"), ("Oak St", "18:30")), tz=
 
 
 def points(trip: Trip) -> list[PickupPoint]:
-    return trips.pickup_points(trip.id)
+    return queries.pickup_points(trip.id)
 
 
 def join(tid: int, trip: Trip, index: int = 0, joined_at: datetime | None = None) -> None:
@@ -301,8 +301,8 @@ def test_finished_trips_are_closed(dee):
     assert status == {"Over": TRIP_DONE, "Running": TRIP_OPEN, "Cancelled": TRIP_CANCELLED, "Future": TRIP_OPEN}
     assert Trip.get_by_id(over.id).version == 2
     assert lifecycle.close_finished_trips(now) == 0
-    assert [r.destination for r in rides.my_rides(2, now)] == []
-    assert [r.destination for r in rides.list_upcoming(0, now=now)[0]] == ["Future"]
+    assert [r.destination for r in queries.my_rides(2, now)] == []
+    assert [r.destination for r in queries.list_upcoming(0, now=now)[0]] == ["Future"]
     assert Scheduler(OFFSETS, UTC).tick(now + 2 * MIN).closed == 1  # the running one, now over
 
 
@@ -329,21 +329,21 @@ def test_past_trips_for_drivers_and_passengers(dee):
     _past(left, TRIP_DONE, days_ago=0)
 
     with assert_query_count(3):
-        rows, total = lifecycle.past_trips(1, 0)
+        rows, total = queries.past_trips(1, 0)
     assert total == 20  # capped at the last 20
     assert [r.destination for r in rows] == ["Left it", "Game 0", "Game 1", "Game 2", "Game 3"]
     assert all(r.as_driver for r in rows) and rows[1].status == TRIP_CANCELLED and rows[2].status == TRIP_DONE
-    pages = [lifecycle.past_trips(1, p)[0] for p in range(5)]
+    pages = [queries.past_trips(1, p)[0] for p in range(5)]
     assert [len(p) for p in pages] == [5, 5, 5, 5, 0]
     assert pages[3][-1].destination == "Game 18"
     assert len({r.trip_id for p in pages for r in p}) == 20
 
-    ann, ann_total = lifecycle.past_trips(2, 0, page_size=10)
+    ann, ann_total = queries.past_trips(2, 0, page_size=10)
     assert ann_total == 8  # games 0, 3, …, 21: not "Upcoming" (open), not "Left it" (she left)
     assert [r.destination for r in ann][:3] == ["Game 0", "Game 3", "Game 6"]
     assert not any(r.as_driver for r in ann)
-    assert lifecycle.past_trips(4, 0) == ([], 0)
-    assert lifecycle.past_trips(999, 0) == ([], 0)
+    assert queries.past_trips(4, 0) == ([], 0)
+    assert queries.past_trips(999, 0) == ([], 0)
 
 
 # --- the past-trips view -------------------------------------------------------------------
@@ -407,7 +407,7 @@ def test_on_postgresql(pg_url):
             assert tick(now) == 0
         assert tick(pickup(trip) - 2 * H) == 2 and SentReminder.select().count() == 4
         assert lifecycle.close_finished_trips(pickup(trip, 1)) == 1
-        rows, total = lifecycle.past_trips(2, 0)
+        rows, total = queries.past_trips(2, 0)
         assert total == 1 and rows[0].status == TRIP_DONE and not rows[0].as_driver
     finally:
         db.close()

@@ -11,7 +11,7 @@ import pytest
 from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
-from models import ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, rides, trips, users
+from models import ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, queries, rides, trips, users
 from tests.harness import Player
 from tests.test_wizard import new_driver
 
@@ -92,7 +92,7 @@ async def test_forged_reminder_answer_out_of_range(env, data):
     trip = trips.create_trip(1, trips.TripDraft(
         destination="Gym", departure_date=trips.local_today(UTC) + timedelta(days=2), seats=2,
         pickups=[trips.PickupDraft("Station", time(18))]), UTC)
-    rides.join_trip(2, trip.id, trips.pickup_points(trip.id)[0].id)
+    rides.join_trip(2, trip.id, queries.pickup_points(trip.id)[0].id)
     ann = env.player(2, "Ann")
     message = Message(message_id=5, date=trip.created_at, chat=Chat(id=2, type="private"), text="x")
     answer = await press(ann, message, data)

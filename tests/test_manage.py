@@ -9,9 +9,10 @@ import pytest
 
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, Participant, PermissionDenied,
-    PickupPoint, Trip, ValidationError, manage, rides, trips, users,
+    PickupPoint, Trip, ValidationError, manage, queries, rides, trips, users,
 )
 
+from dialogs.manage.dialog import diff_lines
 from tests.notices import texts_for
 
 UTC = ZoneInfo("UTC")
@@ -31,7 +32,7 @@ def setup_trip():
     trip = trips.create_trip(1, trips.TripDraft(
         destination="Gym", departure_date=day(), seats=3,
         pickups=[trips.PickupDraft("Station", time(18)), trips.PickupDraft("Oak St", time(18, 15))]), UTC)
-    station, oak = trips.pickup_points(trip.id)
+    station, oak = queries.pickup_points(trip.id)
     rides.join_trip(2, trip.id, station.id)
     rides.join_trip(3, trip.id, oak.id)
     Notification.delete().execute()  # the join notices are not what these tests look at
@@ -53,7 +54,7 @@ def test_each_field_and_per_passenger_diff(database):
         pickups=points_edit((station.id, "Station", "18:05"), (oak.id, "Oak Street 12", "18:15")),
     )
     plan = manage.plan_edit(1, trip.id, edit)
-    assert any("Seats: 3 → 4" in line for line in plan.lines)
+    assert manage.Change("seats", 3, 4) in plan.changes
     manage.apply_edit(1, trip.id, trip.version, edit, UTC)
     fresh = Trip.get_by_id(trip.id)
     assert (fresh.destination, fresh.departure_date, fresh.seats, fresh.comment) == ("Arena", day(2), 4, "Parking at the back")
@@ -86,7 +87,7 @@ def test_removing_a_point_with_passengers(database):
     plan = manage.plan_edit(1, trip.id, edit)
     assert [u.name for u in plan.removed_passengers] == ["Bob"]
     manage.apply_edit(1, trip.id, trip.version, edit, UTC)
-    assert [p.address for p in trips.pickup_points(trip.id)] == ["Station", "Bakery"]
+    assert [p.address for p in queries.pickup_points(trip.id)] == ["Station", "Bakery"]
     assert Participant.select().count() == 1
     [bob] = notes_for(3)
     assert "removed your pickup point (18:15 Oak St)" in bob and "no longer have a seat" in bob
@@ -303,9 +304,9 @@ def test_departed_trip_cannot_be_edited(database):
 def test_shift_moves_every_pickup_and_tells_each_passenger_their_time(database):
     trip, station, oak = setup_trip()
     plan = manage.plan_edit(1, trip.id, manage.TripEdit(shift_minutes=30))
-    assert plan.lines == ["📍 18:00 Station → 18:30 Station", "📍 18:15 Oak St → 18:45 Oak St"]
+    assert diff_lines(plan.changes) == ["📍 18:00 Station → 18:30 Station", "📍 18:15 Oak St → 18:45 Oak St"]
     manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(shift_minutes=30), UTC)
-    points = [(p.id, p.time) for p in trips.pickup_points(trip.id)]
+    points = [(p.id, p.time) for p in queries.pickup_points(trip.id)]
     assert points == [(station.id, time(18, 30)), (oak.id, time(18, 45))]
     fresh = Trip.get_by_id(trip.id)
     assert (fresh.departs_at.time(), fresh.ends_at.time()) == (time(18, 30), time(18, 45))
@@ -320,7 +321,7 @@ def test_shift_applies_after_the_pickups_edit(database):
     edit = manage.TripEdit(pickups=points_edit((station.id, "Station", "18:00"), (oak.id, "Oak St", "18:05")),
                            shift_minutes=-15)
     manage.apply_edit(1, trip.id, trip.version, edit, UTC, expected_losers=[])
-    assert [p.time for p in trips.pickup_points(trip.id)] == [time(17, 45), time(17, 50)]
+    assert [p.time for p in queries.pickup_points(trip.id)] == [time(17, 45), time(17, 50)]
 
 
 def test_shift_that_leaves_the_day_is_refused(database):
@@ -330,7 +331,7 @@ def test_shift_that_leaves_the_day_is_refused(database):
         manage.shift_points(late, 30)
     with pytest.raises(ValidationError, match="18:00 on another day"):
         manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(shift_minutes=-18 * 60 - 1), UTC)
-    assert [p.time for p in trips.pickup_points(trip.id)] == [time(18), time(18, 15)]
+    assert [p.time for p in queries.pickup_points(trip.id)] == [time(18), time(18, 15)]
     assert manage.shift_points(late, -40) == points_edit((station.id, "Station", "23:00"))
 
 
@@ -349,7 +350,7 @@ async def test_shift_every_time_from_the_edit_menu(env):
     assert "18:00 Station → 18:15 Station" in screen.text
     assert PickupPoint.get_by_id(station.id).time == time(18)  # nothing written before Confirm
     await dee.click("✅ Confirm")
-    assert [p.time for p in trips.pickup_points(trip.id)] == [time(18, 15), time(18, 30)]
+    assert [p.time for p in queries.pickup_points(trip.id)] == [time(18, 15), time(18, 30)]
     assert "18:00 → <b>18:15</b>" in notes_for(2)[0] and "18:15 → <b>18:30</b>" in notes_for(3)[0]
 
 
@@ -373,7 +374,7 @@ async def test_pickups_after_a_shift_show_and_keep_the_shifted_times(env):
     screen = await dee.click("✅ Done")
     assert "18:00 Station → 18:30 Station" in screen.text  # shifted once, not twice
     await dee.click("✅ Confirm")
-    assert [p.time for p in trips.pickup_points(trip.id)] == [time(18, 30), time(18, 45)]
+    assert [p.time for p in queries.pickup_points(trip.id)] == [time(18, 30), time(18, 45)]
 
 
 async def test_cancel_without_a_reason_is_two_taps_from_the_card(env):

@@ -16,7 +16,7 @@ from bot.workers.notifier import Notifier
 from dialogs.notifications import RENDERERS, NoticeButton, NotificationRenderer, Obsolete
 from models import (
     NOTIFY_EXPIRED, NOTIFY_FAILED, NOTIFY_SENT, ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, lifecycle, manage,
-    outbox, rides, trips, users,
+    outbox, queries, rides, trips, users,
 )
 from models.trips import to_utc
 from tests.notices import buttons, register, render_row, rendered
@@ -34,7 +34,7 @@ def club() -> Trip:
     trip = trips.create_trip(1, trips.TripDraft(
         destination="Gym <A&B>", departure_date=trips.local_today(UTC) + timedelta(days=2), seats=3,
         pickups=[trips.PickupDraft("Station", time(18)), trips.PickupDraft("Oak St", time(18, 15))]), UTC)
-    station, oak = trips.pickup_points(trip.id)
+    station, oak = queries.pickup_points(trip.id)
     rides.join_trip(2, trip.id, station.id)
     rides.join_trip(3, trip.id, oak.id)
     return Trip.get_by_id(trip.id)
@@ -61,7 +61,7 @@ def test_rows_hold_kind_and_parameters_not_text(database):
 
 def test_driver_notices_say_who_and_open_the_trip(database):
     trip = club()
-    oak = trips.pickup_points(trip.id)[1]
+    oak = queries.pickup_points(trip.id)[1]
     rides.change_pickup(2, trip.id, oak.id)
     rides.leave_trip(3, trip.id, reason="can't go")
     joined, _, changed, left = rendered(Notification.chat_id == 1)
@@ -78,7 +78,7 @@ def test_driver_notices_say_who_and_open_the_trip(database):
 
 def test_passenger_notices_offer_another_ride(database):
     trip = club()
-    station, oak = trips.pickup_points(trip.id)
+    station, oak = queries.pickup_points(trip.id)
     Notification.delete().execute()
     edit = manage.TripEdit(comment="Bring <water>", pickups=[
         manage.PointEdit(station.id, "Station", time(18, 5))])  # Oak St goes: Bob loses his seat

@@ -10,7 +10,7 @@ from bot.app import build_dispatcher
 from bot.infra.storage import PeeweeStorage
 from models import (
     NOTIFY_PENDING, NOTIFY_SENT, ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, TRIP_DONE, FsmRecord, NotFound,
-    Notification, Participant, TemplatePickupPoint, Trip, TripTemplate, User, manage, outbox, privacy, rides,
+    Notification, Participant, TemplatePickupPoint, Trip, TripTemplate, User, manage, outbox, privacy, queries, rides,
     templates, trips, users,
 )
 from dialogs.common import contact_link
@@ -32,7 +32,7 @@ def make_trip(driver, dest, days=1, seats=3):
 
 
 def join(tid, trip, point=0):
-    rides.join_trip(tid, trip.id, trips.pickup_points(trip.id)[point].id)
+    rides.join_trip(tid, trip.id, queries.pickup_points(trip.id)[point].id)
 
 
 def make_past(trip, status=TRIP_DONE):
@@ -110,7 +110,7 @@ def test_passenger_forgotten_seats_released_drivers_told_history_kept(club):
     assert users.get_user(2) is None
     again, created = users.register_user(2, "Ann", username="ann")  # the same account: a new player
     assert created and again.id != ann_id and again.role is None
-    assert [r.trip_id for r in rides.my_rides(2)] == [] and manage.driven_trips(2) == []
+    assert [r.trip_id for r in queries.my_rides(2)] == [] and queries.driven_trips(2) == []
 
 
 def test_driver_forgotten_trips_cancelled_passengers_told_templates_gone(club):
@@ -280,7 +280,7 @@ def test_free_text_on_kept_trips_is_blanked(club):
         trips.PickupPoint.trip == club["past"].id).execute()
     manage.cancel_trip(1, club["solo"].id, "my knee, call +49 170 5550123")
     eves = [(Trip, [club["cup"].id, club["called_off"].id]),
-            (trips.PickupPoint, [p.id for p in trips.pickup_points(club["cup"].id)])]
+            (trips.PickupPoint, [p.id for p in queries.pickup_points(club["cup"].id)])]
 
     def eves_rows():
         return [list(m.select().where(m.id.in_(ids)).order_by(m.id).tuples()) for m, ids in eves]

@@ -16,7 +16,8 @@ from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 from dialogs.reminders import ReminderAnswer
 from dialogs.reminders.keyboards import ask_keyboard, confirm_keyboard
 from models import (
-    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, Participant, Trip, lifecycle, rides, trips,
+    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, Participant, Trip, lifecycle, queries, rides,
+    trips,
 )
 from models.trips import to_utc
 from tests.harness import RecordingBot, button_texts
@@ -31,7 +32,7 @@ def seed(seats: int = 3) -> Trip:
     trip = trips.create_trip(1, trips.TripDraft(
         destination="Riverside Arena", departure_date=trips.local_today(UTC) + timedelta(days=2), seats=seats,
         pickups=[trips.PickupDraft("Central Station", time(17, 45))]), UTC)
-    rides.join_trip(2, trip.id, trips.pickup_points(trip.id)[0].id)
+    rides.join_trip(2, trip.id, queries.pickup_points(trip.id)[0].id)
     return trip
 
 
@@ -120,7 +121,7 @@ async def test_cant_go_asks_then_frees_the_seat(env):
     answer, shown, _ = await ann.press(shown, "Yes, I can't go")
     assert "seat is free" in answer.text and button_texts(shown) == ["❌ You left this trip"]
     assert Participant.select().count() == 0
-    assert rides.list_upcoming()[0][0].seats_left == 1  # someone else can take it
+    assert queries.list_upcoming()[0][0].seats_left == 1  # someone else can take it
     (left,) = driver_notes()
     assert left.kind == "left" and "(can't go)" in html.unescape(left.text) and "Ann Smith" in left.text
 
@@ -153,7 +154,7 @@ async def test_a_day_ahead_the_reminder_asks_still_going(env):
 
 
 def seed_rider(trip: Trip, tid: int) -> Trip:
-    rides.join_trip(tid, trip.id, trips.pickup_points(trip.id)[0].id)
+    rides.join_trip(tid, trip.id, queries.pickup_points(trip.id)[0].id)
     return trip
 
 

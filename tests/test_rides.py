@@ -9,7 +9,7 @@ import pytest
 from bot.infra.db import init_database, migrate
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Conflict, Notification, NotFound, Participant,
-    PermissionDenied, Trip, db, rides, trips, users, utcnow,
+    PermissionDenied, Trip, db, queries, rides, trips, users, utcnow,
 )
 from tests.notices import rendered
 
@@ -28,7 +28,7 @@ def make_trip(driver_tid=1, *, days=1, seats=3, points=(("Station", "18:00"), ("
 
 
 def point_ids(trip):
-    return [p.id for p in trips.pickup_points(trip.id)]
+    return [p.id for p in queries.pickup_points(trip.id)]
 
 
 @pytest.fixture
@@ -47,10 +47,10 @@ def test_listing_pagination_and_what_is_hidden(dee):
     player(2, "Ann")
     rides.join_trip(2, full.id, point_ids(full)[0])
 
-    first, total = rides.list_upcoming(0)
+    first, total = queries.list_upcoming(0)
     assert total == 8
     assert [r.destination for r in first] == [f"Game {i}" for i in range(5)]  # soonest first
-    second, _ = rides.list_upcoming(1)
+    second, _ = queries.list_upcoming(1)
     assert [r.destination for r in second] == ["Game 5", "Game 6", "Full one"]
     assert second[-1].full and second[-1].seats_left == 0
     assert first[0].first_pickup == time(18) and first[0].driver_name == "Dee Driver"
@@ -111,19 +111,19 @@ def test_card_shows_contacts_only_to_insiders(dee):
     rides.join_trip(2, trip.id, point_ids(trip)[0])
     from dialogs.trips.render import card_text
 
-    stranger = card_text(rides.trip_card(trip.id, 3))
+    stranger = card_text(queries.trip_card(trip.id, 3))
     assert "red Skoda" not in stranger and "tg://user" not in stranger and "Going: Ann" in stranger
-    rider = card_text(rides.trip_card(trip.id, 2))
+    rider = card_text(queries.trip_card(trip.id, 2))
     assert "red Skoda" in rider and "tg://user?id=1" in rider and "your pickup" in rider
-    driver = card_text(rides.trip_card(trip.id, 1))
+    driver = card_text(queries.trip_card(trip.id, 1))
     assert "tg://user?id=2" in driver  # each passenger's contact, under their pickup point
     assert "unreachable" not in driver
     from models import outbox
 
     outbox.mark_unreachable(users.get_user(2).id, "Forbidden: bot was blocked by the user")
-    driver = card_text(rides.trip_card(trip.id, 1))
+    driver = card_text(queries.trip_card(trip.id, 1))
     assert "Ann Smith</a> ⚠️ <i>unreachable by the bot</i>" in driver
-    assert "unreachable" not in card_text(rides.trip_card(trip.id, 3))  # only the driver sees it
+    assert "unreachable" not in card_text(queries.trip_card(trip.id, 3))  # only the driver sees it
 
 
 def test_my_rides(dee):
@@ -132,7 +132,7 @@ def test_my_rides(dee):
     player(2, "Ann")
     rides.join_trip(2, later.id, point_ids(later)[1])
     rides.join_trip(2, trip.id, point_ids(trip)[0])
-    mine = rides.my_rides(2)
+    mine = queries.my_rides(2)
     assert [(r.destination, r.address, r.time) for r in mine] == [("Gym", "Station", time(18)), ("Cup", "Oak St", time(18, 15))]
 
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models import (
-    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Notification, Participant, Trip, ValidationError, rides, trips,
-    users,
+    ROLE_DRIVER, ROLE_PASSENGER, TRIP_CANCELLED, Notification, Participant, Trip, ValidationError, queries, rides,
+    trips, users,
 )
 
 UTC = ZoneInfo("UTC")
@@ -108,7 +108,7 @@ async def test_a_full_trip_offers_another_ride(env):
     trip = one_point_trip(seats=1)
     users.register_user(3, "Bob")
     users.set_role(3, ROLE_PASSENGER)
-    rides.join_trip(3, trip.id, trips.pickup_points(trip.id)[0].id)
+    rides.join_trip(3, trip.id, queries.pickup_points(trip.id)[0].id)
     ann = await passenger(env)
     screen = await ann.send(f"/start trip_{trip.id}")
     assert "💺 Full (1 seat)" in screen.text and not ann.has_button("🙋 Join")
@@ -125,7 +125,7 @@ async def test_plural_forms(env):
     screen = await ann.send(f"/start trip_{trip.id}")
     assert "💺 2 of 2 seats free" in screen.text
     users.register_user(3, "Bob")
-    rides.join_trip(3, trip.id, trips.pickup_points(trip.id)[0].id)
+    rides.join_trip(3, trip.id, queries.pickup_points(trip.id)[0].id)
     screen = await ann.send("/trips")
     assert "1 seat left" in screen.text and "1 seats" not in screen.text
     one = one_point_trip(seats=1, dest="Cup final", days=3)
@@ -282,7 +282,7 @@ async def test_list_buttons_fit_a_phone_and_mark_your_trips(env):
     assert "Away game – Riverside Arena, the far hall" in screen.text  # whole in the text
     assert all(b.startswith("🚗") for b in dee.buttons() if b != "⬅️ Back")  # Dee drives both
     ann = await passenger(env)
-    rides.join_trip(2, own.id, trips.pickup_points(own.id)[0].id)
+    rides.join_trip(2, own.id, queries.pickup_points(own.id)[0].id)
     await ann.send("/trips")
     assert [b[0] for b in ann.buttons() if b != "⬅️ Back"] == ["🟢", "✅"]
 
@@ -292,7 +292,7 @@ async def test_my_trips_headings_each_above_their_trips(env):
     users.register_user(5, "Eve")
     users.set_role(5, ROLE_DRIVER)
     eves = one_point_trip(dest="Beach volley", driver=5, days=3)
-    rides.join_trip(1, eves.id, trips.pickup_points(eves.id)[0].id)  # Dee rides with Eve
+    rides.join_trip(1, eves.id, queries.pickup_points(eves.id)[0].id)  # Dee rides with Eve
     dee = env.player(1, "Dee")
     screen = await dee.send("/mytrips")
     text = screen.text

@@ -28,7 +28,7 @@ def seed(url: str) -> dict[str, int]:
     """Dee drives to the gym and to the cup final, each from Station 18:00 and Oak St 18:15;
     Ann gets in at Station and Bob at Oak St, in both."""
     from bot.infra.db import init_database
-    from models import ROLE_DRIVER, ROLE_PASSENGER, rides, trips, users
+    from models import ROLE_DRIVER, ROLE_PASSENGER, queries, rides, trips, users
 
     database = init_database(url)
     try:
@@ -42,7 +42,7 @@ def seed(url: str) -> dict[str, int]:
             trip = trips.create_trip(DEE, trips.TripDraft(
                 destination=name, departure_date=trips.local_today(UTC) + timedelta(days=days), seats=3,
                 pickups=[trips.PickupDraft("Station", time(18)), trips.PickupDraft("Oak St", time(18, 15))]), UTC)
-            station, oak = trips.pickup_points(trip.id)
+            station, oak = queries.pickup_points(trip.id)
             rides.join_trip(ANN, trip.id, station.id)
             rides.join_trip(BOB, trip.id, oak.id)
             ids[name] = trip.id

@@ -26,7 +26,9 @@ def seed(url: str) -> dict[str, int]:
     """Ann joins Dee's gym trip (Dee is told), Gil cancels the cup final Ann had a seat in
     (Ann is told), and Bob, in the gym trip too, is due his reminder a day ahead."""
     from bot.infra.db import init_database
-    from models import ROLE_DRIVER, ROLE_PASSENGER, Participant, Trip, lifecycle, manage, rides, trips, users, utcnow
+    from models import (
+        ROLE_DRIVER, ROLE_PASSENGER, Participant, Trip, lifecycle, manage, queries, rides, trips, users, utcnow,
+    )
 
     database = init_database(url)
     try:
@@ -41,7 +43,7 @@ def seed(url: str) -> dict[str, int]:
 
         ids = {"gym": trip(DEE, "Club gym", 2), "cup": trip(GIL, "Cup final", 3)}
         for name, tid in (("gym", BOB), ("cup", ANN), ("gym", ANN)):  # Dee's last notice: Ann joined
-            rides.join_trip(tid, ids[name], trips.pickup_points(ids[name])[0].id)
+            rides.join_trip(tid, ids[name], queries.pickup_points(ids[name])[0].id)
         manage.cancel_trip(GIL, ids["cup"], "no referee")
         pickup = trips.to_utc(trips.local_today(UTC) + timedelta(days=2), time(18), UTC)
         # The reminders a day ahead, written as the scheduler will tomorrow (seats and trips made before).

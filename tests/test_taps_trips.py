@@ -60,7 +60,7 @@ def _trip(driver: int, destination: str, points: list[tuple[str, time]], seats: 
 
 def seed(url: str) -> dict[str, int]:
     from bot.infra.db import init_database
-    from models import ROLE_DRIVER, ROLE_PASSENGER, rides, trips, users
+    from models import ROLE_DRIVER, ROLE_PASSENGER, queries, rides, trips, users
 
     database = init_database(url)
     try:
@@ -73,7 +73,7 @@ def seed(url: str) -> dict[str, int]:
             "cup": _trip(GIL, "Cup final", [("Market", time(9, 30))], seats=1, days=4),
             "beach": _trip(GIL, "Beach volley", [("Pier", time(10))], days=5),
         }
-        first = {name: trips.pickup_points(trip_id)[0].id for name, trip_id in ids.items()}
+        first = {name: queries.pickup_points(trip_id)[0].id for name, trip_id in ids.items()}
         rides.join_trip(EVE, ids["gym"], first["gym"])
         rides.join_trip(EVE, ids["cup"], first["cup"])  # the cup final is full now
         rides.join_trip(DEE, ids["beach"], first["beach"])  # Dee drives two, rides in one

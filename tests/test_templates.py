@@ -9,7 +9,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, NotFound, PermissionDenied, TemplatePickupPoint, Trip, TripTemplate,
-    ValidationError, templates, trips, users,
+    ValidationError, queries, templates, trips, users,
 )
 from tests.redelivery import crash_env, deliver_twice, message_update, press_update  # noqa: F401 - a fixture
 
@@ -42,17 +42,16 @@ def test_save_rename_delete_and_owner_rule(database):
     driver()
     driver(2, "Eve")
     tpl = templates.save_template(1, draft())
-    template, points = templates.get_template(1, tpl.id)
+    template, points = queries.template(1, tpl.id)
     assert [(p.address, p.time) for p in points] == [("Bakery", time(18, 15)), ("Station", time(18, 30))]
     with pytest.raises(templates.NameTaken):
         templates.save_template(1, draft(seats=5))
     replaced = templates.save_template(1, draft(seats=5), replace=True)
     assert TripTemplate.select().count() == 1 and replaced.seats == 5
     assert TemplatePickupPoint.select().count() == 2  # the old points went with the old template
-    for forbidden in (lambda: templates.get_template(2, replaced.id),
+    for forbidden in (lambda: queries.template(2, replaced.id),
                       lambda: templates.rename_template(2, replaced.id, "Mine now"),
-                      lambda: templates.delete_template(2, replaced.id),
-                      lambda: trips.template_draft(2, replaced.id)):
+                      lambda: templates.delete_template(2, replaced.id)):
         with pytest.raises(PermissionDenied):
             forbidden()
     templates.save_template(1, draft("Saturday game"))
@@ -62,7 +61,7 @@ def test_save_rename_delete_and_owner_rule(database):
     assert TripTemplate.get_by_id(replaced.id).name == "Tuesdays"
     templates.delete_template(1, replaced.id)
     with pytest.raises(NotFound):
-        templates.get_template(1, replaced.id)
+        queries.template(1, replaced.id)
     assert TemplatePickupPoint.select().count() == 2  # only Saturday's
 
 
@@ -172,7 +171,7 @@ async def test_use_rename_delete(env):
     await dee.click("✅ Confirm")
     trip = Trip.get()
     assert (trip.destination, trip.departure_date, trip.comment) == ("Club gym", tomorrow(), "after work")
-    assert [p.time for p in trips.pickup_points(trip.id)] == [time(18, 15), time(18, 30)]
+    assert [p.time for p in queries.pickup_points(trip.id)] == [time(18, 15), time(18, 30)]
     # rename and delete from the card
     await dee.send("/templates")
     await dee.click("📋 Tuesday training")

@@ -1,7 +1,7 @@
 """What players type cannot blow up a card (issue #16, items 10 and 11): runs of blank lines
 collapse and a comment's lines are capped; text made only of invisible characters is no text.
 
-`models.trips.clean_text` is the one cleaning function (dialogs' TextInputs use the same
+`models.cleaning.clean_text` is the one cleaning function (dialogs' TextInputs use the same
 validators); tests/test_fuzz_inputs.py throws random text at every input."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models import ROLE_DRIVER, ValidationError, manage, rides, templates, trips, users
+from models import ROLE_DRIVER, ValidationError, cleaning, manage, queries, templates, trips, users
 
 UTC = ZoneInfo("UTC")
 
@@ -62,7 +62,7 @@ def test_tall_comment_keeps_the_card_short(database):
     trip = trips.create_trip(1, trips.TripDraft(
         destination="Gym", departure_date=trips.local_today(UTC) + timedelta(days=1), seats=3,
         comment="a" + "\n" * 450 + "b", pickups=[trips.PickupDraft("Station", time(18))]), UTC)
-    card = card_text(rides.trip_card(trip.id, 1))
+    card = card_text(queries.trip_card(trip.id, 1))
     assert trip.comment == "a\n\nb" and card.count("\n") < 15
     with pytest.raises(ValidationError):
         manage.apply_edit(1, trip.id, trip.version, manage.TripEdit(comment="y\n" * 100), UTC)
@@ -85,8 +85,8 @@ def test_invisible_characters_are_not_text(char):
             validator(f"{char}x{char * 3}")  # one visible character is not two
     with pytest.raises(ValidationError):
         templates.validate_name(char * 3)
-    assert trips.clean_text(char * 5) == "" and trips.validate_comment(char * 5) == ""
-    assert trips.clean_text(f"{char}{char} ") == ""
+    assert cleaning.clean_text(char * 5) == "" and trips.validate_comment(char * 5) == ""
+    assert cleaning.clean_text(f"{char}{char} ") == ""
 
 
 def test_invisible_only_names_and_cars_are_empty(database):

@@ -6,7 +6,7 @@ import pytest
 
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, NotFound, Participant, PermissionDenied, PickupPoint, Trip,
-    ValidationError, users, utcnow,
+    ValidationError, queries, users, utcnow,
 )
 
 
@@ -62,8 +62,8 @@ def test_role_stats_and_switch_keeps_trips_and_seats(database):
     # a past trip does not count
     Trip.create(driver=dee, destination="Old", departure_date=date.today(), seats=3,
                 departs_at=utcnow() - timedelta(days=3), ends_at=utcnow() - timedelta(days=3))
-    assert users.role_stats(1) == users.RoleStats(driving=2, riding=0)
-    assert users.role_stats(2) == users.RoleStats(driving=0, riding=1)
+    assert queries.role_stats(1) == queries.RoleStats(driving=2, riding=0)
+    assert queries.role_stats(2) == queries.RoleStats(driving=0, riding=1)
     users.set_role(1, ROLE_PASSENGER)
     users.set_role(2, ROLE_DRIVER)
     assert Trip.select().where(Trip.driver == dee).count() == 3

@@ -10,7 +10,7 @@ from aiogram.methods import AnswerCallbackQuery
 
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, PermissionDenied, PickupPoint, TemplatePickupPoint, Trip, TripTemplate,
-    ValidationError, trips, users,
+    ValidationError, queries, trips, users,
 )
 from tests.redelivery import crash_env, deliver_twice, press_update  # noqa: F401 - crash_env is a fixture
 
@@ -69,7 +69,7 @@ async def test_whole_wizard_creates_trip(env):
     assert f"https://t.me/carpool_test_bot?start=trip_{trip.id}" in created.text
     assert (trip.destination, trip.seats, trip.comment) == ("Riverside Arena", 3, "Bring the ball bag")
     assert trip.departure_date == tomorrow()
-    points = trips.pickup_points(trip.id)
+    points = queries.pickup_points(trip.id)
     assert [(p.address, p.time) for p in points] == [("Oak Street 12", time(17, 45)), ("Central Station", time(18))]
     assert trip.departs_at.time() == time(17, 45) and trip.ends_at.time() == time(18)
     assert dee.has_button("💾 Save as template") and dee.has_button("🏠 Main menu")
@@ -183,7 +183,7 @@ async def test_template_then_date_then_publish(env):
     await dee.click("✅ Confirm")
     trip = Trip.get()
     assert (trip.destination, trip.seats, trip.comment, trip.departure_date) == ("Club gym", 4, "As usual", tomorrow())
-    assert [p.address for p in trips.pickup_points(trip.id)] == ["Bakery", "Station"]
+    assert [p.address for p in queries.pickup_points(trip.id)] == ["Bakery", "Station"]
     assert TemplatePickupPoint.select().count() == 2  # the template itself is untouched
     # from scratch is offered too, and Back from the destination returns to the templates
     await dee.send("/newtrip")

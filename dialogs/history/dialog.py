@@ -9,8 +9,8 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram_dialog import Dialog, DialogManager
 
-from models import TRIP_CANCELLED, TRIP_DONE, lifecycle
-from models.lifecycle import PastRow
+from models import TRIP_CANCELLED, TRIP_DONE, queries
+from models.queries import PastRow
 
 from ..common import q, tg_user_id
 from ..menu.commands import opens
@@ -45,7 +45,7 @@ def _past_data(rows: list[PastRow], pages: dict) -> dict:
 
 async def past_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     tid = tg_user_id(dialog_manager)
-    rows, _, pages = await paged(dialog_manager, "page", lambda n: lifecycle.past_trips(tid, n), lifecycle.HISTORY_PAGE)
+    rows, _, pages = await paged(dialog_manager, "page", lambda n: queries.past_trips(tid, n), queries.HISTORY_PAGE)
     return _past_data(rows, pages)
 
 

@@ -26,9 +26,11 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Group, ManagedCalendar, Radio, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import Conflict, DomainError, ValidationError, manage, rides, trips
+from models import Conflict, DomainError, ValidationError, manage, queries, trips
 
-from ..common import club_tz, fmt_date, on_input_error, q, refresh_windows, show_error, tg_user_id, wake_notifier
+from ..common import (
+    club_tz, fmt_date, on_input_error, q, refresh_windows, short, show_error, tg_user_id, wake_notifier,
+)
 from ..pickups import pickups_data
 from ..states import EditTripSG, PickupSG
 from ..widgets import (
@@ -37,6 +39,10 @@ from ..widgets import (
 from ..wizard.dialog import ClubCalendar
 
 SHIFTS = [(-15, "🕘 −15 min"), (15, "🕘 +15 min"), (30, "🕘 +30 min")]  # minutes; taps add up
+# Characters of one value in the diff: ten changed pickup points with 200-character addresses
+# passed Telegram's 4096 and the window could not be shown.
+DIFF_VALUE_MAX = 100  # the destination's own maximum
+DIFF_COMMENT_MAX = 150
 
 
 def _trip_id(manager: DialogManager) -> int:
@@ -45,7 +51,7 @@ def _trip_id(manager: DialogManager) -> int:
 
 def _load_base(manager: DialogManager) -> None:
     """Start (again) from the trip as it is now: no changes, no typed values."""
-    card = rides.trip_card(_trip_id(manager), tg_user_id(manager))
+    card = queries.trip_card(_trip_id(manager), tg_user_id(manager))
     manager.current_context().widget_data.clear()
     manager.dialog_data.clear()
     manager.dialog_data.update(base_version=card.trip.version, pending={}, current={
@@ -100,11 +106,39 @@ async def menu_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     return _menu_data(current["destination"], current["date"], plan)
 
 
+_FIELDS = {  # what changed: its label, and how one of its values shows
+    "destination": ("🏁 Destination", lambda v: q(short(v, DIFF_VALUE_MAX))),
+    "date": ("📅 Date", fmt_date),
+    "seats": ("💺 Seats", str),
+    "comment": ("💬 Comment", lambda v: q(short(v or "—", DIFF_COMMENT_MAX))),
+}
+
+
+def _stop(point: manage.PointEdit) -> str:
+    return f"{point.time:%H:%M} {q(short(point.address, DIFF_VALUE_MAX))}"
+
+
+def diff_line(change: manage.Change) -> str:
+    """One line of the edit's diff: "💺 Seats: 3 → 4", "📍 18:00 Station → 18:30 Station"."""
+    if change.what != "pickup":
+        label, show = _FIELDS[change.what]
+        return f"{label}: {show(change.old)} → {show(change.new)}"
+    if change.old is None:
+        return f"📍 New pickup: {_stop(change.new)}"
+    if change.new is None:
+        return f"📍 Removed: {_stop(change.old)}"
+    return f"📍 {_stop(change.old)} → {_stop(change.new)}"
+
+
+def diff_lines(changes: list[manage.Change]) -> list[str]:
+    return [diff_line(c) for c in changes]
+
+
 def _menu_data(destination: str, day: str, plan: manage.EditPlan) -> dict:
-    changed = bool(plan.lines)
+    changed = bool(plan.changes)
     return {
         "title": f"{q(destination)}, {fmt_date(day)}",
-        "diff": "\n".join(plan.lines) if changed else "No changes yet: pick what to change.",
+        "diff": "\n".join(diff_lines(plan.changes)) if changed else "No changes yet: pick what to change.",
         "confirm": changed and not plan.removed_passengers,
         "confirm_removal": bool(plan.removed_passengers),
         "shifts": SHIFTS,
@@ -169,7 +203,7 @@ async def _save(event: CallbackQuery, manager: DialogManager, lost: list[int]) -
 async def _after_write(manager: DialogManager, lost: list[int]) -> None:
     """Nudge the notifier; redraw the windows the passengers (and those who lost their seat) may have open."""
     wake_notifier(manager)
-    await refresh_windows(manager, manage.passenger_telegram_ids(_trip_id(manager)) + lost)
+    await refresh_windows(manager, queries.passenger_telegram_ids(_trip_id(manager)) + lost)
 
 
 async def remove_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -222,7 +256,7 @@ async def on_clear_comment(event: CallbackQuery, button: Button, manager: Dialog
 
 
 async def cancel_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    card = rides.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
+    card = queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
     return _cancel_data(card.trip.destination, card.trip.departure_date, card.taken,
                         dialog_manager.find("reason").get_value() or "")
 
@@ -249,7 +283,11 @@ async def on_cancel_confirmed(event: CallbackQuery, button: Button, manager: Dia
 # --- the dialog ---------------------------------------------------------------------------
 
 
-PREVIEW_PLAN = manage.EditPlan(lines=["💺 Seats: 3 → 4", "📍 17:45 Central Station → 18:15 Central Station"])
+PREVIEW_PLAN = manage.EditPlan(changes=[
+    manage.Change("seats", 3, 4),
+    manage.Change("pickup", manage.PointEdit(1, "Central Station", time(17, 45)),
+                  manage.PointEdit(1, "Central Station", time(18, 15))),
+])
 FIELD_PREVIEW = _field_data("Riverside Arena", "2026-12-05", 3, "Bring the ball bag", 2)
 
 

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from models import ROLE_PASSENGER, rides, users
+from models import ROLE_PASSENGER, queries, users
 
 from ..common import tg_user_id
 from ..wizard import start_new_trip
@@ -69,7 +69,7 @@ async def open_shared_trip(message: Message, manager: DialogManager, user, creat
         users.set_role(user.telegram_id, ROLE_PASSENGER)
     raw = arg.removeprefix("trip_")
     # ASCII digits only: str.isdigit() accepts "²", which int() then refuses with a traceback
-    if not (TRIP_ID.fullmatch(raw) and rides.trip_exists(int(raw))):
+    if not (TRIP_ID.fullmatch(raw) and queries.trip_exists(int(raw))):
         await message.answer("I couldn't find that trip: the link may be broken or the trip was removed. "
                              "Here is the menu; try 🔎 Find a trip.")
         await start_home(manager)

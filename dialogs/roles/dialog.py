@@ -10,7 +10,7 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import ROLE_DRIVER, ROLE_PASSENGER, users
+from models import ROLE_DRIVER, ROLE_PASSENGER, queries, users
 
 from ..common import ROLE_LABELS, acting_user, q, tg_user_id
 from ..states import MainSG, RegisterSG, SwitchRoleSG
@@ -51,7 +51,7 @@ def build_register_dialog() -> Dialog:
 
 def switch_notes(telegram_id: int) -> str:
     """What stays as it is when the player switches role (shown before they do)."""
-    stats = users.role_stats(telegram_id)
+    stats = queries.role_stats(telegram_id)
     notes = []
     if stats.driving:
         notes.append(f"Your {plural(stats.driving, 'upcoming trip stays', 'upcoming trips stay')} yours to manage.")

@@ -15,10 +15,9 @@ from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import DomainError, LimitReached, NameTaken, templates, trips
-from models.trips import short
+from models import DomainError, LimitReached, NameTaken, queries, templates
 
-from ..common import on_input_error, q, show_error, tg_user_id
+from ..common import on_input_error, q, short, show_error, tg_user_id
 from ..pickups.dialog import PREVIEW_POINTS, listing
 from ..states import NewTripSG, SaveTemplateSG, TemplatesSG
 from ..trips.render import BUTTON_MAX
@@ -104,7 +103,7 @@ def build_save_template_dialog() -> Dialog:
 
 def template_items(telegram_id: int) -> list[tuple[int, str]]:
     """The driver's templates as (id, name as much as fits a button after "📋 ")."""
-    return [(t.id, short(t.name, BUTTON_MAX - 2)) for t in trips.list_templates(telegram_id)]
+    return [(t.id, short(t.name, BUTTON_MAX - 2)) for t in queries.list_templates(telegram_id)]
 
 
 async def list_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -123,7 +122,7 @@ def _list_data(items: list[tuple[int, str]]) -> dict:
 
 
 async def on_template(event: CallbackQuery, widget, manager: DialogManager, template_id: int) -> None:
-    templates.get_template(tg_user_id(manager), template_id)  # the owner only, whatever was pressed
+    queries.template(tg_user_id(manager), template_id)  # the owner only, whatever was pressed
     manager.dialog_data["template_id"] = template_id
 
 
@@ -137,7 +136,7 @@ def use_template(manager: DialogManager) -> dict:
 
 
 async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    template, points = templates.get_template(tg_user_id(dialog_manager), _template_id(dialog_manager))
+    template, points = queries.template(tg_user_id(dialog_manager), _template_id(dialog_manager))
     return _card_data(template.name, template.destination, template.seats, template.comment,
                       [{"address": p.address, "time": f"{p.time:%H:%M}"} for p in points])
 

@@ -13,7 +13,7 @@ from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, manage, rides, trips, users
+from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, manage, queries, rides, users
 
 from ..common import q, show_error, tg_user_id, wake_notifier
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
@@ -29,7 +29,7 @@ from .render import (
 async def check_trip(event: CallbackQuery, widget, manager: DialogManager, trip_id: int) -> None:
     """Before a list opens the card: a forged or stale id is refused (NotFound, an alert), so
     the card's getter never meets a missing trip (aiogram-dialog would log that as an error)."""
-    rides.require_trip_id(trip_id)
+    queries.require_trip_id(trip_id)
 
 
 def open_card(id: str, items: str) -> ItemStart:  # noqa: A002 - aiogram-dialog's own parameter name
@@ -42,12 +42,12 @@ def open_card(id: str, items: str) -> ItemStart:  # noqa: A002 - aiogram-dialog'
 
 async def find_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     viewer = tg_user_id(dialog_manager)
-    rows, page, pages = await paged(dialog_manager, "page", lambda n: rides.list_upcoming(n, viewer=viewer),
-                                    rides.PAGE_SIZE)
-    return _find_data(rows, pages, first=1 + page * rides.PAGE_SIZE)
+    rows, page, pages = await paged(dialog_manager, "page", lambda n: queries.list_upcoming(n, viewer=viewer),
+                                    queries.PAGE_SIZE)
+    return _find_data(rows, pages, first=1 + page * queries.PAGE_SIZE)
 
 
-def _find_data(rows: list[rides.TripRow], pages: dict, first: int = 1) -> dict:
+def _find_data(rows: list[queries.TripRow], pages: dict, first: int = 1) -> dict:
     numbered = list(enumerate(rows, first))
     return {
         "trips": [(row.id, trip_button(n, row)) for n, row in numbered],
@@ -65,10 +65,10 @@ def _trip_id(manager: DialogManager) -> int:
 
 
 async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return _card_data(rides.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager)))
+    return _card_data(queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager)))
 
 
-def _card_data(card: rides.TripCard) -> dict:
+def _card_data(card: queries.TripCard) -> dict:
     live = card.trip.status == TRIP_OPEN and not card.departed
     outsider = not card.viewer_is_driver and card.my_seat is None
     called_off = card.trip.status == TRIP_CANCELLED and not card.departed and not card.viewer_is_driver
@@ -87,7 +87,7 @@ def _card_data(card: rides.TripCard) -> dict:
 def _choose(manager: DialogManager, point_id: int) -> None:
     """The pickup point the passenger is about to join at, and the trip as their screen shows it:
     if the driver changes the trip before they confirm, the join is refused."""
-    manager.dialog_data.update(point_id=point_id, seen_version=rides.trip_version(_trip_id(manager)))
+    manager.dialog_data.update(point_id=point_id, seen_version=queries.trip_version(_trip_id(manager)))
 
 
 async def on_point(event: CallbackQuery, widget, manager: DialogManager, point_id: int) -> None:
@@ -95,12 +95,12 @@ async def on_point(event: CallbackQuery, widget, manager: DialogManager, point_i
 
 
 async def on_join_the_only_point(event: CallbackQuery, button, manager: DialogManager) -> None:
-    points = trips.pickup_points(_trip_id(manager))
+    points = queries.pickup_points(_trip_id(manager))
     _choose(manager, points[0].id if points else 0)
 
 
 async def confirm_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    card = rides.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
+    card = queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
     point = next((v.point for v in card.points if v.point.id == dialog_manager.dialog_data.get("point_id")), None)
     return {
         "destination": q(card.trip.destination),
@@ -149,10 +149,10 @@ async def only_the_driver(event: CallbackQuery, button, manager: DialogManager) 
 
 async def mine_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     tid = tg_user_id(dialog_manager)
-    return _mine_data(rides.my_rides(tid), manage.driven_trips(tid))
+    return _mine_data(queries.my_rides(tid), queries.driven_trips(tid))
 
 
-def _mine_data(rides_: list[rides.RideRow], driven: list[manage.DrivenRow]) -> dict:
+def _mine_data(rides_: list[queries.RideRow], driven: list[queries.DrivenRow]) -> dict:
     """Both lists numbered in one run: each heading of the text with its trips below it, and
     the buttons marked as their heading (🚗 you drive, 🙋 your seat; ❌ cancelled)."""
     drives = [(n, d, "❌" if d.status == "cancelled" else "🚗") for n, d in enumerate(driven, 1)]

@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
-from models.manage import DrivenRow
-from models.rides import PointView, RideRow, TripCard, TripRow, first_name
-from models.trips import short
+from models.queries import DrivenRow, PointView, RideRow, TripCard, TripRow
 
-from ..common import TEXT_MAX, contact_link, fmt_date, q, visible_length
+from ..common import TEXT_MAX, contact_link, fmt_date, q, short, visible_length
 from ..widgets import plural
 
 
 BUTTON_MAX = 30  # characters an inline button shows on a phone before it is cut
+
+
+def first_name(name: str) -> str:
+    """A player as lists and cards name them to strangers: the first name only."""
+    return (name or "").split(" ", 1)[0] or "Player"
 
 
 def button(prefix: str, destination: str, suffix: str = "") -> str:

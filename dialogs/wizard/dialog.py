@@ -24,10 +24,9 @@ from aiogram_dialog.widgets.kbd import (
 )
 from aiogram_dialog.widgets.text import Const, Format
 
-from models import ROLE_DRIVER, trips, users
-from models.trips import short
+from models import ROLE_DRIVER, queries, trips, users
 
-from ..common import acting_user, club_tz, fmt_date, on_input_error, q, tg_user_id
+from ..common import acting_user, club_tz, fmt_date, on_input_error, q, short, tg_user_id
 from ..pickups import start_pickups
 from ..pickups.dialog import PREVIEW_POINTS, listing, pickups_data
 from ..roles.dialog import switch_notes
@@ -78,6 +77,13 @@ def _fill(manager: DialogManager, values: dict | None) -> None:
     manager.dialog_data["pickups"] = values["pickups"]
 
 
+def _template(manager: DialogManager, template_id: int) -> dict:
+    """The values a template fills in, as the draft holds them (the owner's only)."""
+    template, points = queries.template(tg_user_id(manager), template_id)
+    return {"destination": template.destination, "seats": template.seats, "comment": template.comment,
+            "pickups": [{"address": p.address, "time": f"{p.time:%H:%M}"} for p in points]}
+
+
 def _has_value(manager: DialogManager, state) -> bool:
     d = draft(manager)
     return {
@@ -107,11 +113,11 @@ async def on_start(start_data: Data, manager: DialogManager) -> None:
     destination for a driver who has no template."""
     start = start_data if isinstance(start_data, dict) else {}
     if start.get("template_id") is not None:
-        _fill(manager, trips.template_draft(tg_user_id(manager), int(start["template_id"])))
+        _fill(manager, _template(manager, int(start["template_id"])))
     if manager.current_context().state != NewTripSG.template:
         return
     user = acting_user(manager)
-    if not (user.is_driver and trips.list_templates(user.telegram_id)):
+    if not (user.is_driver and queries.list_templates(user.telegram_id)):
         await manager.switch_to(NewTripSG.destination if user.is_driver else NewTripSG.role)
 
 
@@ -120,7 +126,7 @@ async def on_start(start_data: Data, manager: DialogManager) -> None:
 
 async def role_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     uid = tg_user_id(dialog_manager)
-    return {"notes": switch_notes(uid), "has_templates": bool(trips.list_templates(uid))}
+    return {"notes": switch_notes(uid), "has_templates": bool(queries.list_templates(uid))}
 
 
 async def on_become_driver(event: CallbackQuery, button, manager: DialogManager) -> None:
@@ -136,7 +142,7 @@ async def templates_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 
 
 async def on_template(event: CallbackQuery, widget, manager: DialogManager, template_id: int) -> None:
-    _fill(manager, trips.template_draft(tg_user_id(manager), template_id))  # the owner's only
+    _fill(manager, _template(manager, template_id))
 
 
 async def on_scratch(event: CallbackQuery, button, manager: DialogManager) -> None:
@@ -146,13 +152,13 @@ async def on_scratch(event: CallbackQuery, button, manager: DialogManager) -> No
 
 async def destination_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     uid = tg_user_id(dialog_manager)
-    to_list = not _for_template(dialog_manager) and bool(trips.list_templates(uid))
-    recent = [(trip_id, short(place, BUTTON_MAX)) for trip_id, place in trips.recent_destination_choices(uid)]
+    to_list = not _for_template(dialog_manager) and bool(queries.list_templates(uid))
+    recent = [(trip_id, short(place, BUTTON_MAX)) for trip_id, place in queries.recent_destination_choices(uid)]
     return {"recent": recent, "to_list": to_list, "leave": not to_list}
 
 
 async def on_recent(event: CallbackQuery, widget, manager: DialogManager, trip_id: int) -> None:
-    destination = trips.destination_of_own_trip(tg_user_id(manager), trip_id)
+    destination = queries.destination_of_own_trip(tg_user_id(manager), trip_id)
     if destination is None:
         await event.answer("That destination is no longer available; type it instead.", show_alert=True)
         return

@@ -1,0 +1,401 @@
+"""Read-only queries: everything a screen (or a notification rendered at send time) shows.
+
+The trip list, the trip card, "My trips", past trips, the role switch's counts, templates,
+recent destinations. Each is a few indexed queries (the getters' budget; tests guard it with
+`assert_query_count`), and what several of them need is written once here: the seats taken
+and the first pickup time of a trip (as subqueries correlated with it), "upcoming" and "not
+over". Nothing here writes. The operations (rides, manage, lifecycle, templates, privacy) may
+call these; the lookups they make inside their own transaction to check who acts
+(`users.require_user`, `manage.owned_trip`, `lifecycle.rider_seat`) stay with them, and so do
+the previews of an operation (`manage.plan_edit`, `privacy.forget_plan`), which share its code.
+Data only: the dialogs format it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import peewee as pw
+
+from .base import utcnow
+from .errors import NotFound
+from .rules import TRIP_GONE, is_row_id
+from .tables import (
+    TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
+)
+from .users import get_user, require_owner, require_user
+
+PAGE_SIZE = 5  # trips a page of the trip list
+HISTORY_LIMIT = 20  # past trips shown at most
+HISTORY_PAGE = 5
+TEMPLATE_GONE = "That template no longer exists."
+
+
+# --- the pieces several queries share --------------------------------------------------------
+
+
+def _taken() -> pw.SelectQuery:
+    """Seats taken in the outer query's trip."""
+    return Participant.select(pw.fn.COUNT(Participant.id)).where(Participant.trip == Trip.id)
+
+
+def _first_pickup() -> pw.SelectQuery:
+    """The outer query's trip's first pickup time (local)."""
+    return PickupPoint.select(pw.fn.MIN(PickupPoint.time)).where(PickupPoint.trip == Trip.id)
+
+
+def _time(value) -> time | None:
+    """A pickup time as a subquery returns it (SQLite: text)."""
+    return PickupPoint.time.python_value(value)
+
+
+def _upcoming(now: datetime | None = None) -> pw.Expression:
+    """Open and not yet departed (first pickup still ahead)."""
+    return (Trip.status == TRIP_OPEN) & (Trip.departs_at > (now or utcnow()))
+
+
+def still_open(now: datetime | None = None) -> pw.Expression:
+    """Open and not over (last pickup still ahead): seats and trips a player still has."""
+    return (Trip.status == TRIP_OPEN) & (Trip.ends_at > (now or utcnow()))
+
+
+def _not_over(now: datetime) -> pw.Expression:
+    """Not over yet, cancelled ones included (shown as cancelled until their time)."""
+    return (Trip.ends_at > now) & (Trip.status != TRIP_DONE)
+
+
+def seats_taken(trip_id: int) -> int:
+    return Participant.select().where(Participant.trip == trip_id).count()
+
+
+# --- finding trips -------------------------------------------------------------------------
+
+
+@dataclass
+class TripRow:
+    id: int
+    destination: str
+    departure_date: date
+    first_pickup: time | None
+    driver_name: str
+    seats: int
+    taken: int
+    driving: bool = False  # the viewer drives it
+    riding: bool = False  # the viewer has a seat in it
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.seats_left == 0
+
+
+def list_upcoming(
+    page: int = 0, page_size: int = PAGE_SIZE, now: datetime | None = None, viewer: int | None = None
+) -> tuple[list[TripRow], int]:
+    """One page of upcoming open trips, soonest first, and the total count; each row says
+    whether `viewer` (a Telegram id) drives it or has a seat in it. Three queries at most."""
+    where = _upcoming(now)
+    total = Trip.select().where(where).count()
+    me = User.select(User.id).where(User.telegram_id == viewer).scalar() if viewer is not None else None
+    seat = Participant.select(Participant.id).where((Participant.trip == Trip.id) & (Participant.passenger == me))
+    query = (
+        Trip.select(
+            Trip.id, Trip.destination, Trip.departure_date, Trip.seats, Trip.driver, User.name.alias("driver_name"),
+            _taken().alias("taken"), _first_pickup().alias("first_pickup"), pw.fn.EXISTS(seat).alias("riding"),
+        )
+        .join(User)
+        .where(where)
+        .order_by(Trip.departs_at, Trip.id)
+        .offset(max(page, 0) * page_size)
+        .limit(page_size)
+        .dicts()
+    )
+    rows = [
+        TripRow(
+            id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
+            first_pickup=_time(r["first_pickup"]), driver_name=r["driver_name"], seats=r["seats"],
+            taken=r["taken"] or 0, driving=me is not None and r["driver"] == me, riding=bool(r["riding"]),
+        )
+        for r in query
+    ]
+    return rows, total
+
+
+# --- one trip ------------------------------------------------------------------------------
+
+
+@dataclass
+class PointView:
+    point: PickupPoint
+    passengers: list[User] = field(default_factory=list)
+
+
+@dataclass
+class TripCard:
+    """Everything a trip card shows, read in a few queries."""
+
+    trip: Trip
+    driver: User
+    points: list[PointView]
+    taken: int
+    viewer: User | None
+    my_seat: Participant | None
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.trip.seats - self.taken, 0)
+
+    @property
+    def viewer_is_driver(self) -> bool:
+        return self.viewer is not None and self.viewer.id == self.driver.id
+
+    @property
+    def departed(self) -> bool:
+        return self.trip.departs_at <= utcnow()
+
+    @property
+    def joinable(self) -> bool:
+        return (
+            self.trip.status == TRIP_OPEN and not self.departed and self.seats_left > 0
+            and not self.viewer_is_driver and self.my_seat is None
+        )
+
+    @property
+    def passengers(self) -> list[User]:
+        return [p for view in self.points for p in view.passengers]
+
+
+def trip_card(trip_id: int, viewer_telegram_id: int | None) -> TripCard:
+    trip = Trip.select(Trip, User).join(User).where(Trip.id == trip_id).first()
+    if trip is None:
+        raise NotFound(TRIP_GONE)
+    viewer = get_user(viewer_telegram_id) if viewer_telegram_id else None
+    points = {p.id: PointView(p) for p in pickup_points(trip.id)}
+    my_seat = None
+    taken = 0
+    for seat in (Participant.select(Participant, User).join(User).where(Participant.trip == trip.id)
+                 .order_by(Participant.joined_at, Participant.id)):
+        taken += 1
+        if seat.pickup_point_id in points:
+            points[seat.pickup_point_id].passengers.append(seat.passenger)
+        if viewer is not None and seat.passenger_id == viewer.id:
+            my_seat = seat
+    return TripCard(trip=trip, driver=trip.driver, points=list(points.values()), taken=taken,
+                    viewer=viewer, my_seat=my_seat)
+
+
+def trip_version(trip_id: int) -> int | None:
+    row = Trip.select(Trip.version).where(Trip.id == trip_id).first()
+    return row.version if row else None
+
+
+def trip_exists(trip_id: int) -> bool:
+    """Whether `trip_id` names a trip; a forged id (out of any column's range) names none."""
+    return is_row_id(trip_id) and Trip.select().where(Trip.id == trip_id).exists()
+
+
+def require_trip_id(trip_id: int) -> int:
+    """An id that names a trip; a forged or stale one (out of range, deleted) is NotFound."""
+    if not trip_exists(trip_id):
+        raise NotFound(TRIP_GONE)
+    return trip_id
+
+
+def pickup_points(trip_id: int) -> list[PickupPoint]:
+    """The trip's pickup points in the order of their times."""
+    return list(PickupPoint.select().where(PickupPoint.trip == trip_id).order_by(PickupPoint.time, PickupPoint.position))
+
+
+def passenger_telegram_ids(trip_id: int) -> list[int]:
+    return [u.telegram_id for u in User.select(User.telegram_id).join(Participant, on=(Participant.passenger == User.id))
+            .where(Participant.trip == trip_id)]
+
+
+# --- a player's trips ----------------------------------------------------------------------
+
+
+@dataclass
+class RideRow:
+    trip_id: int
+    destination: str
+    departure_date: date
+    address: str
+    time: time
+    status: str
+
+
+def my_rides(actor_telegram_id: int, now: datetime | None = None) -> list[RideRow]:
+    """The passenger's upcoming seats with their pickup point, soonest first (one query)."""
+    query = (
+        Participant.select(Trip.id, Trip.destination, Trip.departure_date, Trip.status,
+                           PickupPoint.address, PickupPoint.time)
+        .join(Trip).switch(Participant).join(PickupPoint)
+        .switch(Participant).join(User)
+        .where((User.telegram_id == actor_telegram_id) & _not_over(now or utcnow()))
+        .order_by(Trip.departs_at, Trip.id)
+        .dicts()
+    )
+    return [
+        RideRow(trip_id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
+                address=r["address"], time=_time(r["time"]), status=r["status"])
+        for r in query
+    ]
+
+
+@dataclass
+class DrivenRow:
+    trip_id: int
+    destination: str
+    departure_date: date
+    first_pickup: time | None
+    seats: int
+    taken: int
+    status: str
+
+
+def driven_trips(actor_telegram_id: int, now: datetime | None = None) -> list[DrivenRow]:
+    """The driver's upcoming trips (cancelled ones too, until their time) with passenger counts."""
+    query = (
+        Trip.select(Trip.id, Trip.destination, Trip.departure_date, Trip.seats, Trip.status,
+                    _taken().alias("taken"), _first_pickup().alias("first"))
+        .join(User)
+        .where((User.telegram_id == actor_telegram_id) & _not_over(now or utcnow()))
+        .order_by(Trip.departs_at, Trip.id)
+        .dicts()
+    )
+    return [
+        DrivenRow(r["id"], r["destination"], r["departure_date"], _time(r["first"]), r["seats"], r["taken"] or 0,
+                  r["status"])
+        for r in query
+    ]
+
+
+@dataclass
+class PastRow:
+    trip_id: int
+    destination: str
+    departure_date: date
+    first_pickup: time | None
+    status: str
+    as_driver: bool
+
+
+def past_trips(
+    telegram_id: int, page: int = 0, page_size: int = HISTORY_PAGE, limit: int = HISTORY_LIMIT
+) -> tuple[list[PastRow], int]:
+    """One page of the player's cancelled and done trips, as driver or passenger (a seat
+    they still held), most recent first; and the total, capped at `limit`. Three queries."""
+    user = get_user(telegram_id)
+    if user is None:
+        return [], 0
+    mine = (Trip.driver == user.id) | Trip.id.in_(
+        Participant.select(Participant.trip).where(Participant.passenger == user.id)
+    )
+    where = mine & Trip.status.in_([TRIP_CANCELLED, TRIP_DONE])
+    total = min(Trip.select().where(where).count(), limit)
+    start = max(page, 0) * page_size
+    count = max(min(page_size, total - start), 0)
+    if not count:
+        return [], total
+    query = (
+        Trip.select(Trip.id, Trip.destination, Trip.departure_date, Trip.status, Trip.driver,
+                    _first_pickup().alias("first"))
+        .where(where)
+        .order_by(Trip.departs_at.desc(), Trip.id.desc())
+        .offset(start)
+        .limit(count)
+        .dicts()
+    )
+    rows = [
+        PastRow(r["id"], r["destination"], r["departure_date"], _time(r["first"]), r["status"],
+                r["driver"] == user.id)
+        for r in query
+    ]
+    return rows, total
+
+
+@dataclass(frozen=True)
+class RoleStats:
+    """What stays the same when a player switches role (shown before they confirm)."""
+
+    driving: int  # upcoming open trips they drive
+    riding: int  # upcoming open trips they have a seat in
+
+
+def role_stats(telegram_id: int) -> RoleStats:
+    user = require_user(telegram_id)
+    upcoming = still_open()
+    driving = Trip.select().where(upcoming & (Trip.driver == user)).count()
+    riding = Participant.select().join(Trip).where(upcoming & (Participant.passenger == user)).count()
+    return RoleStats(driving=driving, riding=riding)
+
+
+def people(user_ids) -> dict[int, User]:
+    """Players by `User.id` (one query), for texts that name them when they are shown:
+    a player who used /forget_me reads "Former player" from then on."""
+    ids = {i for i in user_ids if i is not None}
+    return {u.id: u for u in User.select().where(User.id.in_(list(ids)))} if ids else {}
+
+
+# --- templates and recent destinations (the wizard, /templates) ------------------------------
+
+
+def list_templates(actor_telegram_id: int) -> list[TripTemplate]:
+    return list(
+        TripTemplate.select(TripTemplate)
+        .join(User)
+        .where(User.telegram_id == actor_telegram_id)
+        .order_by(TripTemplate.name)
+    )
+
+
+def owned_template(actor: User, template_id: int) -> TripTemplate:
+    """One of the actor's templates; a forged or stale id is NotFound, someone else's refused."""
+    template = TripTemplate.get_or_none(TripTemplate.id == template_id) if is_row_id(template_id) else None
+    if template is None:
+        raise NotFound(TEMPLATE_GONE)
+    require_owner(actor, template.driver_id, "template")
+    return template
+
+
+def template(actor_telegram_id: int, template_id: int) -> tuple[TripTemplate, list[TemplatePickupPoint]]:
+    """The actor's template and its pickup points in time order. Owner only."""
+    found = owned_template(require_user(actor_telegram_id), template_id)
+    points = list(TemplatePickupPoint.select().where(TemplatePickupPoint.template == found.id)
+                  .order_by(TemplatePickupPoint.time, TemplatePickupPoint.position))
+    return found, points
+
+
+def recent_destination_choices(actor_telegram_id: int, limit: int = 4) -> list[tuple[int, str]]:
+    """The driver's last distinct destinations as (id of a trip that had it, destination),
+    most recent first. The trip id makes a short, checkable button id."""
+    rows = (
+        Trip.select(Trip.id, Trip.destination)
+        .join(User)
+        .where(User.telegram_id == actor_telegram_id)
+        .order_by(Trip.id.desc())
+        .limit(50)
+    )
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen.setdefault(row.destination, row.id)
+        if len(seen) == limit:
+            break
+    return [(trip_id, dest) for dest, trip_id in seen.items()]
+
+
+def destination_of_own_trip(actor_telegram_id: int, trip_id: int) -> str | None:
+    """The destination of one of the actor's own trips (None for anyone else's)."""
+    if not is_row_id(trip_id):
+        return None
+    row = (
+        Trip.select(Trip.destination)
+        .join(User)
+        .where((Trip.id == trip_id) & (User.telegram_id == actor_telegram_id))
+        .first()
+    )
+    return row.destination if row else None
