@@ -1,28 +1,27 @@
 """`carpool-bot preview` (issue #10): one HTML page with every window, the transitions
-diagram with every declared transition, no token, no database, nothing else written;
-and the live `aiogram-dialog-preview` server with the same router factory."""
+diagram (both drawn by aiogram-dialog itself, issue #18) with every move the page makes,
+no token, no database, nothing else written; and the live `aiogram-dialog-preview` server
+with the same router factory."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from aiogram import Router
-from aiogram_dialog.widgets.kbd import Start
 
 from bot.cli import main
 from bot.devtools import preview
-from dialogs import build_dialogs
 from dialogs.states import ALL_STATES_GROUPS, MainSG
 from models import db
 from tests.conftest import require_services
-from tests.dialog_checks import DONE, _walk_kbd, declared_targets
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 OUTPUTS = {Path("out/index.html")}
@@ -54,35 +53,46 @@ def windows_html(page: str) -> dict[str, str]:
     return {part.split('"', 1)[0]: part for part in parts}
 
 
-# --- the diagram's edges against the declared transitions ------------------------------------
+# --- the diagram against the page -----------------------------------------------------------
 
-EDGE = re.compile(r'^\s*"?([\w.]+)"?\s*->\s*"?([\w.]+)"?', re.MULTILINE)
-
-
-def diagram_edges(dot_source: str) -> set[tuple[str, str]]:
-    """(from, to) states of the Graphviz source; node ids are `TripSG.card` for `TripSG:card`."""
-    return {(a.replace(".", ":", 1), b.replace(".", ":", 1)) for a, b in EDGE.findall(dot_source)}
+DONE = "@:-"  # where the preview's fake manager goes on done()/Cancel: back to whoever started the dialog
+ENDED = "None"  # a handler that reset the stack (/forget_me): no window after it
+NOT_A_WINDOW = (DONE, ENDED)
 
 
-def declared_edges(dialogs) -> set[tuple[str, str]]:
-    """Every transition the dialogs declare (tests.dialog_checks.declared_targets: keyboard
-    plus preview_add_transitions), as diagram edges: a Cancel/done goes back to every
-    window that starts its dialog, by a Start button or a start declared for handler code."""
-    starters: dict[type, set[str]] = defaultdict(set)
-    for dialog in dialogs:
-        for state, window in dialog.windows.items():
-            for kbd in _walk_kbd([window.keyboard, *(window.preview_add_transitions or [])]):
-                if isinstance(kbd, Start):
-                    starters[kbd.state.group].add(state.state)
-    edges = set()
-    for dialog in dialogs:
-        for state, window in dialog.windows.items():
-            for target in declared_targets(dialog, window) - {state}:  # the own state is a re-render
-                if target == DONE:
-                    edges |= {(state.state, starter) for starter in starters[state.group]}
-                else:
-                    edges.add((state.state, target.state))
-    return edges
+def page_moves(page: str) -> set[tuple[str, str]]:
+    """(window, target) of every button and input on the page; the preview found each target
+    by running the handler (aiogram-dialog's simulated events, in the sandbox)."""
+    return {(state, target) for state, html in windows_html(page).items()
+            for target in re.findall(r'href="#([^"]+)"', html) if target != state}
+
+
+def diagram(dot_file: Path) -> tuple[set[str], set[tuple[str, str]], set[tuple[str, str]]]:
+    """(states, edges, dashed edges) of the diagram `render_transitions` drew, read back with
+    Graphviz itself: each node is a window's state name inside its dialog's cluster."""
+    proc = subprocess.run(["dot", "-Tjson0", str(dot_file)], capture_output=True, text=True, check=True)
+    graph = json.loads(proc.stdout)
+    objects = graph["objects"]
+    state = {node: f"{cluster['label']}:{objects[node]['label']}"
+             for cluster in objects[:graph["_subgraph_cnt"]] for node in cluster.get("nodes", [])}
+    edges = {(state[e["tail"]], state[e["head"]]) for e in graph["edges"]}
+    dashed = {(state[e["tail"]], state[e["head"]]) for e in graph["edges"] if e.get("style") == "dashed"}
+    return set(state.values()), edges, dashed
+
+
+def undrawn(moves: set[tuple[str, str]], edges: set[tuple[str, str]], dashed: set[tuple[str, str]]) -> list[str]:
+    """Moves on the page the diagram does not draw. A move to a window must be an edge. A
+    done() (a Cancel, or a handler closing its dialog) must be drawn back to the window that
+    started the dialog, when some window draws a start of it (a dialog opened only by a
+    command has nowhere to go back to)."""
+    started = {b.split(":")[0] for a, b in edges if a.split(":")[0] != b.split(":")[0]}
+    back = defaultdict(set)
+    for a, b in dashed:
+        back[a].add(b)
+    missing = [f"{a} -> {b}" for a, b in moves if b not in NOT_A_WINDOW and (a, b) not in edges]
+    missing += [f"{a} -> done, drawn back nowhere" for a, b in moves
+                if b == DONE and a.split(":")[0] in started and not back[a]]
+    return sorted(missing)
 
 
 # --- the command, in process -------------------------------------------------------------------
@@ -133,27 +143,24 @@ def test_diagram_is_a_png(in_process):
     assert (root / "out" / "transitions.png").read_bytes()[:8] == PNG_MAGIC
 
 
-def test_diagram_has_every_declared_transition(in_process):
+def test_diagram_draws_every_window_and_every_move_the_page_makes(in_process):
+    """The diagram is aiogram-dialog's own: it draws the widgets (SwitchTo, Next, Back, Start,
+    Cancel). A jump made in handler code that no widget declares would be missing from it;
+    the page, whose presses really run the handlers, shows each such jump."""
     require_graphviz()
     root, *_ = in_process
-    source = (root / "out" / "transitions.dot").read_text(encoding="utf-8")
-    drawn = diagram_edges(source)
-    declared = declared_edges(build_dialogs())
-    assert declared, "no transitions declared at all?"
-    missing = sorted(declared - drawn)
-    assert not missing, "declared transitions missing from the diagram:\n" + "\n".join(f"{a} -> {b}" for a, b in missing)
-    nodes = set(re.findall(r'^\s*"(\w+\.\w+)" \[label=', source, re.MULTILINE))
-    assert nodes == {state.state.replace(":", ".") for state in ALL_STATES}
-    # the check itself: drop any one edge from the source and it is reported (an edge drawn
-    # twice, two buttons to the same window, is still there without one of its lines: not those)
-    lines = [line for line in source.splitlines() if "->" in line]
-    times = Counter(EDGE.match(line).groups() for line in lines)
-    lines = [line for line in lines if times[EDGE.match(line).groups()] == 1]
-    for line in lines[:: max(len(lines) // 10, 1)]:
-        a, b = EDGE.match(line).groups()
-        pruned = diagram_edges(source.replace(line + "\n", ""))
-        if (a.replace(".", ":", 1), b.replace(".", ":", 1)) in declared:
-            assert declared - pruned, f"dropping {line.strip()} went unnoticed"
+    states, edges, dashed = diagram(root / "out" / "transitions.dot")
+    assert states == {state.state for state in ALL_STATES}
+    moves = page_moves((root / "out" / "index.html").read_text(encoding="utf-8"))
+    assert len({a for a, b in moves if b not in NOT_A_WINDOW}) > len(ALL_STATES) // 2, "the page moves nowhere?"
+    assert undrawn(moves, edges, dashed) == []
+    # the check itself: a move whose edge is gone is reported, a done() with no way back too
+    for a, b in sorted(moves)[:: max(len(moves) // 10, 1)]:
+        if b == DONE and any(x == a for x, _ in dashed):
+            no_way_back = {(x, y) for x, y in dashed if x != a}
+            assert f"{a} -> done, drawn back nowhere" in undrawn(moves, edges, no_way_back)
+        elif b not in NOT_A_WINDOW:
+            assert f"{a} -> {b}" in undrawn(moves, edges - {(a, b)}, dashed)
 
 
 def test_handlers_never_reach_the_bound_database(database, tmp_path):

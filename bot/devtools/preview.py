@@ -1,11 +1,12 @@
 """Dialog preview for developers: every window on one HTML page, and the transitions diagram.
 
 `carpool-bot preview [--out DIR]` calls `write_preview()`; the live server
-`aiogram-dialog-preview bot.devtools.preview:live_preview_router` renders the same page on request.
-Both need the `[preview]` extra (aiogram-dialog's `tools`: the `diagrams` package),
-no bot token and no database.
+`aiogram-dialog-preview bot.devtools.preview:live_preview_router` renders the same page on
+request. Both draw with aiogram-dialog's own `render_preview` and `render_transitions`, and
+need the `[preview]` extra (aiogram-dialog's `tools`: the `diagrams` package), no bot token
+and no database.
 
-`render_preview_content(simulate_events=True)` really runs each button's handler to find
+`render_preview(simulate_events=True)` really runs each button's handler to find
 the window it opens, and swallows whatever the handler raises. So that those handlers
 can neither touch a real database nor lose their link to an error, they run inside
 `preview_sandbox()`:
@@ -31,9 +32,8 @@ from ..compat.preview_events import unbound_bot_calls_do_nothing
 
 EXTRA_HINT = "pip install -e '.[preview]'"
 PAGE_NAME = "index.html"
-DIAGRAM_NAME = "transitions"  # transitions.png and transitions.dot (its Graphviz source)
+DIAGRAM_NAME = "transitions"  # transitions.png and transitions.dot (its Graphviz source, laid out)
 DIAGRAM_TITLE = "Carpool bot: dialog transitions"
-DIAGRAM_DPI = "60"  # Graphviz draws PNGs at 96 dpi; 60 keeps every label legible and the file small
 GRAPHVIZ_NOTE = (
     "note: Graphviz is not installed (no `dot` on PATH), so the transitions diagram was skipped; "
     "install it (e.g. `apt-get install graphviz` or `brew install graphviz`) and run again."
@@ -155,61 +155,24 @@ def preview_sandbox(router: Router) -> Iterator[None]:
 # --- the outputs ----------------------------------------------------------------------------
 
 
-def node_id(state) -> str:
-    """Graphviz node id of a state: `TripSG.card` (a `:` would read as a port)."""
-    return state.state.replace(":", ".")
-
-
-def render_diagram(router: Router, base: Path) -> list[Path]:
-    """`base`.png (and `base`.dot, its Graphviz source) drawn like aiogram-dialog's
-    `render_transitions`, with its own edge rules (`render_window`), and two changes:
-    - a `Cancel`/done edge goes back to every window that starts the dialog, counting the
-      starts declared in `preview_add_transitions` (handler code) as well as Start buttons —
-      upstream counts only the buttons, so sub-dialogs opened by handlers had no way back;
-    - nodes have stable ids (`TripSG.card`), so the .dot source can be diffed and checked.
-    """
-    from aiogram_dialog.setup import collect_dialogs
-    from aiogram_dialog.tools.transitions import ICON_PATH, find_starts, render_window
-    from diagrams import Cluster, Diagram
-    from diagrams.custom import Custom
-
-    dialogs = list(collect_dialogs(router))
-    base.parent.mkdir(parents=True, exist_ok=True)
-    with Diagram(DIAGRAM_TITLE, filename=str(base), outformat="png", show=False,
-                 graph_attr={"dpi": DIAGRAM_DPI}) as diagram:
-        nodes = {}
-        for dialog in dialogs:
-            with Cluster(dialog.states_group_name()):
-                for state in dialog.windows:
-                    nodes[state] = Custom(label=state._state, icon_path=ICON_PATH, nodeid=node_id(state))
-        starts = []
-        for dialog in dialogs:
-            for state, window in dialog.windows.items():
-                starts.extend(find_starts(state, [window.keyboard, *(window.preview_add_transitions or [])]))
-        for dialog in dialogs:
-            for window in dialog.windows.values():
-                render_window(nodes=nodes, dialog=dialog, starts=starts, window=window)
-    # leaving the block rendered `base`.png from the source and deleted the source file
-    source = base.with_suffix(".dot")
-    source.write_text(diagram.dot.source, encoding="utf-8")
-    return [base.with_suffix(".png"), source]
-
-
 async def write_preview(out_dir: Path) -> list[Path]:
     """Write `out_dir`/index.html (every window of every dialog; buttons link to the window
-    they open) and, when Graphviz is installed, `out_dir`/transitions.png and .dot.
-    Returns the files written. Raises PreviewToolsMissing without the `[preview]` extra."""
-    preview, _ = _tools()
+    they open) and, when Graphviz is installed, `out_dir`/transitions.png and .dot (its
+    Graphviz source, laid out), both by aiogram-dialog's own `render_preview` and
+    `render_transitions`. Returns the files written. Raises PreviewToolsMissing without the
+    `[preview]` extra."""
+    preview, transitions = _tools()
     out_dir = Path(out_dir)
-    router = build_preview_router()
-    with preview_sandbox(router):
-        html = await preview.render_preview_content(router, simulate_events=True)
     out_dir.mkdir(parents=True, exist_ok=True)
+    router = build_preview_router()
     page = out_dir / PAGE_NAME
-    page.write_text(html, encoding="utf-8")
+    with preview_sandbox(router):
+        await preview.render_preview(router, str(page), simulate_events=True)
     written = [page]
     if graphviz_available():
-        written += render_diagram(router, out_dir / DIAGRAM_NAME)
+        base = out_dir / DIAGRAM_NAME
+        transitions.render_transitions(router, title=DIAGRAM_TITLE, filename=str(base), format=["png", "dot"])
+        written += [base.with_suffix(".png"), base.with_suffix(".dot")]
     return written
 
 
