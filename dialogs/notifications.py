@@ -1,4 +1,4 @@
-"""Notification texts and buttons, rendered when an outbox row is sent (`bot.notifier`).
+"""Notification texts and buttons, rendered when an outbox row is sent (`bot.workers.notifier`).
 
 An operation writes what happened (`models.outbox.notify`: a kind and its parameters);
 this module turns it into the message, one function per kind in `RENDERERS`. Names are
@@ -93,7 +93,7 @@ def renders(*kinds: str):
 
 
 class NotificationRenderer:
-    """`render(row) -> Rendered`, for `bot.notifier.Notifier`: in the club's time zone
+    """`render(row) -> Rendered`, for `bot.workers.notifier.Notifier`: in the club's time zone
     ("today", "tomorrow" in reminders). Raises `Obsolete`, or `LookupError` for a kind
     nobody renders (a bug: the row fails, with the kind in the log)."""
 

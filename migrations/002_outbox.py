@@ -1,7 +1,7 @@
 """Peewee migrations -- 002_outbox.py.
 
 Adds the notification outbox: messages written in the same transaction as
-the change they report, delivered in order per recipient by bot/notifier.py.
+the change they report, delivered in order per recipient by bot/workers/notifier.py.
 """
 
 from contextlib import suppress

@@ -2,7 +2,7 @@
 
 Adds sent_reminder: one row per reminder settled (sent, or superseded by a
 smaller offset due at the same time), unique on (trip, recipient, offset), so
-the scheduler in bot/scheduler.py never sends the same reminder twice.
+the scheduler in bot/workers/scheduler.py never sends the same reminder twice.
 """
 
 from contextlib import suppress

@@ -53,7 +53,7 @@ def is_disconnect(exc: BaseException) -> bool:
 def retry_on_disconnect(operation):
     """Run a write operation (one transaction) once more if the PostgreSQL connection died
     under it: the server rolled that transaction back, and the database reconnects on the
-    next statement (bot/resilience.py). Only for operations whose second run is correct
+    next statement (bot/infra/resilience.py). Only for operations whose second run is correct
     after a first run that may have committed (a COMMIT whose answer was lost): overwrites,
     upserts, operations that check for their own earlier effect. Not inside another
     transaction, which died with the connection too."""

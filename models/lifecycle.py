@@ -1,6 +1,6 @@
 """Trip lifecycle: reminders before departure, closing finished trips (the history: `models.queries`).
 
-Everything `bot.scheduler` does is an operation here, read from the database on every
+Everything `bot.workers.scheduler` does is an operation here, read from the database on every
 tick: nothing is planned in memory, so a restart loses nothing, and running twice (or on
 two replicas) sends nothing twice.
 

@@ -6,7 +6,7 @@ inside a transaction. A row holds the message kind and its parameters (ids, ISO 
 numbers, the values a change replaced), never finished text: `dialogs.notifications`
 renders it when it is sent, reading names then (see `models.privacy`). `enqueue` writes a
 finished text instead (ad-hoc messages; rows written before migration 007 look the same).
-`bot.notifier.Notifier` reads `next_batch`, claims each row (`claim`) right before
+`bot.workers.notifier.Notifier` reads `next_batch`, claims each row (`claim`) right before
 sending it, and records the outcome with one `mark_*` call (`mark_expired` when, rendered
 at last, the message turns out no longer to matter: its trip or seat is gone).
 

@@ -86,7 +86,7 @@ def forget_plan(telegram_id: int) -> Forgetting:
 
 def fsm_keys(telegram_id: int) -> list[str]:
     """`FsmRecord` keys of this user's chats and dialogs. Keys are aiogram's
-    `DefaultKeyBuilder(with_destiny=True)` ones (bot/storage.py): `fsm:` then the numeric
+    `DefaultKeyBuilder(with_destiny=True)` ones (bot/infra/storage.py): `fsm:` then the numeric
     ids (chat, thread, user; a business connection id may come first), then the destiny
     (`default`, `aiogd:…`), all joined by `:`."""
     wanted = str(telegram_id)

@@ -115,7 +115,7 @@ class TemplatePickupPoint(BaseModel):
 
 
 class FsmRecord(BaseModel):
-    """aiogram FSM / aiogram-dialog state, one row per storage key (see bot/storage.py)."""
+    """aiogram FSM / aiogram-dialog state, one row per storage key (see bot/infra/storage.py)."""
 
     key = pw.CharField(max_length=255, primary_key=True)
     state = pw.CharField(max_length=255, null=True)
@@ -128,7 +128,7 @@ class FsmRecord(BaseModel):
 
 class Notification(BaseModel):
     """The outbox: a message to one player, written in the transaction of the change it
-    reports and delivered later by `bot.notifier` (see `models.outbox`).
+    reports and delivered later by `bot.workers.notifier` (see `models.outbox`).
 
     A row holds what happened, not how it reads: its `kind` and `params` (JSON: ids, ISO
     dates, numbers, the values an edit changed), rendered into text and buttons when it is
