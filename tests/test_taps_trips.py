@@ -3,8 +3,8 @@ process against the fake Bot API, one process for the whole module. A tap is one
 press; typing a text or a command, or opening a shared link, is not a tap.
 
 Budgets: a registered passenger joins from a shared link in at most 2 taps (with one pickup
-point: Join, then the confirmation); from the trip list in at most 3 (the trip, its pickup
-point's button on the card, the confirmation). And the screens fit a phone: list buttons of
+point: Join, then the confirmation); from the menu in at most 3 (the menu lists the next
+rides: the trip, its pickup point's button on the card, the confirmation). And the screens fit a phone: list buttons of
 at most ~30 characters, the details in the message text, your own trips marked.
 """
 
@@ -25,7 +25,7 @@ TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 UTC = ZoneInfo("UTC")
 BUTTON_MAX = 30  # characters an inline button shows on a phone before "…"
 DEE, GIL, EVE = 1, 2, 3  # two drivers; Eve has a seat in Dee's gym trip
-NAMES = {DEE: "Dee", GIL: "Gil", EVE: "Eve", 10: "Ann", 11: "Bob", 12: "Cat", 13: "Fay"}
+NAMES = {DEE: "Dee", GIL: "Gil", EVE: "Eve", 10: "Ann", 11: "Bob", 12: "Cat", 13: "Fay", 14: "Gus"}
 
 
 @dataclass
@@ -138,6 +138,22 @@ def test_join_from_a_shared_link_with_two_pickup_points_takes_two_taps(world):
     bob.wait_screen("You have a seat")
     assert bob.taps <= 2
     assert seat_point(world, world.ids["arena"], 11) == "Oak Street"
+
+
+def test_join_from_the_menu_takes_three_taps(world):
+    gus = player(world, 14)
+    gus.send("/start")
+    menu = gus.wait_screen("Next rides")
+    assert "Away game – Riverside Arena" in menu.text  # the details in the text, short buttons
+    assert all(len(b) <= BUTTON_MAX for b in buttons(menu)), buttons(menu)
+    gus.press(next(b for b in buttons(menu) if "Away game" in b))
+    gus.wait_screen("Pickup points")
+    gus.press("📍 18:15 Oak Street")
+    gus.wait_screen("Take a seat")
+    gus.press("✅ Join")
+    gus.wait_screen("You have a seat")
+    assert gus.taps == 3  # the trip on the menu, its pickup point, the confirmation
+    assert seat_point(world, world.ids["arena"], 14) == "Oak Street"
 
 
 def test_join_from_the_trip_list_takes_three_taps(world):
