@@ -1,4 +1,4 @@
-"""The command menu (`setMyCommands`): one list, extended by each flow.
+"""The command menu (`setMyCommands`), from the one command table (`dialogs.menu.commands.COMMANDS`).
 
 Set only when Telegram's (`getMyCommands`) differs, so replicas starting together, or a
 restart, do not each call it (issue #17.8).
@@ -9,20 +9,11 @@ import logging
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
+from dialogs.menu.commands import COMMANDS as BOT_COMMANDS
+
 log = logging.getLogger(__name__)
 
-COMMANDS: list[tuple[str, str]] = [
-    ("start", "Main menu"),
-    ("trips", "Find a ride"),
-    ("mytrips", "Your trips"),
-    ("newtrip", "Offer a ride (drivers)"),
-    ("templates", "Your trip templates (drivers)"),
-    ("history", "Past trips"),
-    ("switch_role", "Switch between driver and passenger"),
-    ("forget_me", "Delete your data from this bot"),
-    ("cancel", "Leave the current dialog"),
-    ("help", "How this bot works"),
-]
+COMMANDS: list[tuple[str, str]] = [(c.name, c.menu) for c in BOT_COMMANDS]  # the table in dialogs/menu/commands.py
 
 
 async def register_commands(bot: Bot) -> bool:

@@ -9,7 +9,7 @@ from aiogram import Router
 from .menu import build_main_dialog
 from .menu.commands import build_commands_router
 from .car import build_car_dialog
-from .history import build_history_commands_router, build_past_dialog
+from .history import build_past_dialog
 from .manage import build_edit_dialog
 from .notifications import build_notice_router
 from .pickups import build_pickups_dialog
@@ -43,7 +43,6 @@ def build_dialogs() -> list:
 def build_dialogs_router() -> Router:
     router = Router(name="dialogs")
     router.include_router(build_commands_router())
-    router.include_routers(build_history_commands_router(), build_reminders_router(),
-                           build_notice_router())  # before the dialogs
+    router.include_routers(build_reminders_router(), build_notice_router())  # before the dialogs
     router.include_routers(*build_dialogs())
     return router

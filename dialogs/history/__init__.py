@@ -1,3 +1,3 @@
-from .dialog import build_history_commands_router, build_past_dialog
+from .dialog import build_past_dialog
 
-__all__ = ["build_history_commands_router", "build_past_dialog"]
+__all__ = ["build_past_dialog"]

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from aiogram import F, Router
-from aiogram.filters import Command
 from aiogram_dialog import Dialog, DialogManager
 
 from models import TRIP_CANCELLED, TRIP_DONE, queries
 from models.queries import PastRow
 
 from ..common import q, tg_user_id
-from ..menu.commands import opens
 from ..states import PastSG
 from ..trips import open_card, trip_list
 from ..trips.render import button, when
@@ -63,10 +60,3 @@ def build_past_dialog() -> Dialog:
                      "Nothing here yet: trips you drove or rode in appear once they are over or cancelled.",
                      open_card("past", "trips"), getter=past_getter, preview_data=_preview())
 
-
-def build_history_commands_router() -> Router:
-    """/history. Included before the dialogs, so it works from inside any of them."""
-    router = Router(name="history_commands")
-    router.message.filter(F.chat.type == "private")
-    router.message.register(opens(PastSG.list), Command("history"))
-    return router

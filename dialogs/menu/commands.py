@@ -1,8 +1,12 @@
-"""Commands that open the dialogs: /start, /cancel, /help, /switch_role."""
+"""The command table: every command once, with its handler, its line in the command menu
+(`setMyCommands`, bot/commands.py) and its line in /help. Registration, the menu and the
+help text are all produced from `COMMANDS`, so they cannot drift apart."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -13,25 +17,9 @@ from models import ROLE_PASSENGER, queries, users
 
 from ..common import tg_user_id
 from ..wizard import start_new_trip
-from ..states import ForgetSG, FindSG, MainSG, MyTripsSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
+from ..states import ForgetSG, FindSG, MainSG, MyTripsSG, PastSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
 
 TRIP_ID = re.compile(r"[0-9]{1,11}")  # the id in a share link, /start trip_<id>
-
-HELP_TEXT = (
-    "🏐 <b>Club carpool</b>\n\n"
-    "Drivers offer seats to games and trainings; passengers pick a pickup point and take a seat.\n\n"
-    "/start — main menu\n"
-    "/trips — find a ride to the next game\n"
-    "/mytrips — the trips you are in\n"
-    "/newtrip — offer a ride (a passenger is asked to switch to driver)\n"
-    "/templates — your weekly trips, ready to reuse (drivers)\n"
-    "/history — your past trips\n"
-    "/switch_role — switch between driver and passenger\n"
-    "/forget_me — delete your data from this bot\n"
-    "/cancel — leave whatever you are doing and go back to the menu\n"
-    "/help — this text\n\n"
-    "Almost everything else is a button."
-)
 
 
 async def start_home(manager: DialogManager, show_mode: ShowMode = ShowMode.SEND) -> None:
@@ -131,16 +119,44 @@ async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:
     await start_new_trip(dialog_manager, message)
 
 
+@dataclass(frozen=True)
+class BotCommandSpec:
+    name: str
+    menu: str  # its description in Telegram's command menu
+    help: str  # its line in /help
+    handler: Callable
+    aliases: tuple[str, ...] = ()
+
+
+COMMANDS: tuple[BotCommandSpec, ...] = (
+    BotCommandSpec("start", "Main menu", "main menu", cmd_start),
+    BotCommandSpec("trips", "Find a ride", "find a ride to the next game", opens(FindSG.list)),
+    BotCommandSpec("mytrips", "Your trips", "the trips you are in", opens(MyTripsSG.list)),
+    BotCommandSpec("newtrip", "Offer a ride", "offer a ride (a passenger is asked to switch to driver)",
+                   cmd_new_trip),
+    BotCommandSpec("templates", "Your trip templates (drivers)", "your weekly trips, ready to reuse (drivers)",
+                   cmd_templates, aliases=("list_templates",)),
+    BotCommandSpec("history", "Past trips", "your past trips", opens(PastSG.list)),
+    BotCommandSpec("switch_role", "Switch between driver and passenger", "switch between driver and passenger",
+                   opens(SwitchRoleSG.confirm)),
+    BotCommandSpec("forget_me", "Delete your data from this bot", "delete your data from this bot", cmd_forget_me),
+    BotCommandSpec("cancel", "Close the current screen", "close whatever screen is open and go back to the menu",
+                   cmd_cancel),
+    BotCommandSpec("help", "How this bot works", "this text", cmd_help),
+)
+
+HELP_TEXT = "\n".join([
+    "🏐 <b>Club carpool</b>\n",
+    "Drivers offer seats to games and trainings; passengers pick a pickup point and take a seat.\n",
+    *(f"/{c.name} — {c.help}" for c in COMMANDS),
+    "\nAlmost everything else is a button.",
+])
+
+
 def build_commands_router() -> Router:
     router = Router(name="commands")
     router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_start, CommandStart())
-    router.message.register(opens(FindSG.list), Command("trips"))
-    router.message.register(cmd_templates, Command("templates", "list_templates"))
-    router.message.register(opens(MyTripsSG.list), Command("mytrips"))
-    router.message.register(cmd_cancel, Command("cancel"))
-    router.message.register(cmd_help, Command("help"))
-    router.message.register(opens(SwitchRoleSG.confirm), Command("switch_role"))
-    router.message.register(cmd_forget_me, Command("forget_me"))
-    router.message.register(cmd_new_trip, Command("newtrip"))
+    for command in COMMANDS:
+        flt = CommandStart() if command.name == "start" else Command(command.name, *command.aliases)
+        router.message.register(command.handler, flt)
     return router
