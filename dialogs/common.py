@@ -9,9 +9,6 @@ from dataclasses import dataclass
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager
-from aiogram.fsm.state import State
-from aiogram_dialog.widgets.kbd import Cancel, Start, SwitchTo
-from aiogram_dialog.widgets.text import Const
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, DomainError, User, users
 from models.logids import tg
@@ -20,8 +17,6 @@ log = logging.getLogger(__name__)
 
 ROLE_LABELS = {ROLE_DRIVER: "🚗 driver", ROLE_PASSENGER: "🙋 passenger", None: "no role yet"}
 
-BACK = Const("⬅️ Back")
-CANCEL_BUTTON = Cancel(Const("✖️ Cancel"), id="cancel")
 
 
 def q(text: str | None) -> str:
@@ -84,20 +79,6 @@ async def show_error(event: Message | CallbackQuery, error: DomainError | str) -
         await event.answer(text[:200], show_alert=True)
     else:
         await event.answer(q(text) if text.startswith("⚠️") else f"⚠️ {q(text)}")
-
-
-class PreviewStart(Start):
-    """Declares, for the preview and the transitions diagram, a `start` made in handler code."""
-
-    def __init__(self, state: State) -> None:
-        super().__init__(Const(""), "", state)
-
-
-class PreviewSwitchTo(SwitchTo):
-    """Declares a `switch_to` made in handler code."""
-
-    def __init__(self, state: State) -> None:
-        super().__init__(Const(""), "", state)
 
 
 def club_tz(manager: DialogManager):
