@@ -204,23 +204,23 @@ def _list_windows() -> list[Window]:
             state=PickupSG.points,
             preview_data=POINTS_PREVIEW,
         ),
-        Window(
-            Const("Which pickup point should go?"),
-            ItemSwitchTo("rmsel", "items", PickupSG.points, on_click=on_remove),
-            back_to(PickupSG.points),
-            getter=points_getter,
-            state=PickupSG.remove,
-            preview_data=POINTS_PREVIEW,
-        ),
-        Window(
-            Const("Which pickup point do you want to change?"),
-            ItemSwitchTo("chsel", "change_items", PickupSG.address, on_click=on_change),
-            back_to(PickupSG.points),
-            getter=points_getter,
-            state=PickupSG.change,
-            preview_data=POINTS_PREVIEW,
-        ),
+        _pick_window("Which pickup point should go?", PickupSG.remove,
+                     ItemSwitchTo("rmsel", "items", PickupSG.points, on_click=on_remove)),
+        _pick_window("Which pickup point do you want to change?", PickupSG.change,
+                     ItemSwitchTo("chsel", "change_items", PickupSG.address, on_click=on_change)),
     ]
+
+
+def _pick_window(question: str, state, pick: ItemSwitchTo) -> Window:
+    """One point picked from the list (to remove, to change); Back returns to the list."""
+    return Window(
+        Const(question),
+        pick,
+        back_to(PickupSG.points),
+        getter=points_getter,
+        state=state,
+        preview_data=POINTS_PREVIEW,
+    )
 
 
 def _point_windows() -> list[Window]:

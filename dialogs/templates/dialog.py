@@ -161,6 +161,7 @@ async def on_delete(event: CallbackQuery, button, manager: DialogManager) -> Non
 
 
 CARD_PREVIEW = _card_data("Tuesday training", "Club gym", 3, "Leaving right after work", PREVIEW_POINTS)
+ON_CARD = {"getter": card_getter, "preview_data": CARD_PREVIEW}  # the card and the windows acting on it
 
 
 def build_templates_dialog() -> Dialog:
@@ -189,26 +190,23 @@ def build_templates_dialog() -> Dialog:
                 SwitchTo(Const("🗑 Delete"), id="delete", state=TemplatesSG.delete),
             ),
             back_to(TemplatesSG.list),
-            getter=card_getter,
             state=TemplatesSG.card,
-            preview_data=CARD_PREVIEW,
+            **ON_CARD,
         ),
         Window(
             Format("✏️ Send the new name for “{name}” (1–40 characters)."),
             TextField(id="rename", type_factory=templates.validate_name, on_success=go_to(TemplatesSG.card, rename),
                       on_error=on_input_error),
             back_to(TemplatesSG.card),
-            getter=card_getter,
             state=TemplatesSG.rename,
-            preview_data=CARD_PREVIEW,
+            **ON_CARD,
         ),
         confirm_window(
             Format("🗑 Delete the template “{name}”? Trips made from it stay as they are."),
             SwitchTo(Const("🗑 Yes, delete"), id="yes", state=TemplatesSG.list, on_click=on_delete),
             TemplatesSG.delete,
             no=back_to(TemplatesSG.card),
-            getter=card_getter,
-            preview_data=CARD_PREVIEW,
+            **ON_CARD,
         ),
         launch_mode=LaunchMode.SINGLE_TOP,
     )
