@@ -69,11 +69,17 @@ class Trip(BaseModel):
         indexes = ((("driver", "creation_key"), True),)
 
 
-class PickupPoint(BaseModel):
-    trip = pw.ForeignKeyField(Trip, backref="pickup_points", on_delete="CASCADE", index=True)
+class Stop(BaseModel):
+    """The columns of a place and time to get in, shared by a trip's pickup point and a
+    template's, so a template's point always fits a trip. Not a table (not in ALL_MODELS)."""
+
     address = pw.CharField(max_length=200)
     time = pw.TimeField(formats=["%H:%M:%S", "%H:%M"])
     position = pw.IntegerField(default=0)
+
+
+class PickupPoint(Stop):
+    trip = pw.ForeignKeyField(Trip, backref="pickup_points", on_delete="CASCADE", index=True)
 
     class Meta:
         table_name = "pickup_point"
@@ -104,11 +110,8 @@ class TripTemplate(BaseModel):
         indexes = ((("driver", "name"), True), (("driver", "creation_key"), True))
 
 
-class TemplatePickupPoint(BaseModel):
+class TemplatePickupPoint(Stop):
     template = pw.ForeignKeyField(TripTemplate, backref="pickup_points", on_delete="CASCADE", index=True)
-    address = pw.CharField(max_length=200)
-    time = pw.TimeField(formats=["%H:%M:%S", "%H:%M"])
-    position = pw.IntegerField(default=0)
 
     class Meta:
         table_name = "template_pickup_point"
