@@ -5,30 +5,9 @@ screens read is in `queries`; nothing here formats for the user: dialogs do."""
 from .base import BaseModel, db, utcnow
 from .errors import Conflict, DomainError, LimitReached, NameTaken, NotFound, PermissionDenied, ValidationError
 from .tables import (
-    ALL_MODELS,
-    NOTIFY_DROPPED,
-    NOTIFY_EXPIRED,
-    NOTIFY_FAILED,
-    NOTIFY_PENDING,
-    NOTIFY_SENDING,
-    NOTIFY_SENT,
-    NOTIFY_UNSENT,
-    ROLE_DRIVER,
-    ROLE_PASSENGER,
-    ROLES,
-    TRIP_CANCELLED,
-    TRIP_DONE,
-    TRIP_OPEN,
-    FsmRecord,
-    Notification,
-    Participant,
-    PickupPoint,
-    ProcessedUpdate,
-    SentReminder,
-    TemplatePickupPoint,
-    Trip,
-    TripTemplate,
-    User,
+    ALL_MODELS, NOTIFY_DROPPED, NOTIFY_EXPIRED, NOTIFY_FAILED, NOTIFY_PENDING, NOTIFY_SENDING, NOTIFY_SENT,
+    NOTIFY_UNSENT, ROLE_DRIVER, ROLE_PASSENGER, ROLES, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, FsmRecord, Notification,
+    Participant, PickupPoint, ProcessedUpdate, SentReminder, TemplatePickupPoint, Trip, TripTemplate, User,
 )
 
 __all__ = [

@@ -45,16 +45,8 @@ import peewee as pw
 
 from .base import db, utcnow
 from .tables import (
-    NOTIFY_DROPPED,
-    NOTIFY_EXPIRED,
-    NOTIFY_FAILED,
-    NOTIFY_PENDING,
-    NOTIFY_SENDING,
-    NOTIFY_SENT,
-    NOTIFY_UNSENT,
-    Notification,
-    Trip,
-    User,
+    NOTIFY_DROPPED, NOTIFY_EXPIRED, NOTIFY_FAILED, NOTIFY_PENDING, NOTIFY_SENDING, NOTIFY_SENT, NOTIFY_UNSENT,
+    Notification, Trip, User,
 )
 
 REASON_MAX = 200  # User.unreachable_reason's length
