@@ -272,9 +272,10 @@ def test_fault_injection_session(tg, tmp_path):
         database = _db(tmp_path)
         players[0].block_bot()
         assert wait_until(lambda: not _reachable(tmp_path, players[0].id), timeout=30), bot.output()[-3000:]
-        for p in players:
-            outbox.enqueue(users.get_user(p.id), "hello from the club",
-                           kind="test")
+        with database.atomic("IMMEDIATE"):  # the running bot writes too: wait for the write lock up front
+            for p in players:
+                outbox.enqueue(users.get_user(p.id), "hello from the club",
+                               kind="test")
         database.close()
         tg.fail_next("sendMessage", 503, "Service Unavailable")
         code_ok = wait_until(lambda: _states(tmp_path) == {"sent": 5, "dropped": 1}, timeout=40)
