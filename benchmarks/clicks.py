@@ -337,11 +337,14 @@ class Scenario:
     name = ""
     label = ""
     kind = "callback"  # what the timed update is: "message" or "callback"
+    user_id = 0  # the Telegram user who presses (`self.user`) …
+    user_name = ""  # … and their first name ("" for "Player <id>")
 
     def __init__(self, env: Env, dp: Dispatcher | None = None, watch: ErrorWatch | None = None):
         self.env = env
         self.dp = dp or env.dp
         self.watch = watch
+        self.user = env.user(self.user_id, self.user_name)
         self.figures = Figures()
         self.recording = False
         self.profiler = None  # a cProfile.Profile to run around the timed update only
@@ -356,11 +359,12 @@ class Scenario:
     async def iteration(self) -> None:
         raise NotImplementedError
 
-    async def feed(self, update: Update, user: SimUser, expect: str | None = None, button: str | None = None) -> None:
+    async def feed(self, update: Update, expect: str | None = None, button: str | None = None) -> None:
+        """An update of `self.user` (not timed); then the screen must show `expect` and `button`."""
         await self.dp.feed_update(self.env.bot, update)
-        self._check(user, expect, button)
+        self._check(expect, button)
 
-    async def timed(self, update: Update, user: SimUser, expect: str | None = None, button: str | None = None) -> None:
+    async def timed(self, update: Update, expect: str | None = None, button: str | None = None) -> None:
         counter, session = self.env.counter, self.env.session
         q0, t0, c0, s0, b0 = counter.queries, counter.transactions, session.calls, counter.sql_ns, counter.build_ns
         if self.profiler is not None:
@@ -386,9 +390,10 @@ class Scenario:
             self.figures.step_ns.append(longest_step)
             self.figures.rebuilds.append(GenericRebuilds.count - r0)
             self.figures.rebuild_ns.append(GenericRebuilds.ns - rn0)
-        self._check(user, expect, button)
+        self._check(expect, button)
 
-    def _check(self, user: SimUser, expect: str | None, button: str | None) -> None:
+    def _check(self, expect: str | None, button: str | None) -> None:
+        user = self.user
         problems = []
         if self.watch is not None and self.watch.records:
             problems.append("errors logged: " + "; ".join(r.getMessage() for r in self.watch.records[:3]))
@@ -405,116 +410,96 @@ class Scenario:
 
 class BareHandler(Scenario):
     name, label, kind = "bare_handler", "bare aiogram message handler", "message"
+    user_id = 8_000_001
 
     def __init__(self, env, watch=None):
         super().__init__(env, bare_dispatcher(), watch)
-        self.user = env.user(8_000_001)
 
     async def iteration(self) -> None:
-        await self.timed(self.user.message("/ping"), self.user, expect="pong")
+        await self.timed(self.user.message("/ping"), expect="pong")
 
 
 class OneWindowStart(Scenario):
     name, label, kind = "one_window_start", "one-window dialog, /start (baseline)", "message"
-
-    def __init__(self, env, dp, watch=None):
-        super().__init__(env, dp, watch)
-        self.user = env.user(8_000_002)
+    user_id = 8_000_002
 
     async def iteration(self) -> None:
-        await self.timed(self.user.message("/start"), self.user, expect="Clicks:")
+        await self.timed(self.user.message("/start"), expect="Clicks:")
 
 
 class OneWindowClick(Scenario):
     name, label, kind = "one_window_click", "one-window dialog, a press (baseline)", "callback"
-
-    def __init__(self, env, dp, watch=None):
-        super().__init__(env, dp, watch)
-        self.user = env.user(8_000_003)
+    user_id = 8_000_003
 
     async def setup(self) -> None:
-        await self.feed(self.user.message("/start"), self.user, expect="Clicks:")
+        await self.feed(self.user.message("/start"), expect="Clicks:")
 
     async def iteration(self) -> None:
-        await self.timed(self.user.click("➕ Again"), self.user, expect="Clicks:")
+        await self.timed(self.user.click("➕ Again"), expect="Clicks:")
 
 
 class StartMenu(Scenario):
     name, label, kind = "start", "/start of a known user → main menu", "message"
-
-    def __init__(self, env, watch=None):
-        super().__init__(env, watch=watch)
-        self.user = env.user(datasets.PASSENGERS["start"])
+    user_id = datasets.PASSENGERS["start"]
 
     async def iteration(self) -> None:
-        await self.timed(self.user.message("/start"), self.user, expect="What would you like to do?")
+        await self.timed(self.user.message("/start"), expect="What would you like to do?")
 
 
 class ListPage(Scenario):
     name, label = "list_page", "trip list: next/previous page"
-
-    def __init__(self, env, watch=None):
-        super().__init__(env, watch=watch)
-        self.user = env.user(datasets.PASSENGERS["list"])
+    user_id = datasets.PASSENGERS["list"]
 
     async def setup(self) -> None:
-        await self.feed(self.user.message("/start"), self.user, expect="What would you like to do?")
-        await self.feed(self.user.click("🔎 Find a trip"), self.user, expect="Upcoming trips", button="Next ▶️")
+        await self.feed(self.user.message("/start"), expect="What would you like to do?")
+        await self.feed(self.user.click("🔎 Find a trip"), expect="Upcoming trips", button="Next ▶️")
 
     async def iteration(self) -> None:
         target = "Next ▶️" if self.user.has_button("Next ▶️") else "◀️ Previous"
-        await self.timed(self.user.click(target), self.user, expect="Upcoming trips")
+        await self.timed(self.user.click(target), expect="Upcoming trips")
 
 
 class OpenCard(Scenario):
     name, label = "trip_card", "open a trip card from the list"
-
-    def __init__(self, env, watch=None):
-        super().__init__(env, watch=watch)
-        self.user = env.user(datasets.PASSENGERS["card"])
+    user_id = datasets.PASSENGERS["card"]
 
     async def setup(self) -> None:
-        await self.feed(self.user.message("/start"), self.user, expect="What would you like to do?")
-        await self.feed(self.user.click("🔎 Find a trip"), self.user, expect="Upcoming trips")
+        await self.feed(self.user.message("/start"), expect="What would you like to do?")
+        await self.feed(self.user.click("🔎 Find a trip"), expect="Upcoming trips")
 
     async def iteration(self) -> None:
-        await self.timed(self.user.click(prefix=("🟢", "🔴")), self.user, expect="Pickup points")
-        await self.feed(self.user.click("⬅️ Back"), self.user, expect="Upcoming trips")
+        await self.timed(self.user.click(prefix=("🟢", "🔴")), expect="Pickup points")
+        await self.feed(self.user.click("⬅️ Back"), expect="Upcoming trips")
 
 
 class JoinClick(Scenario):
     name, label = "join", "join: the ✅ Join press"
-
-    def __init__(self, env, watch=None):
-        super().__init__(env, watch=watch)
-        self.user = env.user(datasets.PASSENGERS["join"])
+    user_id = datasets.PASSENGERS["join"]
 
     async def setup(self) -> None:
-        await self.feed(self.user.message(f"/start trip_{self.env.ids['join_trip']}"), self.user, button="🙋 Join")
+        await self.feed(self.user.message(f"/start trip_{self.env.ids['join_trip']}"), button="🙋 Join")
 
     async def iteration(self) -> None:
         u = self.user
-        await self.feed(u.click("🙋 Join"), u, expect="Pick your pickup point")
-        await self.feed(u.click(prefix="📍 "), u, expect="Take a seat")
-        await self.timed(u.click("✅ Join"), u, expect="You have a seat")
-        await self.feed(u.click("🚶 Leave"), u, expect="Leave this trip?")
-        await self.feed(u.click("🚶 Yes, leave"), u, button="🙋 Join")
+        await self.feed(u.click("🙋 Join"), expect="Pick your pickup point")
+        await self.feed(u.click(prefix="📍 "), expect="Take a seat")
+        await self.timed(u.click("✅ Join"), expect="You have a seat")
+        await self.feed(u.click("🚶 Leave"), expect="Leave this trip?")
+        await self.feed(u.click("🚶 Yes, leave"), button="🙋 Join")
 
 
 class WizardStep(Scenario):
     name, label, kind = "wizard_step", "wizard: destination typed → calendar", "message"
-
-    def __init__(self, env, watch=None):
-        super().__init__(env, watch=watch)
-        self.user = env.user(datasets.DRIVER, "Dora")
+    user_id = datasets.DRIVER
+    user_name = "Dora"
 
     async def setup(self) -> None:
-        await self.feed(self.user.message("/start"), self.user, expect="What would you like to do?")
-        await self.feed(self.user.click("🚗 New trip"), self.user, expect="Where to?")
+        await self.feed(self.user.message("/start"), expect="What would you like to do?")
+        await self.feed(self.user.click("🚗 New trip"), expect="Where to?")
 
     async def iteration(self) -> None:
-        await self.timed(self.user.message("Riverside Arena"), self.user, expect="Which day?")
-        await self.feed(self.user.click("⬅️ Back"), self.user, expect="Where to?")
+        await self.timed(self.user.message("Riverside Arena"), expect="Which day?")
+        await self.feed(self.user.click("⬅️ Back"), expect="Where to?")
 
 
 CARPOOL_SCENARIOS = [StartMenu, ListPage, OpenCard, JoinClick, WizardStep]

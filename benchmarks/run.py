@@ -125,7 +125,7 @@ def make_scenarios(envs: dict[str, clicks.Env], watch: clicks.ErrorWatch) -> lis
         clicks.OneWindowClick(small, one, watch),
     ]
     for cls in clicks.CARPOOL_SCENARIOS:
-        scenarios += [cls(envs["small"], watch), cls(envs["large"], watch)]
+        scenarios += [cls(envs["small"], watch=watch), cls(envs["large"], watch=watch)]
     return scenarios
 
 
