@@ -11,16 +11,13 @@ import asyncio
 import time
 from pathlib import Path
 
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
 from bot.infra.db import open_database
 from bot.workers.notifier import Notifier
 from models import NOTIFY_SENT, ROLE_PASSENGER, Notification, User, db, outbox, utcnow
 from tests.fakeapi import FakeTelegram
+from tests.fakeapi.client import fake_bot
 
 from . import datasets
 from .recording import TOKEN
@@ -28,12 +25,6 @@ from .recording import TOKEN
 TELEGRAM_GLOBAL_PER_SEC = 30
 TELEGRAM_PER_CHAT_PER_SEC = 1
 FIRST_CHAT = 6_000_000
-
-
-class _Session(AiohttpSession):
-    async def close(self) -> None:  # skip aiohttp's 250 ms grace sleep
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
 
 
 async def run_fanout(workdir: Path, cache: Path, count: int, timeout: float | None = None) -> dict:
@@ -58,8 +49,7 @@ async def run_fanout(workdir: Path, cache: Path, count: int, timeout: float | No
                     outbox.enqueue(user, f"🚗 The trip to <b>Riverside Arena</b> on Sat 05 Dec moved to 18:00 "
                                          f"(player {user.telegram_id}).", kind="trip_changed")
             tg.rate_limit(global_per_sec=TELEGRAM_GLOBAL_PER_SEC, per_chat_per_sec=TELEGRAM_PER_CHAT_PER_SEC)
-            bot = Bot(token=TOKEN, session=_Session(api=TelegramAPIServer.from_base(tg.base_url)),
-                      default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+            bot = fake_bot(tg.base_url, TOKEN, parse_mode=ParseMode.HTML)
             notifier = Notifier(bot)  # the settings the bot runs with (bot/runmodes/runner.py)
             started = time.monotonic()
             task = asyncio.create_task(notifier.run())

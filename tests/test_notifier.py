@@ -16,36 +16,26 @@ import time
 import pytest
 import sentry_sdk
 from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from sentry_sdk.transport import Transport
 
 from bot.app import build_dispatcher
 from bot.workers.notifier import Notifier
 from models import NOTIFY_DROPPED, NOTIFY_FAILED, NOTIFY_PENDING, NOTIFY_SENT, Notification, User, db, outbox, users
 from tests.conftest import TOKEN
+from tests.test_telemetry_privacy import Capture
 
 try:  # the import path depends on how pytest was configured (as in test_fakeapi.py)
     from tests.fakeapi import FakeTelegram
+    from tests.fakeapi.client import fake_bot
 except ImportError:  # pragma: no cover
     from fakeapi import FakeTelegram
+    from fakeapi.client import fake_bot
 
 BLOCKED = "Forbidden: bot was blocked by the user"
 
 
-class _Session(AiohttpSession):
-    """AiohttpSession without its 250 ms sleep on close (keeps the tests fast)."""
-
-    async def close(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-
-
 def make_bot(base_url: str, **session_kwargs) -> Bot:
-    session = _Session(api=TelegramAPIServer.from_base(base_url), **session_kwargs)
-    return Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    return fake_bot(base_url, TOKEN, session_kwargs, parse_mode="HTML")
 
 
 @pytest.fixture
@@ -404,21 +394,12 @@ async def test_runner_starts_and_stops_the_notifier(database, settings, tg, monk
     assert "Notifier stopped" in caplog.text and isinstance(apps[0].dispatcher["notifier"], Notifier)
 
 
-class _Capture(Transport):
-    def __init__(self):
-        super().__init__({})
-        self.envelopes = []
-
-    def capture_envelope(self, envelope):
-        self.envelopes.append(envelope)
-
-
 @pytest.fixture
 def sentry_events():
-    transport = _Capture()
+    transport = Capture()
     sentry_sdk.init(dsn="https://key@sentry.invalid/1", transport=transport, traces_sample_rate=1.0,
                     default_integrations=False)
-    yield transport.envelopes
+    yield transport
     sentry_sdk.get_client().close()
     sentry_sdk.get_global_scope().set_client(None)
 
@@ -431,9 +412,7 @@ async def test_sentry_one_transaction_per_batch_and_an_event_per_failure(databas
     assert await notifier.send_pending_once() == 1
     sentry_sdk.flush()
 
-    items = [item for env in sentry_events for item in env.items]
-    transactions = [i.payload.json for i in items if i.type == "transaction"]
-    events = [i.payload.json for i in items if i.type == "event"]
+    transactions, events = sentry_events.items("transaction"), sentry_events.items("event")
     assert [(t["contexts"]["trace"]["op"], t["transaction"]) for t in transactions] == [
         ("notifications.batch", "notifications.batch")] * 2
     assert len(events) == 1 and events[0]["message"] == "Notification failed: TelegramBadRequest"

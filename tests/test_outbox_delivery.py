@@ -140,7 +140,7 @@ async def test_a_notification_expires_once_it_no_longer_matters_and_operators_se
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "expired" in r.msg]
     assert len(warnings) == 2 and all("tg:" in w and "chat_id" not in w for w in warnings)
     sentry_sdk.flush()
-    events = [i.payload.json for env in sentry_events for i in env.items if i.type == "event"]
+    events = sentry_events.items("event")
     assert [(e["message"], e["level"]) for e in events] == [("Notification expired undelivered", "warning")] * 2
     assert sorted(e["tags"]["notification.kind"] for e in events) == ["joined", "trip_cancelled"]
 
