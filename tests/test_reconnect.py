@@ -208,6 +208,26 @@ class FakeAvailability:
         return self.up
 
 
+class Gate(FakeAvailability):
+    """Down until `released` is set: the updates held for the outage wait for it."""
+
+    def __init__(self):
+        super().__init__()
+        self.released = asyncio.Event()
+
+    async def wait_up(self, timeout: float) -> bool:
+        await self.released.wait()
+        return True
+
+
+async def until(check, timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.001)):
+        if check():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("condition not met")
+
+
 def guarded_dispatcher(handler, *, availability=None, **options) -> tuple[Dispatcher, resilience.OutageGuard]:
     dp = Dispatcher()
     dp.include_router(build_error_router())  # the real catch-all: it must hand outages back
@@ -309,13 +329,7 @@ async def test_an_update_that_committed_data_before_the_outage_is_not_redone(pg)
 
 
 async def test_held_updates_are_drained_on_shutdown():
-    release = asyncio.Event()
-
-    class Slow(FakeAvailability):
-        async def wait_up(self, timeout):
-            await release.wait()
-            return True
-
+    gate = Gate()
     calls = []
 
     async def handler(message):
@@ -323,35 +337,18 @@ async def test_held_updates_are_drained_on_shutdown():
         if len(calls) == 1:
             raise disconnect_error()
 
-    dp, guard = guarded_dispatcher(handler, availability=Slow())
+    dp, guard = guarded_dispatcher(handler, availability=gate)
     task = asyncio.create_task(dp.feed_update(RecordingBot(), message_update(1)))
-    for _ in range(100):
-        await asyncio.sleep(0.001)
-        if guard.held:
-            break
+    await until(lambda: guard.held)
     assert guard.held == 1
-    asyncio.get_running_loop().call_later(0.05, release.set)
+    asyncio.get_running_loop().call_later(0.05, gate.released.set)
     assert await guard.drain(5) == 0
     await task
     assert calls == [1, 1]
 
 
-async def until(check, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.001)):
-        if check():
-            return
-        await asyncio.sleep(0.001)
-    raise AssertionError("condition not met")
-
-
 async def test_a_later_update_of_the_same_user_waits_behind_the_held_one():
-    release = asyncio.Event()
-
-    class Gate(FakeAvailability):
-        async def wait_up(self, timeout):
-            await release.wait()
-            return True
-
+    gate = Gate()
     fail_once, done = {"first"}, []
 
     async def handler(message):
@@ -360,7 +357,7 @@ async def test_a_later_update_of_the_same_user_waits_behind_the_held_one():
             raise disconnect_error()
         done.append(message.text)
 
-    dp, guard = guarded_dispatcher(handler, availability=Gate())
+    dp, guard = guarded_dispatcher(handler, availability=gate)
     bot = RecordingBot()
     first = asyncio.create_task(dp.feed_update(bot, message_update(1, text="first")))
     await until(lambda: guard.held == 1)
@@ -368,7 +365,7 @@ async def test_a_later_update_of_the_same_user_waits_behind_the_held_one():
     await dp.feed_update(bot, message_update(3, user_id=8, text="someone else"))  # not held up
     await asyncio.sleep(0.01)
     assert done == ["someone else"] and guard.held == 2  # "second" waits its turn, drained too
-    release.set()
+    gate.released.set()
     await asyncio.gather(first, second)
     assert done == ["someone else", "first", "second"]
     assert not guard._order  # no lock left behind
