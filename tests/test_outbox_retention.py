@@ -60,16 +60,21 @@ def test_retention_off_keeps_everything(database):
     assert left() == [n.id]
 
 
-def test_retention_setting(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name, attribute, value, refusal", [
+    ("NOTIFICATION_RETENTION_DAYS", "notification_retention_days", 7,
+     "NOTIFICATION_RETENTION_DAYS: must be 1 to 3650 days"),
+    ("SENDER_LEASE_TIMEOUT", "sender_lease_timeout", 4, "SENDER_LEASE_TIMEOUT:"),
+])
+def test_setting_default_value_and_refusal(tmp_path, monkeypatch, name, attribute, value, refusal):
     env = tmp_path / ".env"
     env.write_text("TELEGRAM_TOKEN=123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ012345\n")
-    assert load_settings(env).notification_retention_days == 30
-    monkeypatch.setenv("NOTIFICATION_RETENTION_DAYS", "7")
-    assert load_settings(env).notification_retention_days == 7
-    monkeypatch.setenv("NOTIFICATION_RETENTION_DAYS", "0")
+    assert getattr(load_settings(env), attribute) == 30  # both default to 30 (days, seconds)
+    monkeypatch.setenv(name, str(value))
+    assert getattr(load_settings(env), attribute) == value
+    monkeypatch.setenv(name, "0")
     with pytest.raises(ConfigError) as err:
         load_settings(env)
-    assert any(p.startswith("NOTIFICATION_RETENTION_DAYS: must be 1 to 3650 days") for p in err.value.problems)
+    assert any(p.startswith(refusal) for p in err.value.problems)
 
 
 def test_the_running_bot_uses_the_setting(database, settings):
@@ -79,17 +84,8 @@ def test_the_running_bot_uses_the_setting(database, settings):
     assert service.scheduler.retention == timedelta(days=7)
 
 
-def test_sender_lease_timeout_setting(tmp_path, monkeypatch):
+def test_the_sender_lease_takes_its_idle_timeout():
     from bot.workers.leader import PostgresAdvisoryLease, make_lease
 
-    env = tmp_path / ".env"
-    env.write_text("TELEGRAM_TOKEN=123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ012345\n")
-    assert load_settings(env).sender_lease_timeout == 30
-    monkeypatch.setenv("SENDER_LEASE_TIMEOUT", "4")
-    assert load_settings(env).sender_lease_timeout == 4
     lease = make_lease("postgresql://postgres@127.0.0.1/test", idle_timeout=4)
     assert isinstance(lease, PostgresAdvisoryLease) and lease.idle_timeout == 4
-    monkeypatch.setenv("SENDER_LEASE_TIMEOUT", "0")
-    with pytest.raises(ConfigError) as err:
-        load_settings(env)
-    assert any(p.startswith("SENDER_LEASE_TIMEOUT:") for p in err.value.problems)
