@@ -32,6 +32,7 @@ from models import (
     ROLE_DRIVER, ROLE_PASSENGER, FsmRecord, Notification, Participant, Trip, User, queries, rides, trips, users,
 )
 from tests.harness import DialogEnv, RecordingBot
+from tests.steps import open_my_trip, taps
 from tests.test_forgery import SEP, intent_of, own_button, press, rewrite
 
 CLUB = -1001234567890
@@ -129,9 +130,8 @@ def test_gates_come_first_and_only_when_configured(settings):
 async def test_outsiders_are_refused_politely_once_and_leave_no_trace(club_env):
     env = club_env
     zed = env.player(300, "Zed")
-    await zed.send("/start")
-    await zed.send("/start")
-    await zed.send("/forget_me")
+    for text in ("/start", "/start", "/forget_me"):
+        await zed.send(text)
     assert env.bot.sent_texts(300) == [NOT_MEMBER]  # once, not on every update
     env.bot.status[301] = "member"
     ann = env.player(301, "Ann")
@@ -242,10 +242,8 @@ def seats_of(tid: int) -> list[int]:
 async def test_former_member_can_leave_a_trip_and_forget_themselves(former):
     env = former
     ann = env.player(2, "Ann")
-    await ann.send("/mytrips")
-    await ann.click(".*Gym.*")
-    await ann.click("🚶 Leave")
-    screen = await ann.click("🚶 Yes, leave")
+    await open_my_trip(ann)
+    screen = await taps(ann, "🚶 Leave", "🚶 Yes, leave")
     assert seats_of(2) == [] and "🙋 Join" in ann.buttons()  # the card again, seat free
     assert [n.kind for n in Notification.select().join(User).where(User.telegram_id == 1)] == ["joined", "left"]
     assert "Leave this trip?" not in screen.text
@@ -277,8 +275,7 @@ async def test_former_member_can_do_nothing_else(former):
     intent = intent_of(card)
     for widget in ("join", "chg", "edit", "cancel_trip", "save_tpl", f"pt:{env.gym.id}", "leave_ok", "join_ok"):
         await press(ann, card, f"{intent}{SEP}{widget}")
-    await ann.click("🚶 Leave")
-    await ann.click("🚶 Yes, leave")
+    await taps(ann, "🚶 Leave", "🚶 Yes, leave")
     for _ in range(2):  # the card now shows Join: pressed, refused
         await press(ann, ann.screen(), own_button(ann.screen(), "join"))
         assert seats_of(2) == [] and "Where do you get in?" not in ann.screen().text

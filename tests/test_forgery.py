@@ -25,6 +25,7 @@ from models import (
     TemplatePickupPoint, Trip, TripTemplate, User, queries, rides, templates, trips, users,
 )
 from tests.harness import DialogEnv, Player
+from tests.steps import open_my_trip, taps
 
 UTC = ZoneInfo("UTC")
 SEP = "\x1d"  # aiogram-dialog: "<intent id>\x1d<widget id>[:<item id>]"
@@ -186,10 +187,8 @@ async def press_refused_then_list(dee: Player, eve_tpl: TripTemplate) -> Message
 async def test_own_edit_dialog_forged_seats(world, caplog):
     env = world["env"]
     dee = env.player(1, "Dee")
-    await dee.send("/mytrips")
-    await dee.click(".*Gym.*")
-    await dee.click("✏️ Edit")
-    seats = await dee.click("💺 Seats")
+    await open_my_trip(dee)
+    seats = await taps(dee, "✏️ Edit", "💺 Seats")
     before = snapshot()
     for value in (0, 99, -3, "x"):
         answer = await press(dee, seats, rewrite(own_button(seats, "seats:"), value))
@@ -202,8 +201,7 @@ async def test_passenger_forged_pickup_points_and_hidden_buttons(world, caplog):
     env, dee_trip, eve_trip = world["env"], world["dee_trip"], world["eve_trip"]
     ann = env.player(2, "Ann")
     before = snapshot()
-    await ann.send("/mytrips")
-    card = await ann.click(".*Gym.*")
+    card = await open_my_trip(ann)
     change = await ann.click("📍 Change pickup", card)
     answer = await press(ann, change, rewrite(own_button(change, "npt:"), point_ids(eve_trip)[0]))
     assert answer.show_alert and "no longer part of this trip" in answer.text

@@ -8,15 +8,13 @@ from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
+from aiogram.types import Chat, Message
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, queries, rides, trips, users
-from tests.harness import Player
-from tests.test_wizard import new_driver
+from tests.steps import new_driver
+from tests.test_forgery import SEP, intent_of, press
 
 UTC = ZoneInfo("UTC")
-SEP = "\x1d"  # aiogram-dialog: "<intent id>\x1d<widget id>[:<item>]"
 
 
 @pytest.fixture(autouse=True)
@@ -25,25 +23,6 @@ def no_error_records(caplog):
     yield
     errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
     assert not errors, [(r.getMessage(), r.exc_info and repr(r.exc_info[1])) for r in errors]
-
-
-async def press(player: Player, message: Message, data: str):
-    """Press a button carrying `data` on a copy of `message`; return the one answer."""
-    forged = message.model_copy(update={
-        "reply_markup": InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="x", callback_data=data)]]),
-    })
-    before = len(player.env.bot.calls)
-    callback_id = await player.client.click(forged, InlineButtonTextLocator("x"))
-    answers = [c for c in player.env.bot.calls[before:] if getattr(c, "callback_query_id", None) == callback_id]
-    if not answers:
-        player.env.mm.assert_answered(callback_id)  # aiogram-dialog's own (silent) answer
-        return None
-    assert len(answers) == 1
-    return answers[0]
-
-
-def intent_of(message: Message) -> str:
-    return message.reply_markup.inline_keyboard[0][0].callback_data.split(SEP, 1)[0]
 
 
 @pytest.mark.parametrize("payload", ["trip_²", "trip_٣", "trip_99999999999999999999999", "trip_", "trip_-1",

@@ -14,6 +14,7 @@ from models import (
 
 from dialogs.manage.dialog import diff_lines
 from tests.notices import texts_for
+from tests.steps import open_my_trip, taps
 
 UTC = ZoneInfo("UTC")
 
@@ -141,24 +142,12 @@ def test_cancel_notifies_every_passenger_once_with_reason(database):
 # --- dialogs ---------------------------------------------------------------------------------
 
 
-async def open_my_trip(p, label=".*Gym.*"):
-    await p.send("/mytrips")
-    return await p.click(label)
-
-
 async def editing(env):
     """Dee, on the edit menu of her trip to the gym."""
     dee = env.player(1, "Dee")
     await open_my_trip(dee)
     await dee.click("✏️ Edit")
     return dee
-
-
-async def press(player, *labels: str):
-    """Press these buttons one after the other; the last screen."""
-    for label in labels:
-        screen = await player.click(label)
-    return screen
 
 
 async def test_edit_seats_through_the_dialog(env):
@@ -193,7 +182,7 @@ async def test_discard_writes_nothing(env):
 async def test_remove_point_needs_confirmation_naming_passengers(env):
     trip, *_ = setup_trip()
     dee = await editing(env)
-    screen = await press(dee, "📍 Pickups", "➖ Remove one", "❌ 18:15 Oak St", "✅ Done")
+    screen = await taps(dee, "📍 Pickups", "➖ Remove one", "❌ 18:15 Oak St", "✅ Done")
     assert "Removed: 18:15 Oak St" in screen.text
     screen = await dee.click("✅ Confirm")
     assert "costs 1 passenger their seat: <b>Bob</b>" in screen.text
@@ -206,9 +195,9 @@ async def test_remove_point_needs_confirmation_naming_passengers(env):
 async def test_change_a_point_time_keeps_its_passengers(env):
     trip, station, _ = setup_trip()
     dee = await editing(env)
-    await press(dee, "📍 Pickups", "✏️ Change one", "✏️ 18:00 Station", "➡️ Keep this address")
+    await taps(dee, "📍 Pickups", "✏️ Change one", "✏️ 18:00 Station", "➡️ Keep this address")
     await dee.send("18:10")
-    await press(dee, "✅ Done", "✅ Confirm")
+    await taps(dee, "✅ Done", "✅ Confirm")
     assert PickupPoint.get_by_id(station.id).time == time(18, 10)
     assert Participant.select().count() == 2
     assert "18:00 → <b>18:10</b>" in notes_for(2)[0] and notes_for(3) == []

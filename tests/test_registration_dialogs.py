@@ -1,6 +1,7 @@
 """Registration, main menu and role switching through the real dispatcher."""
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, User, users
+from tests.steps import new_driver, new_passenger
 
 
 async def test_new_user_picks_role_and_lands_on_menu(env):
@@ -14,9 +15,7 @@ async def test_new_user_picks_role_and_lands_on_menu(env):
 
 
 async def test_switch_role_confirm_and_back(env):
-    bob = env.player(2, "Bob")
-    await bob.send("/start")
-    await bob.click("🙋 I need a ride")
+    bob = await new_passenger(env, 2, "Bob")
     screen = await bob.click("🔁 Switch role")
     assert "Switch to 🚗 driver?" in screen.text
     screen = await bob.click("⬅️ Back")
@@ -48,9 +47,7 @@ async def test_name_is_escaped(env):
 async def test_stale_button_is_answered_and_shows_menu(env):
     from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
-    dan = env.player(5, "Dan")
-    await dan.send("/start")
-    await dan.click("🚗 I drive")
+    dan = await new_driver(env, 5, "Dan")
     await dan.click("🔁 Switch role")
     old = dan.screen()
     await dan.send("/cancel")  # resets the stack: the confirmation window is gone

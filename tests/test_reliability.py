@@ -18,6 +18,7 @@ from models import (
 )
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
+from tests.steps import new_driver
 from tests.test_webhook import SECRET, _get, free_port, message_update, post, wait_until
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
@@ -319,9 +320,7 @@ async def test_quick_second_tap_acts_on_the_new_window(database, settings):
     env = DialogEnv(settings)
     env.app = build_dispatcher(settings, storage=PeeweeStorage(), message_manager=env.mm)
     env.dp = env.app.dispatcher
-    dee = env.player(1, "Dee")
-    await dee.send("/start")
-    await dee.click("🚗 I drive")
+    dee = await new_driver(env)
     await dee.send("/newtrip")
     await dee.send("Arena")
     calendar = dee.screen()

@@ -12,6 +12,7 @@ from models import (
     ValidationError, queries, templates, trips, users,
 )
 from tests.redelivery import crash_env, deliver_twice, message_update, press_update  # noqa: F401 - a fixture
+from tests.steps import new_driver, new_passenger, open_my_trip
 
 UTC = ZoneInfo("UTC")
 
@@ -95,19 +96,11 @@ def test_draft_from_trip_is_owner_only(database):
 # --- dialogs ---------------------------------------------------------------------------------
 
 
-async def as_driver(env, tid=1, name="Dee"):
-    p = env.player(tid, name)
-    await p.send("/start")
-    await p.click("🚗 I drive")
-    return p
-
-
 async def test_save_from_a_trip_card_with_name_clash(env):
-    dee = await as_driver(env)
+    dee = await new_driver(env)
     trip = make_trip()
     templates.save_template(1, draft("Away"))
-    await dee.send("/mytrips")
-    await dee.click(".*Riverside Arena.*")
+    await open_my_trip(dee, ".*Riverside Arena.*")
     screen = await dee.click("💾 Save as template")
     assert "Send a <b>name</b>" in screen.text
     screen = await dee.send("Away")
@@ -127,7 +120,7 @@ async def test_save_from_a_trip_card_with_name_clash(env):
 async def test_save_at_the_end_of_the_wizard(env):
     from tests.test_wizard import walk_to_summary
 
-    dee = await as_driver(env)
+    dee = await new_driver(env)
     await walk_to_summary(dee)
     await dee.click("✅ Confirm")
     await dee.click("💾 Save as template")
@@ -137,7 +130,7 @@ async def test_save_at_the_end_of_the_wizard(env):
 
 
 async def test_create_from_scratch_without_a_trip(env):
-    dee = await as_driver(env)
+    dee = await new_driver(env)
     screen = await dee.send("/templates")
     assert "No templates yet" in screen.text
     screen = await dee.click("➕ New template")
@@ -159,7 +152,7 @@ async def test_create_from_scratch_without_a_trip(env):
 
 
 async def test_use_rename_delete(env):
-    dee = await as_driver(env)
+    dee = await new_driver(env)
     templates.save_template(1, draft())
     await dee.send("/list_templates")
     screen = await dee.click("📋 Tuesday training")
@@ -185,9 +178,7 @@ async def test_use_rename_delete(env):
 
 
 async def test_passenger_cannot_open_templates(env):
-    pat = env.player(3, "Pat")
-    await pat.send("/start")
-    await pat.click("🙋 I need a ride")
+    pat = await new_passenger(env, 3, "Pat")
     await pat.send("/templates")
     assert "for drivers" in env.bot.sent_texts(3)[-1]
 
@@ -200,7 +191,7 @@ async def test_name_redelivered_after_a_crash_creates_one_template(crash_env):
     message is delivered again): one template, and the driver is back on the list, not
     told that the name is taken by the template their own first delivery made."""
     env = crash_env
-    dee = await as_driver(env)
+    dee = await new_driver(env)
     await dee.send("/templates")
     await dee.click("➕ New template")
     await dee.send("Club gym")
@@ -218,11 +209,10 @@ async def test_name_redelivered_after_a_crash_creates_one_template(crash_env):
 
 async def test_replace_redelivered_after_a_crash_keeps_one_template(crash_env):
     env = crash_env
-    dee = await as_driver(env)
+    dee = await new_driver(env)
     make_trip()
     templates.save_template(1, draft("Away"))
-    await dee.send("/mytrips")
-    await dee.click(".*Riverside Arena.*")
+    await open_my_trip(dee, ".*Riverside Arena.*")
     await dee.click("💾 Save as template")
     await dee.send("Away")
     replace = press_update(dee, "♻️ Replace it")

@@ -13,6 +13,7 @@ from models import (
     ValidationError, queries, trips, users,
 )
 from tests.redelivery import crash_env, deliver_twice, press_update  # noqa: F401 - crash_env is a fixture
+from tests.steps import new_driver, new_passenger
 
 UTC = ZoneInfo("UTC")
 
@@ -23,13 +24,6 @@ def tomorrow() -> date:
 
 def row_counts():
     return Trip.select().count(), PickupPoint.select().count()
-
-
-async def new_driver(env, uid=1, name="Dee"):
-    p = env.player(uid, name)
-    await p.send("/start")
-    await p.click("🚗 I drive")
-    return p
 
 
 async def walk_to_summary(p, *, destination="Riverside Arena", day=None, seats="3",
@@ -350,9 +344,7 @@ async def test_closing_at_every_step_saves_nothing(env, stop_at):
 
 async def test_a_passenger_is_offered_the_switch_in_the_flow(env):
     """/newtrip told a passenger to go and use /switch_role; now the switch is one tap away."""
-    pat = env.player(2, "Pat")
-    await pat.send("/start")
-    await pat.click("🙋 I need a ride")
+    pat = await new_passenger(env, 2, "Pat")
     screen = await pat.send("/newtrip")
     assert "You're a passenger; switch to driver?" in screen.text
     screen = await pat.click("⬅️ Back")  # not now: nothing changes
