@@ -51,6 +51,7 @@ from models import (
 )
 from tests.fakeapi import spec as api
 from tests.notices import render_row
+from tests.steps import open_my_trip
 
 DRIVER, ANN, BOB = 1, 2, 3
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))  # more for a deeper local run
@@ -198,66 +199,66 @@ def _station() -> PickupPoint:
     return PickupPoint.select().where(PickupPoint.trip == 1).order_by(PickupPoint.id).first()
 
 
-async def _wizard_rest(p, *, after: str) -> None:
-    """Finish the wizard with ordinary values from the step after `after`, then Confirm."""
-    order = ["dest", "date", "seats", "addr", "time", "comment"]
-    for step in order[order.index(after) + 1:]:
-        if step == "date":
-            await p.pick_date(p.env.tomorrow)
-        elif step == "seats":
-            await p.click("3")
-        elif step == "addr":
-            await p.send("Station")
-        elif step == "time":
-            await p.send("18:00")
-        elif step == "comment":
-            await p.click("✅ Done")
-            await p.click("⏭ Skip")
-    await p.click("✅ Confirm")
+@dataclass(frozen=True)
+class Say:
+    """A move that sends text (a plain string in a way is a button to press)."""
+
+    text: str
 
 
-async def _to_destination(p) -> None:
-    await p.send("/newtrip")
-    await p.click("✏️ From scratch")
+TOMORROW = object()  # a move that picks tomorrow in the calendar
 
 
-async def _to_seats(p) -> None:
-    await _to_destination(p)
-    await p.send("Gym")
-    await p.pick_date(p.env.tomorrow)
+def way(*moves) -> Callable[..., Awaitable[None]]:
+    """A way through the dialogs, move by move: a button to press (its label, or a pattern),
+    `Say(text)` to send, TOMORROW to pick in the calendar, or another way to walk first."""
+
+    async def walk(p) -> None:
+        for move in moves:
+            if isinstance(move, Say):
+                await p.send(move.text)
+            elif move is TOMORROW:
+                await p.pick_date(p.env.tomorrow)
+            elif callable(move):
+                await move(p)
+            else:
+                await p.click(move)
+
+    return walk
 
 
-async def _to_address(p) -> None:
-    await _to_seats(p)
-    await p.click("3")
+# The wizard with ordinary values, step by step; a step's first move is the one a fuzzed input
+# takes the place of (the typed seats for the "3" button, the typed time for "18:00").
+WIZARD = {"dest": (Say("Gym"),), "date": (TOMORROW,), "seats": ("3",), "addr": (Say("Station"),),
+          "time": (Say("18:00"), "✅ Done"), "comment": ("⏭ Skip",)}
 
 
-async def _to_time(p) -> None:
-    await _to_address(p)
-    await p.send("Station")
+def _moves(steps) -> list:
+    return [move for step in steps for move in WIZARD[step]]
 
 
-async def _to_comment(p) -> None:
-    await _to_time(p)
-    await p.send("18:00")
-    await p.click("✅ Done")
+def _to(step: str) -> Callable[..., Awaitable[None]]:
+    """/newtrip from scratch, up to the wizard's `step`."""
+    steps = list(WIZARD)
+    return way(Say("/newtrip"), "✏️ From scratch", *_moves(steps[:steps.index(step)]))
 
 
-async def _card(p) -> None:
-    await p.send("/mytrips")
-    await p.click(".*Gym.*")
+def _wizard_rest(after: str) -> Callable[..., Awaitable[None]]:
+    """After a value typed at `after`: the rest of the wizard with ordinary values, then Confirm."""
+    steps = list(WIZARD)
+    return way(*WIZARD[after][1:], *_moves(steps[steps.index(after) + 1:]), "✅ Confirm")
 
 
-async def _edit(p, button: str) -> None:
-    await _card(p)
-    await p.click("✏️ Edit")
-    await p.click(button)
+def _edit(button: str) -> Callable[..., Awaitable[None]]:
+    return way(open_my_trip, "✏️ Edit", button)
 
 
-async def _edit_point(p) -> None:
-    await _edit(p, "📍 Pickups")
-    await p.click("✏️ Change one")
-    await p.click("✏️ 18:00 Station")
+_edit_point = way(_edit("📍 Pickups"), "✏️ Change one", "✏️ 18:00 Station")
+_edit_point_time = way(_edit_point, "➡️ Keep this address")
+_save_tpl = way(open_my_trip, "💾 Save as template")
+_clash = way(_save_tpl, Say("Away"))
+_rename = way(Say("/templates"), "📋 Away", "✏️ Rename")
+_cancel = way(open_my_trip, "❌ Cancel trip")
 
 
 async def _confirm_edit(p) -> None:
@@ -295,77 +296,51 @@ def _template_saved(name: str) -> None:
 
 STEPS: dict[str, Step] = {
     "wizard destination": Step(
-        NewTripSG.destination, "dest", _to_destination, trips.validate_destination,
-        lambda p: _wizard_rest(p, after="dest"), _eq(lambda: _trip().destination)),
+        NewTripSG.destination, "dest", _to("dest"), trips.validate_destination,
+        _wizard_rest("dest"), _eq(lambda: _trip().destination)),
     "wizard seats typed": Step(
-        NewTripSG.seats, "seats_t", _to_seats, trips.validate_seats,
-        lambda p: _wizard_rest(p, after="seats"), _eq(lambda: _trip().seats)),
+        NewTripSG.seats, "seats_t", _to("seats"), trips.validate_seats,
+        _wizard_rest("seats"), _eq(lambda: _trip().seats)),
     "pickup address": Step(
-        PickupSG.address, "addr", _to_address, trips.validate_address,
-        lambda p: _wizard_rest(p, after="addr"), _eq(lambda: queries.pickup_points(_trip().id)[0].address)),
+        PickupSG.address, "addr", _to("addr"), trips.validate_address,
+        _wizard_rest("addr"), _eq(lambda: queries.pickup_points(_trip().id)[0].address)),
     "pickup time": Step(
-        PickupSG.time, "time", _to_time, trips.parse_time,
-        lambda p: _wizard_rest(p, after="time"), _eq(lambda: queries.pickup_points(_trip().id)[0].time)),
+        PickupSG.time, "time", _to("time"), trips.parse_time,
+        _wizard_rest("time"), _eq(lambda: queries.pickup_points(_trip().id)[0].time)),
     "wizard comment": Step(
-        NewTripSG.comment, "comment", _to_comment, trips.validate_comment,
-        lambda p: p.click("✅ Confirm"), _eq(lambda: _trip().comment)),
+        NewTripSG.comment, "comment", _to("comment"), trips.validate_comment,
+        _wizard_rest("comment"), _eq(lambda: _trip().comment)),
     "car description": Step(
         CarSG.edit, "car", lambda p: p.click("🚙 My car"), users.clean_car,
         _nothing, _eq(lambda: users.get_user(DRIVER).car), said=("🚙 Saved.",)),
     "template name": Step(
-        SaveTemplateSG.name, "name", lambda p: _save_tpl(p), templates.validate_name,
+        SaveTemplateSG.name, "name", _save_tpl, templates.validate_name,
         _nothing, _template_saved, said=("💾 Saved as template",)),
     "template name after a clash": Step(  # the same window, asking about the clash
-        SaveTemplateSG.name, "name", lambda p: _clash(p), templates.validate_name,
+        SaveTemplateSG.name, "name", _clash, templates.validate_name,
         _nothing, _template_saved, said=("💾 Saved as template",)),
     "template rename": Step(
-        TemplatesSG.rename, "rename", lambda p: _rename(p), templates.validate_name,
+        TemplatesSG.rename, "rename", _rename, templates.validate_name,
         _nothing, _eq(lambda: TripTemplate.get().name)),
     "trip edit destination": Step(
-        EditTripSG.destination, "dest", lambda p: _edit(p, "🏁 Destination"), trips.validate_destination,
+        EditTripSG.destination, "dest", _edit("🏁 Destination"), trips.validate_destination,
         _confirm_edit, _eq(lambda: Trip.get_by_id(1).destination)),
     "trip edit seats": Step(
-        EditTripSG.seats, "seats_t", lambda p: _edit(p, "💺 Seats"), _edit_seats,
+        EditTripSG.seats, "seats_t", _edit("💺 Seats"), _edit_seats,
         _confirm_edit, _eq(lambda: Trip.get_by_id(1).seats)),
     "trip edit comment": Step(
-        EditTripSG.comment, "comment", lambda p: _edit(p, "💬 Comment"), trips.validate_comment,
+        EditTripSG.comment, "comment", _edit("💬 Comment"), trips.validate_comment,
         _confirm_edit, _eq(lambda: Trip.get_by_id(1).comment)),
     "trip edit pickup address": Step(
         PickupSG.address, "addr", _edit_point, trips.validate_address,
         lambda p: _finish_point(p, keep_time=True), _eq(lambda: _station().address)),
     "trip edit pickup time": Step(
-        PickupSG.time, "time", lambda p: _edit_point_time(p), trips.parse_time,
+        PickupSG.time, "time", _edit_point_time, trips.parse_time,
         lambda p: _finish_point(p, keep_time=False), _eq(lambda: _station().time)),
     "cancel reason": Step(
-        EditTripSG.cancel, "reason", lambda p: _cancel(p), manage.validate_reason,
+        EditTripSG.cancel, "reason", _cancel, manage.validate_reason,
         lambda p: p.click("❌ Yes, cancel the trip"), _eq(lambda: Trip.get_by_id(1).cancel_reason)),
 }
-
-
-async def _save_tpl(p) -> None:
-    await _card(p)
-    await p.click("💾 Save as template")
-
-
-async def _clash(p) -> None:
-    await _save_tpl(p)
-    await p.send("Away")
-
-
-async def _rename(p) -> None:
-    await p.send("/templates")
-    await p.click("📋 Away")
-    await p.click("✏️ Rename")
-
-
-async def _cancel(p) -> None:
-    await _card(p)
-    await p.click("❌ Cancel trip")
-
-
-async def _edit_point_time(p) -> None:
-    await _edit_point(p)
-    await p.click("➡️ Keep this address")
 
 
 async def _finish_point(p, *, keep_time: bool) -> None:
@@ -552,7 +527,7 @@ async def test_text_ending_in_invisible_characters_is_text_not_a_button(env):
     seed(trips.local_today(UTC) + timedelta(days=1))
     dee = env.player(DRIVER, "Dee")
     await dee.send("/start")
-    await _to_destination(dee)
+    await _to("dest")(dee)
     screen = await dee.send("\u200c\u200c")  # was: no answer at all
     assert env.bot.sent_texts(DRIVER)[-1].startswith("⚠️") and "(you sent 0)" in env.bot.sent_texts(DRIVER)[-1]
     assert "Where to?" in screen.text
@@ -566,7 +541,7 @@ async def test_refusal_from_a_handler_starts_with_the_warning_sign(env):
     seed(trips.local_today(UTC) + timedelta(days=1))
     dee = env.player(DRIVER, "Dee")
     await dee.send("/start")
-    await _edit(dee, "💺 Seats")
+    await _edit("💺 Seats")(dee)
     screen = await dee.send("1")  # Ann and Bob are booked
     assert env.bot.sent_texts(DRIVER)[-1] == "⚠️ 2 passengers are booked: seats cannot go below 2."
     assert "2 booked" in screen.text
