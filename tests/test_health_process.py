@@ -14,7 +14,7 @@ import pytest
 
 from tests.fakeapi import FakeTelegram
 from tests.process import BotProcess
-from tests.test_webhook import SECRET, TOKEN, free_port, message_update, post, wait_until
+from tests.test_webhook import SECRET, TOKEN, Hook, message_update, post, wait_until
 
 
 @pytest.fixture
@@ -38,12 +38,11 @@ def health_cli(env: dict) -> subprocess.CompletedProcess:
 
 
 def test_failing_updates_turn_the_process_unhealthy_and_it_recovers(tg, tmp_path):
-    port = free_port()
+    web = Hook()
     template = str(tmp_path / "run" / "heartbeat-{hostname}")
-    bot = BotProcess(tg, tmp_path, WEBHOOK_URL="https://bot.example.org/telegram/webhook", WEBHOOK_SECRET=SECRET,
-                     WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port), HEARTBEAT_FILE=template)
+    bot = BotProcess(tg, tmp_path, **web.env, HEARTBEAT_FILE=template)
     check_env = dict(os.environ, HEARTBEAT_FILE=template)
-    base, url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/telegram/webhook"
+    base, url = web.base, web.url
     database = tmp_path / "data" / "carpool.sqlite3"
     try:
         for n in range(1, 8):

@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import PG_ADMIN_URL
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
-from tests.test_webhook import SECRET, _get, free_port, message_update, post
+from tests.test_webhook import SECRET, Hook, free_port, message_update, post
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 SORRY = "Sorry, something went wrong"
@@ -231,14 +231,13 @@ class Telegram:
 
 
 def test_webhook_answers_503_while_the_database_is_down_and_telegram_redelivers(tg, tmp_path, pg):
-    port = free_port()
-    bot = BotProcess(tg, tmp_path, DATABASE_URL=pg.url, WEBHOOK_URL="https://bot.example.org/telegram/webhook",
-                     WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
-    telegram = Telegram(f"http://127.0.0.1:{port}/telegram/webhook", SECRET)
+    web = Hook()
+    bot = BotProcess(tg, tmp_path, DATABASE_URL=pg.url, **web.env)
+    telegram = Telegram(web.url, SECRET)
     try:
         bot.start(wait_polling=False)
         bot.wait_request("setWebhook", timeout=60)
-        wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz") == 200, what="the webhook server")
+        wait_for(web.healthy, what="the webhook server")
         people = [tg.user(100 + i, f"P{i}") for i in range(8)]
         telegram.deliver(message_update(1, 100, "/start"))
         people[0].wait_screen("Welcome")
@@ -251,7 +250,7 @@ def test_webhook_answers_503_while_the_database_is_down_and_telegram_redelivers(
         assert sorries(tg) == [] and all(p.screen() is None for p in people[1:])
         pg.accept()
         up = time.monotonic()
-        wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz") == 200, timeout=5, what="healthy again")
+        wait_for(web.healthy, timeout=5, what="healthy again")
         telegram.join(timeout=15)
         for person in people:
             person.wait_screen("Welcome", timeout=10)

@@ -19,7 +19,7 @@ from models import (
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
 from tests.steps import new_driver
-from tests.test_webhook import SECRET, _get, free_port, message_update, post, wait_until
+from tests.test_webhook import SECRET, Hook, message_update, post, wait_until
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 
@@ -111,13 +111,12 @@ def tg():
 
 
 def test_webhook_redelivery_is_handled_once(tg, tmp_path):
-    port = free_port()
-    bot = BotProcess(tg, tmp_path, WEBHOOK_URL="https://bot.example.org/telegram/webhook",
-                     WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
+    web = Hook()
+    bot = BotProcess(tg, tmp_path, **web.env)
     try:
         bot.start(wait_polling=False)
         bot.wait_request("setWebhook", timeout=60)
-        url = f"http://127.0.0.1:{port}/telegram/webhook"
+        url = web.url
         assert wait_until(lambda: post(url, message_update(50, 7, "/help"), SECRET) == 200)
         tg.user(7, "Ann")
         helps = lambda: [r for r in tg.requests if r.method == "sendMessage" and "/switch_role" in r.params.get("text", "")]  # noqa: E731
@@ -366,17 +365,14 @@ def test_webhook_confirm_redelivered_after_kill_9_makes_one_trip(tg, tmp_path):
     """kill -9 after the trip committed, before the update was recorded as handled: Telegram
     delivers the Confirm again to the restarted bot, by then too old to answer. One trip, the
     created window shown, and no traceback."""
-    port = free_port()
-    hook = dict(WEBHOOK_URL="https://bot.example.org/telegram/webhook", WEBHOOK_SECRET=SECRET,
-                WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
-    pump = WebhookPump(tg, url)
+    web = Hook()
+    pump = WebhookPump(tg, web.url)
     dee = tg.user(1, "Dee")
-    bot = BotProcess(tg, tmp_path, **hook)
+    bot = BotProcess(tg, tmp_path, **web.env)
     try:
         bot.start(wait_polling=False)
         bot.wait_request("setWebhook", timeout=60)
-        assert wait_until(lambda: _get(f"http://127.0.0.1:{port}/healthz") == 200), bot.output()
+        web.wait_serving(bot, timeout=20)
         for act, expect in ((lambda: dee.send("/start"), "Welcome"), (lambda: dee.press("🚗 I drive"), "driver"),
                             (lambda: dee.send("/newtrip"), "Where to?"),
                             (lambda: dee.send("Riverside Arena"), "Which day?")):
@@ -406,7 +402,7 @@ def test_webhook_confirm_redelivered_after_kill_9_makes_one_trip(tg, tmp_path):
     tg.delay("answerCallbackQuery", 0)
     tg.fail_next("answerCallbackQuery", 400,
                  "Bad Request: query is too old and response timeout expired or query ID is invalid")
-    restarted = BotProcess(tg, tmp_path, **hook)
+    restarted = BotProcess(tg, tmp_path, **web.env)
     try:
         restarted.start(wait_polling=False)
         assert wait_until(lambda: pump.deliver(confirm) == 200, timeout=60), restarted.output()  # the redelivery

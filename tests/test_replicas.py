@@ -51,9 +51,8 @@ import pytest
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess, carpool_bot_command
 from tests.test_e2e_week import pick_date
-from tests.test_webhook import SECRET, TOKEN, _get, free_port, healthy
+from tests.test_webhook import HOOK, SECRET, TOKEN, _get, free_port, healthy
 
-HOOK = "https://bot.example.org/telegram/webhook"
 SEND_LATENCY = 0.05  # the fake answers each sendMessage this late: a fan-out takes seconds
 SLOW_SEND = 0.5  # ... and the one request the test strikes in the middle of
 IDLE_TIMEOUT = 4.0  # the frozen sender's session (and lock) ends after this (30 s as shipped)

@@ -5,7 +5,6 @@ unless asked to (`run --force-polling`)."""
 import json
 import signal
 import subprocess
-import time
 import urllib.request
 
 import pytest
@@ -19,9 +18,7 @@ from bot.runmodes.startup import StartupRefused, ensure_polling, ensure_webhook,
 from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess, carpool_bot_command
 from tests.test_locks import EXIT_REFUSED, TOKEN, carpool_bot, tg  # noqa: F401 - tg is a fixture
-from tests.test_webhook import SECRET, free_port
-
-HOOK = "https://bot.example.org/telegram/webhook"
+from tests.test_webhook import HOOK, SECRET, Hook
 
 
 def make_bot(tg: FakeTelegram) -> Bot:
@@ -101,36 +98,21 @@ async def test_commands_are_set_only_when_telegrams_differ(tg):
 
 # --- the real process --------------------------------------------------------------------------
 
-def wait_healthy(port: int, bot: BotProcess, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        assert bot.proc.poll() is None, f"bot exited with {bot.proc.returncode}:\n{bot.output()}"
-        time.sleep(0.05)
-    raise AssertionError(f"webhook server not up within {timeout}s:\n{bot.output()}")
-
-
 def test_a_restarted_webhook_replica_leaves_webhook_and_commands_alone(tg, tmp_path):
-    port = free_port()
-    env = dict(WEBHOOK_URL=HOOK, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
-    first = BotProcess(tg, tmp_path, **env)
+    web = Hook()
+    first = BotProcess(tg, tmp_path, **web.env)
     try:
         first.start(wait_polling=False)
-        wait_healthy(port, first)
+        web.wait_serving(first)
         assert len(calls(tg, "setWebhook")) == 1 and len(calls(tg, "setMyCommands")) == 1
         assert first.stop()[0] == 0
     finally:
         first.kill()
     start = len(tg.requests)
-    second = BotProcess(tg, tmp_path, **env)
+    second = BotProcess(tg, tmp_path, **web.env)
     try:
         second.start(wait_polling=False)
-        wait_healthy(port, second)  # its start-up is over once it serves
+        web.wait_serving(second)  # its start-up is over once it serves
         methods = [r.method for r in tg.requests[start:]]
         assert "getWebhookInfo" in methods and "getMyCommands" in methods
         assert "setWebhook" not in methods and "setMyCommands" not in methods and "deleteWebhook" not in methods

@@ -16,12 +16,37 @@ from tests.process import BotProcess
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 SECRET = "s3cret-webhook-token-0123456789abcdef"
+HOOK = "https://bot.example.org/telegram/webhook"  # the address the bot gives Telegram
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Hook:
+    """A bot process serving webhooks on a free port of 127.0.0.1: its settings and addresses."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.base}/telegram/webhook"  # where the tests post updates, as Telegram would
+        self.env = dict(WEBHOOK_URL=HOOK, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1",
+                        WEBHOOK_PORT=str(self.port))
+
+    def healthy(self) -> bool:
+        return _get(f"{self.base}/healthz") == 200
+
+    def wait_serving(self, bot: BotProcess, timeout: float = 60) -> None:
+        """Until the process answers /healthz with 200; fails at once if it exits."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.healthy():
+                return
+            assert bot.proc.poll() is None, f"bot exited with {bot.proc.returncode}:\n{bot.output()}"
+            time.sleep(0.05)
+        raise AssertionError(f"webhook server not up within {timeout}s:\n{bot.output()}")
 
 
 def post(url: str, body: dict, secret: str | None) -> int:
@@ -72,20 +97,17 @@ def tg():
 
 
 def test_webhook_mode_secret_health_and_clean_stop(tg, tmp_path):
-    port = free_port()
+    web = Hook()
     beat = tmp_path / "data" / "heartbeat"
-    bot = BotProcess(tg, tmp_path, WEBHOOK_URL="https://bot.example.org/telegram/webhook",
-                     WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
-                     HEARTBEAT_FILE=str(beat))
+    bot = BotProcess(tg, tmp_path, **web.env, HEARTBEAT_FILE=str(beat))
     try:
         bot.start(wait_polling=False)
         hook = bot.wait_request("setWebhook", timeout=60)
-        assert hook.params["url"] == "https://bot.example.org/telegram/webhook"
+        assert hook.params["url"] == HOOK
         assert hook.params["secret_token"] == SECRET
-        base = f"http://127.0.0.1:{port}"
-        assert wait_until(lambda: _get(f"{base}/healthz") == 200), bot.output()
+        web.wait_serving(bot, timeout=20)
         ann = tg.user(7, "Ann")
-        url = f"{base}/telegram/webhook"
+        url = web.url
         assert post(url, message_update(1, 7, "/start"), None) == 401
         assert post(url, message_update(2, 7, "/start"), "wrong-secret-wrong-secret-wrong-secret") == 401
         time.sleep(0.3)
