@@ -16,8 +16,8 @@ from aiogram.enums import ParseMode
 from bot.infra.db import open_database
 from bot.workers.notifier import Notifier
 from models import NOTIFY_SENT, ROLE_PASSENGER, Notification, User, db, outbox, utcnow
-from tests.fakeapi import FakeTelegram
-from tests.fakeapi.client import fake_bot
+from bot.devtools.fakeapi import FakeTelegram
+from bot.devtools.fakeapi.client import fake_bot
 
 from . import datasets
 from .recording import TOKEN

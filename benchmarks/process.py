@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bot.infra.db import open_database
 from models import db
-from tests.fakeapi import FakeTelegram
+from bot.devtools.fakeapi import FakeTelegram
 from tests.process import carpool_bot_command
 
 from . import datasets

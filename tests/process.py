@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from tests import forkserver
-from tests.fakeapi import FakeTelegram
+from bot.devtools.fakeapi import FakeTelegram
 
 
 def carpool_bot_command() -> list[str]:

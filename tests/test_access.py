@@ -387,7 +387,7 @@ async def test_gates_forget_expired_entries():
 
 
 def test_real_process_lets_members_in_only(tmp_path):
-    from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+    from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
     from tests.process import BotProcess
 
     with FakeTelegram(token="123456:TEST-token-for-the-fake-bot-api-0000") as tg:

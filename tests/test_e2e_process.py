@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"

@@ -22,9 +22,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from tests.fakeapi import ALLOWED_NEWER, BENIGN_ERRORS, FakeTelegram, SpecNotFoundError
-from tests.fakeapi import spec as fakespec
-from tests.fakeapi.server import _HANDLERS
+from bot.devtools.fakeapi import ALLOWED_NEWER, BENIGN_ERRORS, FakeTelegram, SpecNotFoundError
+from bot.devtools.fakeapi import spec as fakespec
+from bot.devtools.fakeapi.server import _HANDLERS
 
 TOKEN = "123456:ABC"
 
@@ -357,20 +357,21 @@ def test_spec_path_errors_are_clear(monkeypatch, tmp_path):
     with pytest.raises(SpecNotFoundError, match="CARPOOL_BOT_API_SPEC"):
         fakespec.find_spec_path()
     monkeypatch.delenv(fakespec.SPEC_ENV)
-    assert fakespec.find_spec_path() == HERE / "fakeapi" / "botapi.json"
+    assert fakespec.find_spec_path() == FAKEAPI / "botapi.json"
 
 
 # --- the Bot API description lives in the repository (issue #17, item 10) ------------------------
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+FAKEAPI = ROOT / "bot" / "devtools" / "fakeapi"
 
 
 def test_the_spec_comes_from_inside_the_repository():
-    """A fresh clone has nothing beside it: the fake's spec is tests/fakeapi/botapi.json, with its notice."""
+    """A fresh clone has nothing beside it: the fake's spec is bot/devtools/fakeapi/botapi.json, with its notice."""
     spec = fakespec.require_spec()
-    assert spec.path.resolve().is_relative_to(HERE)
-    notice = (HERE / "fakeapi" / "NOTICE.md").read_text()
+    assert spec.path.resolve().is_relative_to(FAKEAPI)
+    notice = (FAKEAPI / "NOTICE.md").read_text()
     assert spec.version in notice and "MIT" in notice and "PaulSonOfLars/telegram-bot-api-spec" in notice
 
 
@@ -389,7 +390,7 @@ def test_nothing_reads_outside_the_repository():
 
 
 def test_bundled_spec_describes_every_implemented_method_and_only_what_they_reach():
-    from tests.fakeapi import trim_spec
+    from bot.devtools.fakeapi import trim_spec
 
     spec = fakespec.require_spec()
     assert _HANDLERS.keys() | {"getUpdates"} <= set(spec.methods), "add it to trim_spec.METHODS and regenerate"

@@ -49,7 +49,7 @@ from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Notification, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
     ValidationError, db, manage, queries, rides, rules, templates, trips, users,
 )
-from tests.fakeapi import spec as api
+from bot.devtools.fakeapi import spec as api
 from tests.notices import render_row
 from tests.steps import open_my_trip
 

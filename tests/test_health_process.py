@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.fakeapi import FakeTelegram
+from bot.devtools.fakeapi import FakeTelegram
 from tests.process import BotProcess
 from tests.test_webhook import SECRET, TOKEN, Hook, message_update, post, wait_until
 

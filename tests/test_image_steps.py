@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_services
-from tests.fakeapi import FakeTelegram
+from bot.devtools.fakeapi import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from bot.infra.db import AlreadyRunning, ProcessLock, process_lock
-from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess, carpool_bot_command
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"

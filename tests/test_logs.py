@@ -151,7 +151,7 @@ def test_the_image_and_compose_log_to_stdout_only():
 
 def test_the_running_bot_writes_json_lines_to_stdout_and_no_user_id_from_aiogram(tmp_path):
     """A real process at INFO, as in a container: LOG_DIR empty, LOG_FORMAT=json."""
-    from tests.fakeapi import FakeTelegram
+    from bot.devtools.fakeapi import FakeTelegram
     from tests.process import BotProcess
 
     user_id = 5550001234

@@ -24,12 +24,8 @@ from models import NOTIFY_DROPPED, NOTIFY_FAILED, NOTIFY_PENDING, NOTIFY_SENT, N
 from tests.conftest import TOKEN
 from tests.test_telemetry_privacy import Capture
 
-try:  # the import path depends on how pytest was configured (as in test_fakeapi.py)
-    from tests.fakeapi import FakeTelegram
-    from tests.fakeapi.client import fake_bot
-except ImportError:  # pragma: no cover
-    from fakeapi import FakeTelegram
-    from fakeapi.client import fake_bot
+from bot.devtools.fakeapi import FakeTelegram
+from bot.devtools.fakeapi.client import fake_bot
 
 BLOCKED = "Forbidden: bot was blocked by the user"
 

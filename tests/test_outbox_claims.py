@@ -27,10 +27,7 @@ from models import db, outbox
 from tests.conftest import TOKEN
 from tests.test_notifier import assert_each_sent_once, make_bot, notify, player, running, sends, until
 
-try:
-    from tests.fakeapi import FakeTelegram
-except ImportError:  # pragma: no cover
-    from fakeapi import FakeTelegram
+from bot.devtools.fakeapi import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 

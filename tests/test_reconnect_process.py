@@ -18,7 +18,7 @@ import psycopg2
 import pytest
 
 from tests.conftest import PG_ADMIN_URL
-from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
 from tests.test_webhook import SECRET, Hook, free_port, message_update, post
 

@@ -16,7 +16,7 @@ from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Notification, Participant, PickupPoint, ProcessedUpdate, Trip, outbox, trips,
     users,
 )
-from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
 from tests.steps import new_driver
 from tests.test_webhook import SECRET, Hook, message_update, post, wait_until

@@ -48,7 +48,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess, carpool_bot_command
 from tests.test_e2e_week import pick_date
 from tests.test_webhook import HOOK, SECRET, TOKEN, _get, free_port, healthy

@@ -17,7 +17,7 @@ from bot.infra.db import init_database, migrate
 from bot.workers.leader import PostgresAdvisoryLease, RedisLease
 from bot.workers.notifier import Notifier
 from models import ROLE_DRIVER, Notification, Trip, db, outbox, trips, users
-from tests.fakeapi import FakeTelegram
+from bot.devtools.fakeapi import FakeTelegram
 from tests.harness import RecordingBot
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"

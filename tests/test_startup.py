@@ -15,7 +15,7 @@ from aiogram.types import WebhookInfo
 
 from bot.commands import register_commands
 from bot.runmodes.startup import StartupRefused, ensure_polling, ensure_webhook, webhook_mismatch
-from tests.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess, carpool_bot_command
 from tests.test_locks import EXIT_REFUSED, TOKEN, carpool_bot, tg  # noqa: F401 - tg is a fixture
 from tests.test_webhook import HOOK, SECRET, Hook

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fakeapi import BENIGN_ERRORS, FakeTelegram, FakeUser
+from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram, FakeUser
 from tests.process import BotProcess
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"

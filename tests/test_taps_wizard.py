@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fakeapi import FakeUser
+from bot.devtools.fakeapi import FakeUser
 from tests.world import bot_world
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"

@@ -38,7 +38,7 @@ from bot.logs import RedactingFormatter, secrets_of
 from bot.runmodes.webhook import build_web_app
 from models import ROLE_DRIVER, trips, users
 from tests.conftest import TOKEN
-from tests.fakeapi import FakeTelegram
+from bot.devtools.fakeapi import FakeTelegram
 
 DSN = "https://key@sentry.invalid/1"
 SECRET = "s3cret-webhook-token-0123456789abcdef"

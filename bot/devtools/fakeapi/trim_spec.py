@@ -7,8 +7,8 @@ types, sub- and parent types), in the same JSON layout, plus the names of all ot
 fake can tell "not implemented here" from "no such method"). A developer tool, not used by the tests
 at run time::
 
-    python -m tests.fakeapi.trim_spec path/to/api.json            # rewrites tests/fakeapi/botapi.json
-    python -m tests.fakeapi.trim_spec path/to/api.json --check    # exit 1 if botapi.json differs
+    python -m bot.devtools.fakeapi.trim_spec path/to/api.json            # rewrites bot/devtools/fakeapi/botapi.json
+    python -m bot.devtools.fakeapi.trim_spec path/to/api.json --check    # exit 1 if botapi.json differs
 
 To let the fake implement another method, add it to ``METHODS`` and run this again on a full
 ``api.json`` of the version named in ``NOTICE.md`` (or a newer one, and update the note).
@@ -81,7 +81,7 @@ def trim(full: dict[str, Any], methods: Iterable[str] = METHODS) -> dict[str, An
         "changelog": full.get("changelog", ""),
         "source": SOURCE,
         "licence": LICENCE,
-        "generated_by": "python -m tests.fakeapi.trim_spec",
+        "generated_by": "python -m bot.devtools.fakeapi.trim_spec",
         "other_methods": sorted({*full.get("other_methods", []), *(n for n in full["methods"] if n not in methods)}),
         "methods": {n: m for n, m in full["methods"].items() if n in methods},
         "types": {n: t for n, t in full["types"].items() if n in keep},

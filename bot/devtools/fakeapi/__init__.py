@@ -1,4 +1,4 @@
-"""A strict fake Telegram Bot API server for end-to-end tests (see server.py)."""
+"""A strict fake Telegram Bot API server for the end-to-end tests and the playground (see server.py)."""
 
 from .server import BENIGN_ERRORS, BotMessage, FakeTelegram, FakeUser, RecordedRequest
 from .spec import ALLOWED_NEWER, ApiError, SpecNotFoundError

@@ -1,4 +1,4 @@
-"""A strict fake Telegram Bot API server for end-to-end tests.
+"""A strict fake Telegram Bot API server, for the end-to-end tests and the playground.
 
 ``FakeTelegram`` serves ``{base_url}/bot{token}/{method}`` from a background thread with its own
 event loop, so synchronous tests can drive it while the real bot (a subprocess with
