@@ -21,6 +21,7 @@ from tests.conftest import PG_ADMIN_URL
 from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
 from tests.test_webhook import SECRET, Hook, free_port, message_update, post
+from tests.world import sign_up
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 SORRY = "Sorry, something went wrong"
@@ -327,10 +328,7 @@ def test_a_redis_restart_keeps_dialog_state_and_loses_no_update(tg, tmp_path, ow
     try:
         bot.start()
         dee = tg.user(5, "Dee")
-        dee.send("/start")
-        dee.wait_screen("Welcome")
-        dee.press("🚗 I drive")
-        dee.wait_screen("you are a 🚗 driver")
+        sign_up(dee)
         own_redis.finished(2)
         assert own_redis.kill_clients() >= 1  # every connection of the bot dies at once
         dee.send("/newtrip")

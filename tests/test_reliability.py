@@ -20,6 +20,7 @@ from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
 from tests.steps import new_driver
 from tests.test_webhook import SECRET, Hook, message_update, post, wait_until
+from tests.world import sign_up
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 
@@ -181,10 +182,7 @@ def test_kill_9_during_trip_creation_leaves_no_half_trip(tg, tmp_path):
     dee = tg.user(1, "Dee")
     try:
         bot.start()
-        dee.send("/start")
-        dee.wait_screen("Welcome")
-        dee.press("🚗 I drive")
-        dee.wait_screen("you are a 🚗 driver")
+        sign_up(dee)
         dee.send("/newtrip")
         dee.wait_screen("Where to?")
         dee.send("Riverside Arena")

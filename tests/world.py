@@ -33,6 +33,17 @@ def bot_world(workdir: Path, token: str, names: dict[int, str], seed: Callable[[
             bot.kill()
 
 
+ROLE_SCREENS = {"🚗 I drive": "you are a 🚗 driver", "🙋 I need a ride": "you are a 🙋 passenger"}
+
+
+def sign_up(user, role: str = "🚗 I drive"):
+    """A new player through the real process: /start, then `role`; returns the main menu."""
+    user.send("/start")
+    user.wait_screen("Welcome")
+    user.press(role)
+    return user.wait_screen(ROLE_SCREENS[role])
+
+
 def wait_message(user, needle: str, timeout: float = 20):
     """The newest message in the user's chat whose text holds `needle`, as soon as it is there
     (waits on the fake's condition, as `FakeUser.wait_screen` does, not on a clock)."""
