@@ -12,15 +12,8 @@ import urllib.request
 
 import pytest
 
-from bot.devtools.fakeapi import FakeTelegram
 from tests.process import BotProcess
-from tests.test_webhook import SECRET, TOKEN, Hook, message_update, post, wait_until
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
+from tests.test_webhook import SECRET, Hook, message_update, post, tg, wait_until  # noqa: F401 - tg is a fixture
 
 
 def healthz(base: str) -> tuple[int, dict]:

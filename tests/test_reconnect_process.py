@@ -20,17 +20,10 @@ import pytest
 from tests.conftest import PG_ADMIN_URL
 from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
-from tests.test_webhook import SECRET, Hook, free_port, message_update, post
+from tests.test_webhook import SECRET, Hook, free_port, message_update, post, tg  # noqa: F401 - tg is a fixture
 from tests.world import sign_up
 
-TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 SORRY = "Sorry, something went wrong"
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
 
 
 class Pg:

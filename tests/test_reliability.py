@@ -16,13 +16,11 @@ from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Notification, Participant, PickupPoint, ProcessedUpdate, Trip, outbox, trips,
     users,
 )
-from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS
 from tests.process import BotProcess
 from tests.steps import new_driver
-from tests.test_webhook import SECRET, Hook, message_update, post, wait_until
+from tests.test_webhook import SECRET, Hook, message_update, post, tg, wait_until  # noqa: F401 - tg is a fixture
 from tests.world import sign_up
-
-TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 
 
 def seed_trip(seats=3):
@@ -103,12 +101,6 @@ async def test_redis_store_shared_by_replicas(database, redis_url, settings):
 
 
 # --- the real process -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
 
 
 def test_webhook_redelivery_is_handled_once(tg, tmp_path):
