@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--out", type=Path, default=Path("preview"), metavar="DIR",
                          help="output folder (default: preview/)")
+    play = sub.add_parser("playground", help="try the bot without Telegram: the real bot against a built-in fake "
+                          "Telegram, several players side by side in a web page on 127.0.0.1; no token, no .env")
+    play.add_argument("--port", type=int, default=8025, help="port of the page (default 8025; 0: any free one)")
+    play.add_argument("--db", type=Path, help="SQLite file to use and keep (default: a fresh one, deleted at exit)")
+    play.add_argument("--seed", action="store_true", help="fill it with a week of club life first")
     return parser
 
 
@@ -167,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     if command == "preview":
         return cmd_preview(args.out)
+    if command == "playground":  # reads no settings: a fake token, its own database and API URL
+        from .devtools.playground import main as playground
+
+        return playground(args.port, args.db, args.seed)
     settings = _settings(args, require_token=command == "run")
     lock = None
     if command == "run":

@@ -119,8 +119,12 @@ class _Chat:
 class FakeTelegram:
     """The fake server. Start/stop with ``with`` or ``start()``/``stop()`` (from any thread)."""
 
-    def __init__(self, token: str = "123456:ABC", host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, token: str = "123456:ABC", host: str = "127.0.0.1", port: int = 0,
+                 routes: Callable[[web.Application], None] | None = None):
         self.token, self.host, self.port = token, host, port
+        self._routes = routes  # more routes on the same aiohttp app (the playground's page)
+        self.version = 0  # bumped on every change a chat shows (a message sent, edited, deleted)
+        self._watchers: asyncio.Event | None = None
         self.bot_user = {
             "id": int(token.split(":")[0]), "is_bot": True, "first_name": BOT_FIRST_NAME,
             "username": BOT_USERNAME, "can_join_groups": True, "can_read_all_group_messages": False,
@@ -193,6 +197,8 @@ class FakeTelegram:
         app = web.Application(client_max_size=50 * 2**20)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
+        if self._routes is not None:
+            self._routes(app)
         self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -224,6 +230,31 @@ class FakeTelegram:
     def _wake_pollers(self) -> None:
         self._wakeup.set()
         self._wakeup = asyncio.Event()
+
+    def _changed(self) -> None:
+        """A chat changed: wake waiting threads and ``wait_changed`` callers (under the lock)."""
+        self.version += 1
+        self._cond.notify_all()
+        if self._loop and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake_watchers)
+
+    def _wake_watchers(self) -> None:
+        if self._watchers is not None:
+            self._watchers.set()
+            self._watchers = None
+
+    async def wait_changed(self, since: int, timeout: float) -> int:
+        """On the fake's own loop (a route added with ``routes``): the version once it is past
+        ``since``, or after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.version <= since and (remaining := deadline - time.monotonic()) > 0:
+            if self._watchers is None:
+                self._watchers = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._watchers.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
+        return self.version
 
     # ------------------------------------------------------------------ HTTP
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -386,7 +417,7 @@ class FakeTelegram:
 
     def _store(self, chat: _Chat, msg: BotMessage) -> dict:
         chat.messages[msg.message_id] = msg
-        self._cond.notify_all()
+        self._changed()
         return self._message_obj(msg)
 
     def _edit(self, params: dict, text: str | None, parse_mode: str | None, entities: Any) -> dict:
@@ -505,7 +536,7 @@ class FakeTelegram:
     def _delete_message(self, p: dict) -> bool:
         chat, msg = self._editable(p, "delete")
         del chat.messages[msg.message_id]
-        self._cond.notify_all()
+        self._changed()
         return True
 
     @_method("answerCallbackQuery")
@@ -520,12 +551,24 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ test-side API
     def user(self, user_id: int, first_name: str = "Ann", username: str | None = "ann",
-             last_name: str | None = None) -> FakeUser:
+             last_name: str | None = None, language_code: str = "en") -> FakeUser:
         """A user who has started the bot (private chat id == user id). Same id → same object."""
         with self._lock:
             if user_id not in self._users:
-                self._users[user_id] = FakeUser(self, user_id, first_name, username, last_name)
+                self._users[user_id] = FakeUser(self, user_id, first_name, username, last_name, language_code)
+                self._changed()
             return self._users[user_id]
+
+    @property
+    def users(self) -> list[FakeUser]:
+        with self._lock:
+            return list(self._users.values())
+
+    def chat_history(self, chat_id: int) -> list[BotMessage]:
+        """Every current message of a chat, the user's and the bot's, oldest first."""
+        with self._lock:
+            chat = self._chats.get(chat_id)
+            return sorted(chat.messages.values(), key=lambda m: m.message_id) if chat else []
 
     def group(self, chat_id: int, title: str = "Carpool Club", username: str | None = None) -> int:
         """Register a supergroup the bot is a member of (so it can send there)."""
@@ -652,9 +695,9 @@ class FakeUser:
     """A Telegram user talking to the bot in a private chat (chat id == user id)."""
 
     def __init__(self, tg: FakeTelegram, user_id: int, first_name: str, username: str | None,
-                 last_name: str | None):
+                 last_name: str | None, language_code: str = "en"):
         self.tg, self.id = tg, user_id
-        self.user_obj = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en",
+        self.user_obj = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code,
                          **({"username": username} if username else {}),
                          **({"last_name": last_name} if last_name else {})}
         chat_obj = {"id": user_id, "type": "private", "first_name": first_name,
@@ -673,6 +716,7 @@ class FakeUser:
                 msg = replace(msg, entities=({"type": "bot_command", "offset": 0,
                                               "length": S.utf16_len(command)},))
             self._chat.messages[msg.message_id] = msg
+            self.tg._changed()
             obj = self.tg._message_obj(msg)
         self.tg._enqueue("message", obj)
         return msg.message_id
