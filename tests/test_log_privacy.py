@@ -17,7 +17,7 @@ import pytest
 
 from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
-from tests.test_e2e_week import wait_message
+from tests.world import open_card, wait_message
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 CLUB = -1001234567890
@@ -89,10 +89,7 @@ def test_a_whole_flow_logs_no_telegram_id(tg, tmp_path):
 
         tg.set_member_status(CLUB, ANN, "left")  # a fresh process asks Telegram again
         bot = run(tg, tmp_path)
-        ann.send("/mytrips")
-        mine = ann.wait_screen("My trips")
-        ann.press(next(b for row in mine.buttons for b in row if "Club gym" in b))
-        ann.wait_screen("You have a seat")
+        open_card(ann, "/mytrips", "My trips", "Club gym", "You have a seat")
         ann.press("🚶 Leave")
         ann.wait_screen("Leave this trip?")
         ann.press("🚶 Yes, leave")

@@ -44,6 +44,15 @@ def sign_up(user, role: str = "🚗 I drive"):
     return user.wait_screen(ROLE_SCREENS[role])
 
 
+def open_card(user, command: str, listed: str, trip: str, shows: str):
+    """A trip's card through a list: `command` (its screen holds `listed`), then the one button
+    holding `trip`; returns the card once it holds `shows`."""
+    user.send(command)
+    user.wait_screen(listed)
+    user.press(trip)
+    return user.wait_screen(shows)
+
+
 def wait_message(user, needle: str, timeout: float = 20):
     """The newest message in the user's chat whose text holds `needle`, as soon as it is there
     (waits on the fake's condition, as `FakeUser.wait_screen` does, not on a clock)."""
