@@ -40,19 +40,19 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def back(id: str = "back") -> Back:  # noqa: A002 - aiogram-dialog's own parameter name
-    """One step back inside a dialog."""
-    return Back(Const(BACK_TEXT), id=id)
+def back(id: str = "back", *, when=None, on_click: Callable | None = None) -> Back:  # noqa: A002
+    """One step back inside a dialog (`id`: aiogram-dialog's own parameter name)."""
+    return Back(Const(BACK_TEXT), id=id, when=when, on_click=on_click)
 
 
-def close(id: str = "back") -> Cancel:  # noqa: A002
+def close(id: str = "back", *, when=None) -> Cancel:  # noqa: A002
     """Leave a dialog that only shows things: for the player it is one step back."""
-    return Cancel(Const(BACK_TEXT), id=id)
+    return Cancel(Const(BACK_TEXT), id=id, when=when)
 
 
-def back_to(state: State, id: str = "back") -> SwitchTo:  # noqa: A002
+def back_to(state: State, id: str = "back", *, when=None) -> SwitchTo:  # noqa: A002
     """One step back to a window that is not the previous one in the dialog's order."""
-    return SwitchTo(Const(BACK_TEXT), id=id, state=state)
+    return SwitchTo(Const(BACK_TEXT), id=id, state=state, when=when)
 
 
 def quit_without_saving(id: str = "quit") -> Cancel:  # noqa: A002

@@ -11,7 +11,7 @@ from datetime import date, time
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Next, Row, SwitchTo, TimeSelect
+from aiogram_dialog.widgets.kbd import Button, Next, Row, SwitchTo, TimeSelect
 from aiogram_dialog.widgets.text import Const, Format
 
 from models import ValidationError, trips
@@ -20,7 +20,7 @@ from models.rules import PICKUPS_MAX, require_room_for_pickup
 from ..common import club_tz, on_input_error, q, tg_user_id
 from ..states import PickupSG
 from ..trips.render import button
-from ..widgets import BACK_TEXT, ItemSwitchTo, TextField, back, back_to, go_to
+from ..widgets import ItemSwitchTo, TextField, back, back_to, close, go_to
 
 Point = dict  # {"address": str, "time": "HH:MM"} and whatever else the caller put in (an "id")
 
@@ -199,7 +199,7 @@ def _list_windows() -> list[Window]:
                 SwitchTo(Const("➖ Remove one"), id="rm", state=PickupSG.remove, when="has_points"),
             ),
             Button(Const("✅ Done"), id="done", on_click=on_done, when="has_points"),
-            Cancel(Const(BACK_TEXT), id="back"),
+            close(),
             getter=points_getter,
             state=PickupSG.points,
             preview_data=POINTS_PREVIEW,
@@ -232,7 +232,7 @@ def _point_windows() -> list[Window]:
                       on_error=on_input_error),
             Next(Const("➡️ Keep this address"), id="keep", on_click=on_keep_address, when="editing"),
             Row(back_to(PickupSG.points), when="listed"),
-            Cancel(Const(BACK_TEXT), id="back_out", when="first"),
+            close("back_out", when="first"),
             getter=address_getter,
             state=PickupSG.address,
             preview_data={"number": 4, "editing": False, "adding": True, "current": "", "listed": True,

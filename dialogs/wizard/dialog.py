@@ -19,9 +19,7 @@ import sentry_sdk
 from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Data, Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import (
-    Back, Calendar, CalendarUserConfig, Cancel, Group, Next, Row, Select, Start, SwitchTo,
-)
+from aiogram_dialog.widgets.kbd import Calendar, CalendarUserConfig, Group, Next, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 
 from models import ROLE_DRIVER, queries, trips, users
@@ -34,7 +32,7 @@ from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
 from ..templates.dialog import template_items
 from ..trips.render import BUTTON_MAX
 from ..widgets import (
-    BACK_TEXT, NEXT_TEXT, ItemSwitchTo, StartWithData, TextField, back_to, pick_list, plural, quit_without_saving,
+    NEXT_TEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, pick_list, plural, quit_without_saving,
 )
 
 REVIEW = "review"  # a step opened from the summary: its Back goes back there
@@ -318,11 +316,11 @@ SUMMARY_LINES = (
 )
 
 
-def step_back(back) -> Row:
-    """Back from a step: to the summary when it was opened from there, else `back`."""
+def step_back(previous) -> Row:
+    """Back from a step: to the summary when it was opened from there, else `previous`."""
     return Row(
         Row(back_to(NewTripSG.summary, id="back_r"), when="review"),
-        Row(back, when="going_on"),
+        Row(previous, when="going_on"),
         quit_without_saving(),
     )
 
@@ -342,7 +340,7 @@ def _first_windows() -> list[Window]:
                      on_click=on_become_driver, when="has_templates"),
             SwitchTo(Const("🚗 Switch to driver"), id="drive", state=NewTripSG.destination,
                      on_click=on_become_driver, when=~F["has_templates"]),
-            Cancel(Const(BACK_TEXT), id="back"),
+            close(),
             getter=role_getter,
             state=NewTripSG.role,
             preview_data={"notes": "Your seat in 1 trip stays.", "has_templates": True},
@@ -366,8 +364,7 @@ def _first_windows() -> list[Window]:
             Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_destination"] & F["for_trip"]),
             SwitchTo(Const(NEXT_TEXT), id="next_t", state=NewTripSG.seats,
                      when=GOING_ON & F["has_destination"] & F["for_template"]),
-            step_back(Group(Back(Const(BACK_TEXT), id="back", when="to_list"),
-                            Cancel(Const(BACK_TEXT), id="back_out", when="leave"), width=1)),
+            step_back(Group(back(when="to_list"), close("back_out", when="leave"), width=1)),
             getter=destination_getter,
             state=NewTripSG.destination,
             preview_data={"recent": [(7, "Riverside Arena"), (8, "Club gym")], "to_list": True, "leave": False},
@@ -382,7 +379,7 @@ def _middle_windows() -> list[Window]:
             Format("Now: <i>{date}</i>", when="date"),
             ClubCalendar(id="cal", on_click=on_date),
             Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_date"]),
-            step_back(Back(Const(BACK_TEXT), id="back")),
+            step_back(back()),
             state=NewTripSG.date,
         ),
         Window(
@@ -394,8 +391,7 @@ def _middle_windows() -> list[Window]:
             Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_seats"]),
             StartWithData(Const(NEXT_TEXT), "next_p", PickupSG.points, data=pickups_of_draft,  # Back from them
                           when=GOING_ON & F["seats"] & ~F["has_seats"]),
-            step_back(Group(Back(Const(BACK_TEXT), id="back", when="for_trip"),
-                            SwitchTo(Const(BACK_TEXT), id="back_d", state=NewTripSG.destination, when="for_template"),
+            step_back(Group(back(when="for_trip"), back_to(NewTripSG.destination, "back_d", when="for_template"),
                             width=1)),
             state=NewTripSG.seats,
             on_process_result=on_points,
@@ -407,7 +403,7 @@ def _middle_windows() -> list[Window]:
                       on_error=on_input_error),
             Row(Next(Const("⏭ Skip"), id="skip", on_click=on_skip_comment),
                 Next(Const("🚫 No comment"), id="none", on_click=on_no_comment, when="comment")),
-            step_back(Back(Const(BACK_TEXT), id="back")),
+            step_back(back()),
             state=NewTripSG.comment,
         ),
     ]
@@ -428,7 +424,7 @@ def _last_windows() -> list[Window]:
             SwitchTo(Const("✅ Confirm"), id="confirm", state=NewTripSG.created, on_click=on_publish, when="for_trip"),
             StartWithData(Const("💾 Save template"), "save", SaveTemplateSG.name, data=template_of_draft,
                           when="for_template"),
-            Row(Back(Const(BACK_TEXT), id="back", on_click=on_leave_review), quit_without_saving()),
+            Row(back(on_click=on_leave_review), quit_without_saving()),
             state=NewTripSG.summary,
             on_process_result=on_summary_result,
         ),
