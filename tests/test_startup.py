@@ -9,20 +9,19 @@ import urllib.request
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import WebhookInfo
 
 from bot.commands import register_commands
 from bot.runmodes.startup import StartupRefused, ensure_polling, ensure_webhook, webhook_mismatch
 from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi.client import fake_bot
 from tests.process import BotProcess, carpool_bot_command
 from tests.test_locks import EXIT_REFUSED, TOKEN, carpool_bot, tg  # noqa: F401 - tg is a fixture
 from tests.test_webhook import HOOK, SECRET, Hook
 
 
 def make_bot(tg: FakeTelegram) -> Bot:
-    return Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
+    return fake_bot(tg.base_url, TOKEN)
 
 
 def calls(tg: FakeTelegram, method: str, start: int = 0) -> list:
