@@ -248,7 +248,7 @@ def main(port: int = 8025, db: Path | None = None, do_seed: bool = False) -> int
         return 2
     settings = Settings(telegram_token=FAKE_TOKEN, database_url=f"sqlite:///{db.resolve()}", log_dir=None,
                         telegram_api_url=playground.tg.base_url, scheduler_interval=5.0, shutdown_timeout=3.0,
-                        log_level="WARNING")
+                        log_level="WARNING", throttle_rate=0)  # a local toy: no flood guard against scripts
     configure(settings, log_to_file=False)
     try:
         migrate(settings.database_url, backup=False)
@@ -268,3 +268,89 @@ def main(port: int = 8025, db: Path | None = None, do_seed: bool = False) -> int
         if folder is not None:
             folder.cleanup()
     return 0
+
+
+# ---------------------------------------------------------------------- scripting it (tests, benchmarks)
+class PlaygroundClient:
+    """The page's HTTP API from a script, blocking: what a player sees and does, by player id."""
+
+    def __init__(self, url: str):
+        self.url = url.rstrip("/")
+
+    def _call(self, path: str, body: dict | None = None) -> Any:
+        import urllib.request
+
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}{API}/{path}", data=data,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=LONG_POLL + 5) as answer:
+            return json.load(answer)
+
+    def state(self, since: int = -1, wait: float = 0) -> dict[str, Any]:
+        return self._call(f"state?since={since}&wait={wait}")
+
+    def messages(self, user_id: int) -> list[dict[str, Any]]:
+        """The bot's current messages in the player's chat, oldest first (as the page shows them)."""
+        player = next(p for p in self.state()["players"] if p["id"] == user_id)
+        return [m for m in player["messages"] if m["from_bot"]]
+
+    def send(self, user_id: int, text: str) -> None:
+        self._call("send", {"user": user_id, "text": text})
+
+    def add_player(self, name: str, language: str = "en") -> int:
+        return self._call("players", {"name": name, "language": language})["id"]
+
+    def press(self, user_id: int, text: str) -> None:
+        """Press the button whose text is `text` (else the only one containing it) on the newest message with
+        buttons, as FakeUser.press does."""
+        shown = [m for m in self.messages(user_id) if m["buttons"]]
+        flat = [b for row in shown[-1]["buttons"] for b in row] if shown else []
+        found = [b for b in flat if b["text"] == text] or [b for b in flat if text in b["text"]]
+        if len(found) != 1:
+            raise AssertionError(f"no single button {text!r} for player {user_id}: {[b['text'] for b in flat]}")
+        self._call("press", {"user": user_id, "message_id": shown[-1]["id"], "data": found[0]["callback_data"]})
+
+    def wait_message(self, user_id: int, needle: str, timeout: float = 20, screen_only: bool = True) -> dict:
+        """The newest bot message (any message, without `screen_only`) whose text or buttons contain `needle`."""
+        deadline, version = time.monotonic() + timeout, -1
+        while True:
+            state = self.state(version, wait=min(5.0, max(0.0, deadline - time.monotonic())))
+            version = state["version"]
+            player = next(p for p in state["players"] if p["id"] == user_id)
+            shown = [m for m in player["messages"] if m["from_bot"]]
+            for m in reversed(shown[-1:] if screen_only else shown):
+                if needle in m["text"] + " ".join(b["text"] for row in m["buttons"] for b in row):
+                    return m
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"player {user_id} never saw {needle!r}; last: "
+                                     f"{shown[-1]['text'] if shown else None!r}")
+
+
+def start_process(command: list[str], *args: str, env: dict[str, str] | None = None,
+                  timeout: float = 60) -> tuple[Any, str, float]:
+    """Start `command playground --port 0 *args`; (the process, the page's URL, seconds until it said it)."""
+    import os
+    import re
+    import selectors
+    import subprocess
+    import threading
+
+    started = time.monotonic()
+    proc = subprocess.Popen([*command, "playground", "--port", "0", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env or os.environ.copy(), text=True)
+    out, deadline = [], started + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if not sel.select(deadline - time.monotonic()):
+                break
+            line = proc.stdout.readline()
+            if not line:
+                break
+            out.append(line)
+            if found := re.search(r"open (http://\S+/)", line):
+                proc.output = out  # what it says from now on is kept here (a full pipe would block it)
+                threading.Thread(target=lambda: out.extend(proc.stdout), daemon=True).start()
+                return proc, found.group(1), time.monotonic() - started
+    proc.kill()
+    raise RuntimeError("the playground did not say its URL:\n" + "".join(out) + (proc.stdout.read() or ""))
