@@ -389,7 +389,9 @@ def create_trip(dee) -> str:
 def join(user, link: str) -> None:
     register(user, "passenger")
     user.send(f"/start {link}")
-    user.wait_screen("Riverside Arena", timeout=20)
+    # the card (the menu lists the next rides too, Riverside Arena among them)
+    user.wait_screen(lambda m: "Riverside Arena" in (m.text or "") and any("🙋 Join" in b for row in m.buttons
+                                                                          for b in row), timeout=20)
     user.press("🙋 Join")
     screen = user.wait_screen(lambda s: "Take a seat" in s.text or "Where do you get in?" in s.text, timeout=20)
     if "Take a seat" not in screen.text:  # (a trip with one pickup point may skip the question)
