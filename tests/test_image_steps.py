@@ -7,6 +7,7 @@ Bot API; the image's HEALTHCHECK command must report healthy."""
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -81,19 +83,27 @@ def py312():
     return found
 
 
-# Layer 1 (the dependencies) is cached the way Docker caches it: keyed on what it is built from
-# (pyproject.toml, the Dockerfile's command, the interpreter), so an unchanged pyproject.toml costs
-# no ~35 s of pip. CARPOOL_IMAGE_CACHE=off builds it afresh; =DIR keeps caches in DIR (default: the
+# Layer 1 (the dependencies) is cached much as Docker caches it: keyed on what it is built from
+# (the dependencies in pyproject.toml, the Dockerfile's command, the interpreter), so unchanged
+# dependencies cost no ~35 s of pip. CARPOOL_IMAGE_CACHE=off builds it afresh; =DIR keeps caches in DIR (default: the
 # system's temporary folder). Bump CACHE_FORMAT when the way the layer is built here changes.
 CACHE_FORMAT = 2
 CACHE_PREFIX = "carpool-image-"
 
 
-def deps_layer_key(py312: str, deps_cmd: str) -> str:
-    """README.md is copied into layer 1 only because pyproject.toml names it: its text changes
-    nothing the layer installs, so it is not part of the key."""
+def deps_layer_key(py312: str, deps_cmd: str, pyproject_text: str | None = None) -> str:
+    """What layer 1 installs depends on the build system, the project's own metadata and
+    dependencies, and the extras the command names: other extras (test, preview) and tool settings
+    in pyproject.toml change often and install nothing there. README.md is copied only because
+    pyproject.toml names it: its text changes nothing either."""
+    pyproject = tomllib.loads(pyproject_text or (ROOT / "pyproject.toml").read_text())
+    project = dict(pyproject["project"])
+    extras = set(re.findall(r"\.\[([\w,-]+)\]", deps_cmd)[0].split(",")) if ".[" in deps_cmd else set()
+    project["optional-dependencies"] = {k: v for k, v in project.get("optional-dependencies", {}).items()
+                                        if k in extras}
+    installed = json.dumps([pyproject.get("build-system"), project], sort_keys=True)
     digest = hashlib.sha256()
-    for part in (str(CACHE_FORMAT), py312, sys.platform, deps_cmd, (ROOT / "pyproject.toml").read_text()):
+    for part in (str(CACHE_FORMAT), py312, sys.platform, deps_cmd, installed):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -255,6 +265,16 @@ def test_deps_layer_cache_is_keyed_like_docker_and_old_ones_go(tmp_path, monkeyp
     assert key == deps_layer_key("/usr/bin/python3.12", "pip install .")
     assert key != deps_layer_key("/usr/bin/python3.12", "pip install '.[postgres]'")
     assert key != deps_layer_key("/opt/python3.12", "pip install .")
+    image_cmd = 'pip install ".[postgres,redis]"'
+    image = deps_layer_key("/usr/bin/python3.12", image_cmd)
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    for old, new, counts in (('test = [\n', 'test = [\n    "extra-test-tool>=1",\n', False),
+                             ('addopts = "', 'addopts = "-x ', False),
+                             ('dependencies = [\n', 'dependencies = [\n    "new-dependency>=1",\n', True),
+                             ('redis = [', 'redis = [\n    "hiredis>=2",', True)):
+        changed = pyproject.replace(old, new, 1)
+        assert changed != pyproject, old
+        assert (deps_layer_key("/usr/bin/python3.12", image_cmd, changed) != image) is counts, new
     monkeypatch.setenv("CARPOOL_IMAGE_CACHE", str(tmp_path))
     stale = tmp_path / f"{CACHE_PREFIX}0123456789abcdef"
     (stale / "venv").mkdir(parents=True)
