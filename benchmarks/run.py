@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/run.py` as well as `python -m benchmarks`
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import clicks, components, datasets, fanout, looplag, process  # noqa: E402
+from benchmarks import clicks, components, datasets, fanout, looplag, playground, process  # noqa: E402
 from models import db  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -72,6 +72,7 @@ MODES = {
 }
 
 SECTIONS = ("clicks", "fanout", "lag", "process")
+OPTIONAL_SECTIONS = ("playground",)  # `--sections playground`: `carpool-bot playground` against the bot (issue #24)
 
 # Every figure the JSON must hold (the smoke test checks them): dotted paths.
 REQUIRED_FIGURES = [
@@ -95,6 +96,11 @@ REQUIRED_FIGURES = [
     "process.rss_idle_ratio",
     "targets",
 ]
+
+
+# The optional playground section's figures (tests/test_playground.py checks them).
+PLAYGROUND_FIGURES = [f"playground.{kind}.{f}" for kind in ("playground", "bot")
+                      for f in ("startup_s", "startup_median_s", "rss_idle_mb")] + ["playground.rss_vs_bot"]
 
 
 def lookup(data: dict, dotted: str):
@@ -208,6 +214,13 @@ def evaluate(results: dict) -> list[dict]:
                LOOP_LAG_P99_MS, lag["lag_p99_ms"] <= LOOP_LAG_P99_MS, "ms",
                f"loop {lag['cpu_busy']:.0%} busy; same run: idle loop p99 {base['idle']['lag_p99_ms']} ms, bare "
                f"aiogram handler p99 {base['bare_handler']['lag_p99_ms']} ms")
+    if pg := results.get("playground"):
+        target(f"playground ready ≤ {playground.STARTUP_LIMIT_S:.0f} s after the first import",
+               pg["playground"]["startup_s"], playground.STARTUP_LIMIT_S,
+               pg["playground"]["startup_s"] <= playground.STARTUP_LIMIT_S, "s",
+               f"best of {len(pg['playground']['runs'])}; median {pg['playground']['startup_median_s']} s")
+        target("playground idle RSS ≤ the bot's", pg["rss_vs_bot"], 1.0, pg["rss_vs_bot"] <= 1.0, "×",
+               f"{pg['playground']['rss_idle_mb']} MB (bot + fake Bot API + page) vs {pg['bot']['rss_idle_mb']} MB")
     if p := results.get("process"):
         target(f"idle RSS ≤ {PROCESS_VS_BARE}× the bare aiogram bot", p["rss_idle_ratio"], PROCESS_VS_BARE,
                p["rss_idle_ratio"] <= PROCESS_VS_BARE, "×",
@@ -291,6 +304,11 @@ def render_table(results: dict) -> str:
                      f"{b['rss_idle_mb']:.1f} MB ({p['rss_idle_ratio']:.2f}×); after {cp['users']} users "
                      f"{cp['rss_after_users_mb']:.1f} MB ({cp['rss_per_user_kb']} KB/user, "
                      f"{cp['e2e_updates_per_s']} updates/s end to end)")
+    if pg := results.get("playground"):
+        g, b = pg["playground"], pg["bot"]
+        lines.append(f"Playground: ready (URL said, bot polling) in {g['startup_s']:.2f} s best, {g['startup_median_s']:.2f} s "
+                     f"median (bot alone to first getUpdates {b['startup_s']:.2f} s); idle RSS {g['rss_idle_mb']:.1f} MB vs "
+                     f"the bot's {b['rss_idle_mb']:.1f} MB ({pg['rss_vs_bot']:.3f}×)")
     if targets := results.get("targets"):
         lines.append("")
         lines.append("Targets:")
@@ -358,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a short run (fewer iterations and users)")
     parser.add_argument("--tiny", action="store_true", help="every figure in seconds, none meaningful (smoke test)")
     parser.add_argument("--sections", default=",".join(SECTIONS),
-                        help=f"comma-separated subset of {', '.join(SECTIONS)}")
+                        help=f"comma-separated subset of {', '.join(SECTIONS)} (default: all of them), or "
+                             f"{', '.join(OPTIONAL_SECTIONS)}")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
     parser.add_argument("--cache", type=Path, default=RESULTS / "cache", help="where the built databases are kept")
     parser.add_argument("--profile", metavar="SCENARIO[@large]", help="cProfile one scenario instead")
@@ -366,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mode = MODES["tiny" if args.tiny else "quick" if args.quick else "default"]
     sections = {s.strip() for s in args.sections.split(",") if s.strip()}
-    if unknown := sections - set(SECTIONS):
+    if unknown := sections - set(SECTIONS) - set(OPTIONAL_SECTIONS):
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     event_log = logging.getLogger("aiogram.event")
@@ -386,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
             "sections": sorted(sections),
         }}
         started = time.perf_counter()
-        print(f"Running benchmarks ({mode.name}: {', '.join(s for s in SECTIONS if s in sections)})…", flush=True)
+        print(f"Running benchmarks ({mode.name}: {', '.join(s for s in (*SECTIONS, *OPTIONAL_SECTIONS) if s in sections)})…",
+              flush=True)
         bench = None
         if "process" in sections:
             bench = process.ProcessBench(workdir / "process", args.cache, mode.users, mode.repeats, mode.settle_s)
@@ -398,6 +418,10 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 results["process"] = bench.finish_parallel() if mode.parallel_processes else bench.run()
                 print(f"  process: {time.perf_counter() - t:.1f}s", flush=True)
+            if "playground" in sections:
+                t = time.perf_counter()
+                results["playground"] = playground.run_playground(workdir / "playground", mode.repeats, mode.settle_s)
+                print(f"  playground: {time.perf_counter() - t:.1f}s", flush=True)
         except (clicks.BenchmarkError, AssertionError) as exc:
             print(f"\nBENCHMARK BROKEN: {exc}", file=sys.stderr)
             return 2

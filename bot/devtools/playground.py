@@ -19,6 +19,7 @@ import json
 import logging
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -227,6 +228,16 @@ def seed(tz) -> dict[str, int]:
     return {"trips": len(made), "templates": 1, "full_trip": full.id}
 
 
+def _say_when_ready(playground: Playground, db: Path, started: float) -> None:
+    """The URL, once the bot polls the fake (a press on the page is then answered)."""
+    try:
+        playground.tg.wait_polling(timeout=120)
+    except AssertionError:
+        return  # the bot did not start: its error is on the screen already
+    print(f"Playground: open {playground.url} (database {db}; ready in {time.monotonic() - started:.1f} s; "
+          f"Ctrl+C stops it)", flush=True)
+
+
 def main(port: int = 8025, db: Path | None = None, do_seed: bool = False) -> int:
     """Start the fake, migrate, seed, say the URL, then run the real bot until Ctrl+C."""
     started = time.monotonic()
@@ -258,8 +269,7 @@ def main(port: int = 8025, db: Path | None = None, do_seed: bool = False) -> int
                 playground.add_player(persona)
             seeded = seed(settings.timezone)
             print(f"seeded: {seeded['trips']} trips (one full), {seeded['templates']} template", flush=True)
-        print(f"Playground: open {playground.url} (database {db}; started in "
-              f"{time.monotonic() - started:.1f} s; Ctrl+C stops it)", flush=True)
+        threading.Thread(target=_say_when_ready, args=(playground, db, started), daemon=True).start()
         run(settings)
     except KeyboardInterrupt:
         pass
@@ -333,7 +343,6 @@ def start_process(command: list[str], *args: str, env: dict[str, str] | None = N
     import re
     import selectors
     import subprocess
-    import threading
 
     started = time.monotonic()
     proc = subprocess.Popen([*command, "playground", "--port", "0", *args], stdout=subprocess.PIPE,
