@@ -36,9 +36,10 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def run_playground(workdir: Path, repeats: int, settle: float) -> dict:
-    subprocess.run([sys.executable, "-c", "import bot.cli, bot.app, aiogram_dialog, aiohttp"], check=True,
-                   cwd=Path(__file__).resolve().parent.parent)  # the first import, as process.py warms it
+def run_playground(workdir: Path, repeats: int, settle: float, warm: bool = True) -> dict:
+    if warm:
+        subprocess.run([sys.executable, "-c", "import bot.cli, bot.app, aiogram_dialog, aiohttp"], check=True,
+                       cwd=Path(__file__).resolve().parent.parent)  # the first import, as process.py warms it
     runs: dict[str, list[dict]] = {"playground": [], "bot": []}
     with FakeTelegram(token=TOKEN) as tg:
         for r in range(repeats):

@@ -420,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  process: {time.perf_counter() - t:.1f}s", flush=True)
             if "playground" in sections:
                 t = time.perf_counter()
-                results["playground"] = playground.run_playground(workdir / "playground", mode.repeats, mode.settle_s)
+                results["playground"] = playground.run_playground(workdir / "playground", mode.repeats, mode.settle_s,
+                                                                    warm=not mode.parallel_processes)
                 print(f"  playground: {time.perf_counter() - t:.1f}s", flush=True)
         except (clicks.BenchmarkError, AssertionError) as exc:
             print(f"\nBENCHMARK BROKEN: {exc}", file=sys.stderr)

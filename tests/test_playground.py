@@ -195,3 +195,38 @@ def test_entities_become_tags_and_nothing_else_does():
     nested = entities_to_html("ab", [{"type": "bold", "offset": 0, "length": 2}, {"type": "italic", "offset": 1,
                                                                                    "length": 1}])
     assert nested == "<b>a<i>b</i></b>"
+
+
+def test_seed_is_a_week_of_club_life(database):
+    from zoneinfo import ZoneInfo
+
+    from bot.devtools.playground import seed
+    from models import Participant, Trip, TripTemplate
+    from models.queries import seats_taken
+
+    made = seed(ZoneInfo("UTC"))
+    trips = list(Trip.select())
+    assert len(trips) == made["trips"] == 4 and TripTemplate.select().count() == 1
+    assert {t.driver.telegram_id for t in trips} == {DEFAULT_PLAYERS[0].user_id, 1004}
+    full = Trip.get_by_id(made["full_trip"])
+    assert seats_taken(full.id) == full.seats  # the full trip
+    assert Participant.select().count() == 3
+
+
+def test_the_readme_opens_with_the_playground_command():
+    from tests.test_ci import ROOT
+
+    head = (ROOT / "README.md").read_text().split("\n## ")[0]
+    assert "carpool-bot playground --seed" in head and "without Telegram" in head
+
+
+def test_the_benchmark_reports_the_playground_figures(tmp_path, capsys):
+    """Figures only (as tests/test_benchmarks_smoke.py): the targets are the benchmark's to check."""
+    from benchmarks.run import PLAYGROUND_FIGURES, lookup, main
+
+    out = tmp_path / "latest.json"
+    assert main(["--tiny", "--sections", "playground", "--out", str(out), "--cache", str(tmp_path / "c")]) in (0, 1)
+    results = json.loads(out.read_text())
+    assert [lookup(results, path) for path in PLAYGROUND_FIGURES]
+    assert {t["target"].split(":")[0] for t in results["targets"]} >= {"playground idle RSS ≤ the bot's"}
+    assert "Playground: ready" in capsys.readouterr().out
