@@ -108,7 +108,8 @@ class ApiSpec:
     def __init__(self, data: dict[str, Any], path: Path | None = None):
         self.path, self.version = path, data.get("version", "?")
         self.methods = {n: _fields(m) for n, m in data["methods"].items()}
-        self.types = {n: _fields(t) for n, t in data["types"].items()}
+        # Of a type, only its required fields: all that filled() reads.
+        self.types = {n: {k: f for k, f in _fields(t).items() if f["required"]} for n, t in data["types"].items()}
         self._lower = {n.lower(): n for n in [*self.methods, *data.get("other_methods", [])]}
 
     @classmethod
