@@ -230,3 +230,11 @@ def test_the_benchmark_reports_the_playground_figures(tmp_path, capsys):
     assert [lookup(results, path) for path in PLAYGROUND_FIGURES]
     assert {t["target"].split(":")[0] for t in results["targets"]} >= {"playground idle RSS ≤ the bot's"}
     assert "Playground: ready" in capsys.readouterr().out
+
+
+def test_a_long_running_playground_keeps_a_bounded_record_of_requests(page):
+    from bot.devtools.playground import KEEP_REQUESTS
+
+    for _ in range(2 * KEEP_REQUESTS + 5):
+        urllib.request.urlopen(f"{page.tg.base_url}/bot{FAKE_TOKEN}/getMe", timeout=10).read()
+    assert KEEP_REQUESTS <= len(page.tg.requests) <= 2 * KEEP_REQUESTS

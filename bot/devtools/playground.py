@@ -36,6 +36,7 @@ FAKE_TOKEN = "424242:PLAYGROUND-fake-token-no-telegram-here"
 PAGE = Path(__file__).with_name("playground.html")
 API = "/playground/api"
 LONG_POLL = 25.0
+KEEP_REQUESTS = 500  # the fake's record of requests, bounded: a playground may run for days
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Playground:
     """The fake Bot API with the page and its API on the same aiohttp app."""
 
     def __init__(self, port: int = 0, players: tuple[Persona, ...] = DEFAULT_PLAYERS):
-        self.tg = FakeTelegram(token=FAKE_TOKEN, port=port, routes=self._routes)
+        self.tg = FakeTelegram(token=FAKE_TOKEN, port=port, routes=self._routes, keep_requests=KEEP_REQUESTS)
         self._ids = itertools.count(max(p.user_id for p in (*DEFAULT_PLAYERS, *SEED_PLAYERS)) + 1)
         for p in players:
             self.add_player(p)

@@ -120,8 +120,9 @@ class FakeTelegram:
     """The fake server. Start/stop with ``with`` or ``start()``/``stop()`` (from any thread)."""
 
     def __init__(self, token: str = "123456:ABC", host: str = "127.0.0.1", port: int = 0,
-                 routes: Callable[[web.Application], None] | None = None):
+                 routes: Callable[[web.Application], None] | None = None, keep_requests: int | None = None):
         self.token, self.host, self.port = token, host, port
+        self._keep = keep_requests  # None: every request stays in ``requests`` (tests); N: about the last N
         self._routes = routes  # more routes on the same aiohttp app (the playground's page)
         self.version = 0  # bumped on every change a chat shows (a message sent, edited, deleted)
         self._watchers: asyncio.Event | None = None
@@ -298,6 +299,8 @@ class FakeTelegram:
             body, record.status, record.description = err.payload(), err.code, err.description
         with self._cond:
             self._requests.append(record)
+            if self._keep is not None and len(self._requests) > 2 * self._keep:
+                del self._requests[:-self._keep]  # a long-running playground: indices into it are not kept
             self._cond.notify_all()
         return web.json_response(body, status=record.status)
 
