@@ -89,6 +89,7 @@ def py312():
 # system's temporary folder). Bump CACHE_FORMAT when the way the layer is built here changes.
 CACHE_FORMAT = 2
 CACHE_PREFIX = "carpool-image-"
+CACHE_UNUSED_FOR = 2 * 86400  # a cache of another key goes when unused this long (two checkouts may alternate)
 
 
 def deps_layer_key(py312: str, deps_cmd: str, pyproject_text: str | None = None) -> str:
@@ -116,7 +117,7 @@ def _writable(path: Path) -> None:
 @contextlib.contextmanager
 def cache_dir(key: str):
     """The cache folder for ``key``, held under an exclusive lock (another pytest run on this
-    machine waits); unlocked caches of other keys are removed."""
+    machine waits); caches of other keys unused for two days are removed."""
     setting = os.environ.get("CARPOOL_IMAGE_CACHE", "")
     if setting.lower() in ("0", "off", "no"):
         base = Path(tempfile.mkdtemp(prefix=CACHE_PREFIX))
@@ -130,8 +131,9 @@ def cache_dir(key: str):
     root = Path(setting or tempfile.gettempdir())
     with open(root / f"{CACHE_PREFIX}{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        os.utime(lock.name)  # used now
         for other in root.glob(f"{CACHE_PREFIX}*.lock"):
-            if other.stem != f"{CACHE_PREFIX}{key}":
+            if other.stem != f"{CACHE_PREFIX}{key}" and time.time() - other.stat().st_mtime > CACHE_UNUSED_FOR:
                 with open(other, "w") as stale:
                     try:
                         fcntl.flock(stale, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -260,7 +262,7 @@ def run_image(base: Path, run: Path, code_cmd: str, image_env: dict[str, str]) -
 
 def test_deps_layer_cache_is_keyed_like_docker_and_old_ones_go(tmp_path, monkeypatch):
     """Layer 1 is reused while what it is built from is unchanged, like Docker's layer cache;
-    a cache of another key (an older pyproject.toml) is removed unless a run holds it."""
+    a cache of another key (older dependencies) goes once unused for two days."""
     key = deps_layer_key("/usr/bin/python3.12", "pip install .")
     assert key == deps_layer_key("/usr/bin/python3.12", "pip install .")
     assert key != deps_layer_key("/usr/bin/python3.12", "pip install '.[postgres]'")
@@ -276,13 +278,16 @@ def test_deps_layer_cache_is_keyed_like_docker_and_old_ones_go(tmp_path, monkeyp
         assert changed != pyproject, old
         assert (deps_layer_key("/usr/bin/python3.12", image_cmd, changed) != image) is counts, new
     monkeypatch.setenv("CARPOOL_IMAGE_CACHE", str(tmp_path))
-    stale = tmp_path / f"{CACHE_PREFIX}0123456789abcdef"
-    (stale / "venv").mkdir(parents=True)
-    (tmp_path / f"{stale.name}.lock").touch()
+    stale, recent = tmp_path / f"{CACHE_PREFIX}0123456789abcdef", tmp_path / f"{CACHE_PREFIX}fedcba9876543210"
+    for other in (stale, recent):
+        (other / "venv").mkdir(parents=True)
+        (tmp_path / f"{other.name}.lock").touch()
+    os.utime(tmp_path / f"{stale.name}.lock", (time.time() - 3 * 86400,) * 2)
     with cache_dir(key) as base:
         assert base == tmp_path / f"{CACHE_PREFIX}{key}" and base.is_dir()
         (base / "layer1.done").touch()
         assert not stale.exists() and not (tmp_path / f"{stale.name}.lock").exists()
+        assert recent.exists()  # another checkout used it lately: it stays
     with cache_dir(key) as again:
         assert (again / "layer1.done").exists()  # kept for the next run
     monkeypatch.setenv("CARPOOL_IMAGE_CACHE", "off")
