@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import itertools
 import json
-import logging
 import sys
 import tempfile
 import threading
@@ -30,7 +29,6 @@ from aiohttp import web
 
 from .fakeapi import BotMessage, FakeTelegram, FakeUser
 
-log = logging.getLogger(__name__)
 
 FAKE_TOKEN = "424242:PLAYGROUND-fake-token-no-telegram-here"
 PAGE = Path(__file__).with_name("playground.html")
