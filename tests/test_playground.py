@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.devtools.fakeapi import FakeTelegram
+from bot.devtools.fakeapi import BotMessage, FakeTelegram
 from bot.devtools.fakeapi.client import fake_bot
 from bot.devtools.playground import (
     DEFAULT_PLAYERS, FAKE_TOKEN, Playground, PlaygroundClient, entities_to_html, message_view, start_process,
@@ -192,6 +192,9 @@ def test_entities_become_tags_and_nothing_else_does():
                 {"type": "italic", "offset": 36, "length": 6}, {"type": "custom_emoji", "offset": 36, "length": 2}]
     shown = entities_to_html(text, entities)
     assert shown == "&lt;script&gt;alert(1)&lt;/script&gt; <b>bold</b> link <i>🚗 end</i>"
+    button = message_view(BotMessage(1, 1, "x", "x", None, reply_markup={"inline_keyboard": [[
+        {"text": "Open", "url": "javascript:alert(1)"}, {"text": "Chat", "url": "https://t.me/dana"}]]}))
+    assert button["buttons"] == [[{"text": "Open"}, {"text": "Chat", "url": "https://t.me/dana"}]]
     nested = entities_to_html("ab", [{"type": "bold", "offset": 0, "length": 2}, {"type": "italic", "offset": 1,
                                                                                    "length": 1}])
     assert nested == "<b>a<i>b</i></b>"

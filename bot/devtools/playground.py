@@ -92,8 +92,8 @@ def entities_to_html(text: str, entities: tuple | list) -> str:
 
 
 def message_view(msg: BotMessage) -> dict[str, Any]:
-    rows = [[{k: b[k] for k in ("text", "callback_data", "url") if k in b} for b in row]
-            for row in (msg.reply_markup or {}).get("inline_keyboard", [])]
+    rows = [[{k: b[k] for k in ("text", "callback_data", "url") if k in b and (k != "url" or _safe_url(b[k]))}
+             for b in row] for row in (msg.reply_markup or {}).get("inline_keyboard", [])]
     return {"id": msg.message_id, "from_bot": msg.from_bot, "text": msg.text,
             "html": entities_to_html(msg.text, msg.entities) if msg.from_bot else html.escape(msg.text),
             "buttons": rows, "edited": msg.edits > 0, "date": msg.date}
