@@ -1,5 +1,5 @@
-"""CI runs exactly the test command the README gives, and the README opens with the two
-commands a newcomer needs."""
+"""CI runs exactly the test command the README gives, and the README opens with the commands a
+newcomer needs: run the bot, run the tests, try it without Telegram."""
 
 import re
 from pathlib import Path
@@ -13,14 +13,15 @@ def readme_commands() -> list[str]:
     return re.findall(r"```sh\n(.+?)\n```", head, flags=re.S)
 
 
-def test_readme_opens_with_run_and_test_commands():
-    run, test = readme_commands()
+def test_readme_opens_with_run_test_and_try_commands():
+    run, test, playground = readme_commands()
     assert "carpool-bot" in run and "pip install" in run
     assert "pytest" in test and "pip install" in test
+    assert "carpool-bot playground" in playground and "pip install" in playground
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
-    _, test = readme_commands()
+    _, test, _ = readme_commands()
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert test.strip() in lines
 
@@ -28,7 +29,7 @@ def test_ci_runs_the_readme_test_command_verbatim():
 def test_ci_runs_the_readme_command_in_a_fresh_clone_with_nothing_beside_it():
     """A newcomer's clone has nothing beside it and no old .venv: CI runs the README command in a
     fresh clone of the checkout alone in an empty temporary folder (issue #17, item 10)."""
-    _, test = readme_commands()
+    _, test, _ = readme_commands()
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     before = lines[: lines.index(test.strip())]
     clone = next(line for line in before if line.startswith("git clone"))
