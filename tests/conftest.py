@@ -151,3 +151,12 @@ def redis_url():
     yield REDIS_TEST_URL
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def tg():
+    """The fake Telegram Bot API (bot/devtools/fakeapi) for one test."""
+    from bot.devtools.fakeapi import FakeTelegram
+
+    with FakeTelegram(token=TOKEN) as fake:
+        yield fake

@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS
 from tests.process import BotProcess
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS
 from tests.process import BotProcess
+from tests.world import open_card
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 
@@ -60,12 +59,6 @@ def pick_date(user, day):
         screen = user.wait_screen(lambda s: header in [b for row in s.buttons for b in row])
     today = datetime.now(UTC).date()
     user.press(f"[ {day:%d} ]" if day == today else f"{day:%d}")
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
 
 
 def test_a_week_of_carpooling(tg, tmp_path):
@@ -150,10 +143,7 @@ def test_a_week_of_carpooling(tg, tmp_path):
         bob.wait_screen("You have a seat")
         wait_message(dee, "1 seat left")
         # --- Ann changes her pickup point -----------------------------------------------------
-        ann.send("/mytrips")
-        mine = ann.wait_screen("My trips")
-        ann.press(next(b for row in mine.buttons for b in row if "Club gym" in b))
-        ann.wait_screen("You have a seat")
+        open_card(ann, "/mytrips", "My trips", "Club gym", "You have a seat")
         ann.press("📍 Change pickup")
         ann.wait_screen("new pickup point")
         ann.press("📍 18:15 Oak Street 12")
@@ -210,10 +200,7 @@ def test_a_week_of_carpooling(tg, tmp_path):
         bob.press("Yes, I can't go", message=bob_reminder.message_id)
         wait_message(dee, "left your trip")
         # --- the driver cancels ---------------------------------------------------------------
-        dee.send("/mytrips")
-        mine = dee.wait_screen("Trips you drive")
-        dee.press(next(b for row in mine.buttons for b in row if "Club gym" in b))
-        dee.wait_screen("Ann")
+        open_card(dee, "/mytrips", "Trips you drive", "Club gym", "Ann")
         dee.press("❌ Cancel trip")
         dee.wait_screen("Cancel the trip")
         dee.send("rain")

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from tests.process import BotProcess
-from tests.test_webhook import SECRET, Hook, message_update, post, tg, wait_until  # noqa: F401 - tg is a fixture
+from tests.test_webhook import SECRET, Hook, message_update, post, wait_until
 
 
 def healthz(base: str) -> tuple[int, dict]:

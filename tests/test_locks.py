@@ -10,17 +10,11 @@ import subprocess
 import pytest
 
 from bot.infra.db import AlreadyRunning, ProcessLock, process_lock
-from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS
 from tests.process import BotProcess, carpool_bot_command
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 EXIT_REFUSED = 3  # the documented exit status of a refused start (bot/cli.py)
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
 
 
 def carpool_bot(env: dict, *args: str, cwd, timeout: float = 60) -> subprocess.CompletedProcess:

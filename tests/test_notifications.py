@@ -20,7 +20,7 @@ from models import (
 )
 from models.trips import to_utc
 from tests.notices import buttons, register, render_row, rendered
-from tests.test_notifier import bot, make_bot, player, sends, state, tg  # noqa: F401 - fixtures
+from tests.test_notifier import bot, make_bot, player, sends, state  # noqa: F401 - fixtures
 
 UTC = ZoneInfo("UTC")
 KINDS = {"joined", "left", "pickup_changed", "rider_way", "rider_late", "seat_removed", "trip_changed",

@@ -35,12 +35,6 @@ def make_bot(base_url: str, **session_kwargs) -> Bot:
 
 
 @pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
 async def bot(tg):
     bot = make_bot(tg.base_url)
     yield bot

@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import PG_ADMIN_URL
 from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from tests.process import BotProcess
-from tests.test_webhook import SECRET, Hook, free_port, message_update, post, tg  # noqa: F401 - tg is a fixture
+from tests.test_webhook import SECRET, Hook, free_port, message_update, post
 from tests.world import sign_up
 
 SORRY = "Sorry, something went wrong"

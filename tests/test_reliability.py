@@ -19,7 +19,7 @@ from models import (
 from bot.devtools.fakeapi import BENIGN_ERRORS
 from tests.process import BotProcess
 from tests.steps import new_driver
-from tests.test_webhook import SECRET, Hook, message_update, post, tg, wait_until  # noqa: F401 - tg is a fixture
+from tests.test_webhook import SECRET, Hook, message_update, post, wait_until
 from tests.world import sign_up
 
 

@@ -16,7 +16,7 @@ from bot.runmodes.startup import StartupRefused, ensure_polling, ensure_webhook,
 from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from bot.devtools.fakeapi.client import fake_bot
 from tests.process import BotProcess, carpool_bot_command
-from tests.test_locks import EXIT_REFUSED, TOKEN, carpool_bot, tg  # noqa: F401 - tg is a fixture
+from tests.test_locks import EXIT_REFUSED, TOKEN, carpool_bot
 from tests.test_webhook import HOOK, SECRET, Hook
 
 

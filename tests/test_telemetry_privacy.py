@@ -38,7 +38,6 @@ from bot.logs import RedactingFormatter, secrets_of
 from bot.runmodes.webhook import build_web_app
 from models import ROLE_DRIVER, trips, users
 from tests.conftest import TOKEN
-from bot.devtools.fakeapi import FakeTelegram
 
 DSN = "https://key@sentry.invalid/1"
 SECRET = "s3cret-webhook-token-0123456789abcdef"
@@ -76,12 +75,6 @@ def capture():
     for scope in (sentry_sdk.get_global_scope(), sentry_sdk.get_isolation_scope(), sentry_sdk.get_current_scope()):
         scope.set_client(None)
         scope.clear()
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ import time
 import urllib.error
 import urllib.request
 
-import pytest
 
-from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
+from bot.devtools.fakeapi import BENIGN_ERRORS
 from tests.process import BotProcess
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
@@ -88,12 +87,6 @@ def wait_until(check, timeout=20.0):
 def healthy(beat) -> bool:
     proc = subprocess.run([sys.executable, "-m", "bot.health", str(beat)], capture_output=True, text=True)
     return proc.returncode == 0
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram(token=TOKEN) as fake:
-        yield fake
 
 
 def test_webhook_mode_secret_health_and_clean_stop(tg, tmp_path):
