@@ -41,7 +41,6 @@ from tests.test_notifier import (  # noqa: F401 - fixtures too
     sends,
     sentry_events,
     state,
-    tg,
     until,
 )
 
