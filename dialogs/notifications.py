@@ -33,7 +33,7 @@ from models import TRIP_OPEN, Notification, NotFound, User, outbox, queries, use
 from models.privacy import FORMER_NAME
 
 from .common import contact_link, fmt_date, q
-from .menu.commands import _on_top_of_menu
+from .menu.commands import on_top_of_menu
 from .reminders.keyboards import ask_keyboard
 from .states import FindSG, TripSG
 from .widgets import plural
@@ -307,9 +307,9 @@ async def on_notice_button(callback: CallbackQuery, callback_data: NoticeButton,
         return
     await dialog_manager.answer_callback()
     if callback_data.to == "trip":
-        await _on_top_of_menu(dialog_manager, TripSG.card, {"trip_id": trip_id})
+        await on_top_of_menu(dialog_manager, TripSG.card, {"trip_id": trip_id})
     else:
-        await _on_top_of_menu(dialog_manager, FindSG.list)
+        await on_top_of_menu(dialog_manager, FindSG.list)
 
 
 STALE = "That button is out of date."

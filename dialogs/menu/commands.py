@@ -44,7 +44,7 @@ async def _known(message: Message) -> bool:
     return True
 
 
-async def _on_top_of_menu(manager: DialogManager, state, data: dict | None = None, home=MainSG.menu) -> None:
+async def on_top_of_menu(manager: DialogManager, state, data: dict | None = None, home=MainSG.menu) -> None:
     """Open a dialog above a fresh `home` (the main menu), so its Back lands there."""
     await manager.start(home, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
     await manager.start(state, data=data, show_mode=ShowMode.SEND)
@@ -62,14 +62,14 @@ async def open_shared_trip(message: Message, manager: DialogManager, user, creat
                              "Here is the menu; try 🔎 Find a trip.")
         await start_home(manager)
         return
-    await _on_top_of_menu(manager, TripSG.card, {"trip_id": int(raw)})
+    await on_top_of_menu(manager, TripSG.card, {"trip_id": int(raw)})
 
 
 def opens(state):
     """The handler of a command that opens a dialog above the menu, for registered players."""
     async def open_dialog(message: Message, dialog_manager: DialogManager) -> None:
         if await _known(message):
-            await _on_top_of_menu(dialog_manager, state)
+            await on_top_of_menu(dialog_manager, state)
 
     return open_dialog
 
@@ -89,7 +89,7 @@ async def cmd_templates(message: Message, dialog_manager: DialogManager) -> None
     if not users.get_user(message.from_user.id).is_driver:
         await message.answer("Templates are for drivers. Switch your role with /switch_role.")
         return
-    await _on_top_of_menu(dialog_manager, TemplatesSG.list)
+    await on_top_of_menu(dialog_manager, TemplatesSG.list)
 
 
 async def cmd_cancel(message: Message, dialog_manager: DialogManager) -> None:
@@ -109,7 +109,7 @@ async def cmd_forget_me(message: Message, dialog_manager: DialogManager) -> None
         await message.answer("I have nothing stored about you, so there is nothing to forget.")
         return
     home = MainSG.menu if user.role else RegisterSG.role  # where "No, keep me" lands
-    await _on_top_of_menu(dialog_manager, ForgetSG.confirm, home=home)
+    await on_top_of_menu(dialog_manager, ForgetSG.confirm, home=home)
 
 
 async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:
