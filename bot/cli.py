@@ -15,6 +15,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from models.tables import LANGUAGES
+
 from .config import ConfigError, Settings, load_settings
 from .runmodes.startup import StartupRefused
 
@@ -55,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--out", type=Path, default=Path("preview"), metavar="DIR",
                          help="output folder (default: preview/)")
+    preview.add_argument("--lang", default="en", choices=LANGUAGES,
+                         help="the language the windows are drawn in (default: en)")
     play = sub.add_parser("playground", help="try the bot without Telegram: the real bot against a built-in fake "
                           "Telegram, several players side by side in a web page on 127.0.0.1; no token, no .env")
     play.add_argument("--port", type=int, default=8025, help="port of the page (default 8025; 0: any free one)")
@@ -149,14 +153,14 @@ def cmd_whois(settings: Settings, telegram_id: int) -> int:
     return 0
 
 
-def cmd_preview(out_dir: Path) -> int:
+def cmd_preview(out_dir: Path, lang: str = "en") -> int:
     """Reads no settings and writes nothing but its outputs (no log file, no database)."""
     import asyncio
 
     from .devtools.preview import GRAPHVIZ_NOTE, PreviewToolsMissing, graphviz_available, write_preview
 
     try:
-        written = asyncio.run(write_preview(out_dir))
+        written = asyncio.run(write_preview(out_dir, lang=lang))
     except PreviewToolsMissing as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
@@ -171,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     if command == "preview":
-        return cmd_preview(args.out)
+        return cmd_preview(args.out, args.lang)
     if command == "playground":  # reads no settings: a fake token, its own database and API URL
         from .devtools.playground import main as playground
 

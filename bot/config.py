@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from environs import Env, EnvValidationError
 from marshmallow.validate import OneOf, Range, Regexp
 
+from models.tables import LANGUAGES
+
 from .health import HOSTNAME, heartbeat_path
 
 TOKEN_RE = r"^\d{3,20}:[A-Za-z0-9_-]{20,}$"
@@ -67,6 +69,7 @@ class Settings:
     scheduler_interval: float = 60.0
     notification_retention_days: int = 30  # finished notifications are deleted after this many days
     sender_lease_timeout: float = 30.0  # PostgreSQL: a frozen sender's lock is freed after this many seconds
+    default_language: str = "en"  # for players whose Telegram reports no language the bot speaks
     club_chat_id: int | None = None  # only members of this Telegram group may use the bot; None: open
     throttle_rate: int = 5  # updates per second one user may send; 0: no limit
     # From `carpool-bot run --force-polling` / `--reset-webhook` (bot/runmodes/startup.py), never from the environment:
@@ -136,6 +139,8 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     lease_timeout = env.float("SENDER_LEASE_TIMEOUT", 30.0, validate=Range(2, 600, error="must be 2 to 600 seconds"))
     club_chat_raw = env.str("CLUB_CHAT_ID", "").strip()
     throttle_rate = env.int("THROTTLE_RATE", 5, validate=Range(0, 1000, error="must be 0 (off) to 1000"))
+    default_language = env.str("DEFAULT_LANGUAGE", "en", validate=OneOf(
+        LANGUAGES, error="must be one of " + ", ".join(LANGUAGES)))
     try:
         env.seal()
     except EnvValidationError as exc:
@@ -219,6 +224,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         sender_lease_timeout=lease_timeout,
         club_chat_id=club_chat_id,
         throttle_rate=throttle_rate,
+        default_language=default_language,
     )
 
 

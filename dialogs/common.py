@@ -13,9 +13,16 @@ from aiogram_dialog import DialogManager
 from models import ROLE_DRIVER, ROLE_PASSENGER, DomainError, User, users
 from models.logids import tg
 
+from .i18n import Tr, tr_of
+
 log = logging.getLogger(__name__)
 
-ROLE_LABELS = {ROLE_DRIVER: "🚗 driver", ROLE_PASSENGER: "🙋 passenger", None: "no role yet"}
+ROLE_KEYS = {ROLE_DRIVER: "role-driver", ROLE_PASSENGER: "role-passenger", None: "role-none"}
+
+
+def role_label(role: str | None, tr: Tr | None = None) -> str:
+    """"🚗 driver", "🙋 passenger", "no role yet", in the current language."""
+    return (tr or tr_of())(ROLE_KEYS.get(role, "role-none"))
 
 
 
@@ -71,10 +78,19 @@ class PreviewUser:
     car: str = "red Skoda, AB-123"
 
 
+def error_text(error: DomainError | str, tr: Tr | None = None) -> str:
+    """A refusal in the player's language: a DomainError names a catalog key and its
+    parameters (models/errors.py); a plain string is a key."""
+    tr = tr or tr_of()
+    if isinstance(error, DomainError):
+        return tr(error.key, **error.params)
+    return tr(str(error))
+
+
 async def show_error(event: Message | CallbackQuery, error: DomainError | str) -> None:
     """Tell the player why their action was refused, without leaving the window.
     A message reply starts with "⚠️", as every refusal of typed input does."""
-    text = str(error)
+    text = error_text(error)
     if isinstance(event, CallbackQuery):
         await event.answer(text[:200], show_alert=True)
     else:
@@ -91,11 +107,12 @@ def club_tz(manager: DialogManager):
 
 async def on_input_error(message: Message, widget, manager: DialogManager, error: ValueError) -> None:
     """TextInput refused the text: say why; the same window is shown again below."""
-    await message.answer(f"⚠️ {q(str(error))}")
+    text = error_text(error) if isinstance(error, DomainError) else tr_of(manager)("error-input")
+    await message.answer(text if text.startswith("⚠️") else f"⚠️ {q(text)}")
 
 
 async def on_not_text(message: Message, widget, manager: DialogManager) -> None:
-    await message.answer("⚠️ Please send this as a text message, or use the buttons.")
+    await message.answer(tr_of(manager)("error-not-text"))
 
 
 def text_only_guard():
@@ -104,13 +121,6 @@ def text_only_guard():
     from aiogram_dialog.widgets.input import MessageInput
 
     return MessageInput(on_not_text, content_types=[ContentType.ANY])
-
-
-def fmt_date(iso_or_date) -> str:
-    from datetime import date
-
-    day = date.fromisoformat(iso_or_date) if isinstance(iso_or_date, str) else iso_or_date
-    return f"{day:%a %d %b %Y}"
 
 
 def wake_notifier(manager: DialogManager) -> None:
@@ -130,3 +140,14 @@ async def refresh_windows(manager: DialogManager, telegram_ids) -> None:
             await manager.bg(user_id=telegram_id, chat_id=telegram_id).update({}, show_mode=ShowMode.EDIT)
         except Exception:  # noqa: BLE001 - their dialog may be gone
             log.debug("No window to refresh for %s", tg(telegram_id), exc_info=True)
+
+
+# --- transition (issue #19): removed once every dialog reads the catalogs -----------------------
+ROLE_LABELS = {ROLE_DRIVER: "🚗 driver", ROLE_PASSENGER: "🙋 passenger", None: "no role yet"}
+
+
+def fmt_date(iso_or_date) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(iso_or_date) if isinstance(iso_or_date, str) else iso_or_date
+    return f"{day:%a %d %b %Y}"

@@ -5,12 +5,14 @@ saving" always leaves a form with nothing written, and "Cancel" only ever means 
 a trip. Inline buttons show about 30 characters on a phone: keep every label short and put
 details in the message text.
 
-| action | wording | widget |
-| --- | --- | --- |
-| one step back, or leave a screen that only shows things | ⬅️ Back | `back()` / `close()` |
-| leave a form (wizard, edit) without writing anything | ✖️ Close without saving | `quit_without_saving()` |
-| say yes to what the confirm window asks | ✅ Yes, <verb> | `confirm_window(..., yes=...)` |
-| go on to the next step, keeping the value shown | ➡️ Next | `Next(Const(NEXT_TEXT))` |
+| action | wording (English) | key | widget |
+| --- | --- | --- | --- |
+| one step back, or leave a screen that only shows things | ⬅️ Back | `back` | `back()` / `close()` |
+| leave a form (wizard, edit) without writing anything | ✖️ Close without saving | `quit` | `quit_without_saving()` |
+| say yes to what the confirm window asks | ✅ Yes, <verb> | per window | `confirm_window(..., yes=...)` |
+| go on to the next step, keeping the value shown | ➡️ Next | `next` | `Next(T(NEXT))` |
+
+The words are catalog keys (`dialogs/locales/*/common.ftl`), in the player's language (issue #19).
 """
 
 from __future__ import annotations
@@ -24,40 +26,36 @@ from aiogram_dialog import DialogManager, DialogProtocol, Window
 from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.kbd import NextPage, PrevPage, Start, StubScroll
-from aiogram_dialog.widgets.text import Const, Format, Text
+from aiogram_dialog.widgets.text import Format, Text
 
 from models import DomainError
 
 from .common import on_not_text, show_error
+from .i18n import T, Tr, tr_of
 
-BACK_TEXT = "⬅️ Back"
-QUIT_TEXT = "✖️ Close without saving"
-NEXT_TEXT = "➡️ Next"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    """The count with the word in the form it takes: "1 passenger", "2 passengers"."""
-    return f"{n} {one if n == 1 else many}"
+BACK = "back"
+QUIT = "quit"
+NEXT = "next"
 
 
 def back(id: str = "back", *, when=None, on_click: Callable | None = None) -> Back:  # noqa: A002
     """One step back inside a dialog (`id`: aiogram-dialog's own parameter name)."""
-    return Back(Const(BACK_TEXT), id=id, when=when, on_click=on_click)
+    return Back(T(BACK), id=id, when=when, on_click=on_click)
 
 
 def close(id: str = "back", *, when=None) -> Cancel:  # noqa: A002
     """Leave a dialog that only shows things: for the player it is one step back."""
-    return Cancel(Const(BACK_TEXT), id=id, when=when)
+    return Cancel(T(BACK), id=id, when=when)
 
 
 def back_to(state: State, id: str = "back", *, when=None) -> SwitchTo:  # noqa: A002
     """One step back to a window that is not the previous one in the dialog's order."""
-    return SwitchTo(Const(BACK_TEXT), id=id, state=state, when=when)
+    return SwitchTo(T(BACK), id=id, state=state, when=when)
 
 
 def quit_without_saving(id: str = "quit") -> Cancel:  # noqa: A002
     """Leave a form; nothing of it is written."""
-    return Cancel(Const(QUIT_TEXT), id=id)
+    return Cancel(T(QUIT), id=id)
 
 
 def pick_list(id: str, items: str, on_click: Callable, label: str = "{item[1]}") -> Column:  # noqa: A002
@@ -211,8 +209,8 @@ def pager(scroll: str) -> Row:
     see `paged`) and ◀️ Previous / Next ▶️, each shown where it leads; one row, or none."""
     return Row(
         StubScroll(id=scroll, pages="pages"),
-        PrevPage(scroll, id="prev", text=Const("◀️ Previous"), when=lambda data, w, m: data["current_page"] > 0),
-        NextPage(scroll, id="next", text=Const("Next ▶️"),
+        PrevPage(scroll, id="prev", text=T("page-previous"), when=lambda data, w, m: data["current_page"] > 0),
+        NextPage(scroll, id="next", text=T("page-next"),
                  when=lambda data, w, m: data["current_page"] + 1 < data["pages"]),
     )
 
@@ -229,8 +227,19 @@ async def paged(manager: DialogManager, scroll: str, fetch: Callable[[int], tupl
         page = pages - 1
         await managed.set_page(page)
         rows, total = fetch(page)
-    return rows, page, page_data(page, pages)
+    return rows, page, page_data(page, pages, tr_of(manager))
 
 
-def page_data(page: int, pages: int) -> dict:
-    return {"pages": pages, "page_info": f"page {page + 1} of {pages}" if pages > 1 else ""}
+def page_data(page: int, pages: int, tr: Tr | None = None) -> dict:
+    tr = tr or tr_of()
+    return {"pages": pages, "page_info": tr("page-info", page=page + 1, pages=pages) if pages > 1 else ""}
+
+
+# --- transition (issue #19): removed once every dialog reads the catalogs -----------------------
+BACK_TEXT = "⬅️ Back"
+QUIT_TEXT = "✖️ Close without saving"
+NEXT_TEXT = "➡️ Next"
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

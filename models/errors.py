@@ -1,9 +1,22 @@
-"""Domain errors. Their message is written for the player who caused them:
-dialogs show `str(error)` as it is, so keep it short, friendly and actionable."""
+"""Domain errors. Models return data, not text: an error names a catalog key and its
+parameters (`raise ValidationError("error-seats-range", lo=1, hi=8)`), and the dialogs show
+it in the player's language (`dialogs.common.error_text`; the keys live in
+`dialogs/locales/*/errors.ftl`). Write the English text short, friendly and actionable.
+Parameters: counts as int (plural forms select on them), everything else as str."""
+
+from typing import Any
 
 
 class DomainError(Exception):
     """An operation refused for a reason the user can understand and act on."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.key if not self.params else f"{self.key} {self.params}"
 
 
 class NotFound(DomainError):

@@ -16,6 +16,8 @@ ROLE_DRIVER = "driver"
 ROLE_PASSENGER = "passenger"
 ROLES = (ROLE_DRIVER, ROLE_PASSENGER)
 
+LANGUAGES = ("en", "ru", "de")  # the languages the bot speaks (dialogs/locales/<language>/)
+
 TRIP_OPEN = "open"
 TRIP_CANCELLED = "cancelled"
 TRIP_DONE = "done"
@@ -40,6 +42,9 @@ class User(BaseModel):
     reachable = pw.BooleanField(default=True)
     unreachable_reason = pw.CharField(max_length=200, default="")
     forgotten_at = pw.DateTimeField(null=True)  # /forget_me: personal data removed, rows kept anonymous
+    # "en", "ru", "de": from Telegram's language_code at registration, then the player's choice;
+    # "" (players registered before languages): follow each update's language_code.
+    language = pw.CharField(max_length=8, default="")
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
 

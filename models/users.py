@@ -5,7 +5,7 @@ from __future__ import annotations
 from .base import db, utcnow
 from .cleaning import clean_text, visible_length
 from .errors import NotFound, PermissionDenied, ValidationError
-from .tables import ROLE_DRIVER, ROLE_PASSENGER, ROLES, User
+from .tables import LANGUAGES, ROLE_DRIVER, ROLE_PASSENGER, ROLES, User
 
 NAME_MAX = 256
 
@@ -17,15 +17,19 @@ def _clean_name(first_name: str | None, last_name: str | None) -> str:
 
 
 def register_user(
-    telegram_id: int, first_name: str | None, last_name: str | None = None, username: str | None = None
+    telegram_id: int, first_name: str | None, last_name: str | None = None, username: str | None = None,
+    language: str = "",
 ) -> tuple[User, bool]:
-    """Create the player, or refresh their name and username. Returns (user, created)."""
+    """Create the player, or refresh their name and username. Returns (user, created).
+    `language` (one of LANGUAGES, picked from Telegram's language_code) is stored for a new
+    player only: a known player's choice stands."""
     name = _clean_name(first_name, last_name)
     username = (username or None) and username[:64]
+    language = language if language in LANGUAGES else ""
     with db.atomic():
         user = User.get_or_none(User.telegram_id == telegram_id)
         if user is None:
-            return User.create(telegram_id=telegram_id, name=name, username=username), True
+            return User.create(telegram_id=telegram_id, name=name, username=username, language=language), True
         if (user.name, user.username) != (name, username):
             user.name, user.username, user.updated_at = name, username, utcnow()
             user.save(only=[User.name, User.username, User.updated_at])
@@ -52,6 +56,18 @@ def set_role(telegram_id: int, role: str) -> User:
         if user.role != role:
             user.role, user.updated_at = role, utcnow()
             user.save(only=[User.role, User.updated_at])
+        return user
+
+
+def set_language(telegram_id: int, language: str) -> User:
+    """The player chooses the language the bot speaks to them."""
+    if language not in LANGUAGES:
+        raise ValidationError("error-unknown-language")
+    with db.atomic():
+        user = require_user(telegram_id)
+        if user.language != language:
+            user.language, user.updated_at = language, utcnow()
+            user.save(only=[User.language, User.updated_at])
         return user
 
 

@@ -155,19 +155,25 @@ def preview_sandbox(router: Router) -> Iterator[None]:
 # --- the outputs ----------------------------------------------------------------------------
 
 
-async def write_preview(out_dir: Path) -> list[Path]:
+async def write_preview(out_dir: Path, lang: str = "en") -> list[Path]:
     """Write `out_dir`/index.html (every window of every dialog; buttons link to the window
     they open) and, when Graphviz is installed, `out_dir`/transitions.png and .dot (its
     Graphviz source, laid out), both by aiogram-dialog's own `render_preview` and
     `render_transitions`. Returns the files written. Raises PreviewToolsMissing without the
-    `[preview]` extra."""
+    `[preview]` extra. `lang`: the language every window is drawn in (its preview data too)."""
+    from dialogs.i18n import current_locale
+
     preview, transitions = _tools()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    router = build_preview_router()
-    page = out_dir / PAGE_NAME
-    with preview_sandbox(router):
-        await preview.render_preview(router, str(page), simulate_events=True)
+    token = current_locale.set(lang)
+    try:
+        router = build_preview_router()
+        page = out_dir / PAGE_NAME
+        with preview_sandbox(router):
+            await preview.render_preview(router, str(page), simulate_events=True)
+    finally:
+        current_locale.reset(token)
     written = [page]
     if graphviz_available():
         base = out_dir / DIAGRAM_NAME
