@@ -25,6 +25,8 @@ from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, Unknown
 from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from dialogs import build_dialogs_router
+from dialogs.common import error_text
+from dialogs.i18n import tr_of
 from dialogs.menu.commands import start_home
 from models import DomainError, db
 
@@ -43,9 +45,11 @@ from .workers.notifier import Notifier
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on our side. It has been logged; try again or send /start."
-STALE_BUTTON = "That button is out of date."
-BUSY = "Still busy with your previous tap: try again in a moment."
+# What the error handlers say: catalog keys (dialogs/locales/*/bot.ftl), in the player's language.
+SORRY = "bot-sorry"
+STALE_BUTTON = "bot-stale-button"
+STALE_SCREEN = "bot-stale-screen"
+BUSY = "bot-busy"
 
 # The per-user Redis lock (REDIS_URL): held while an update is handled, which takes at most
 # UPDATE_TIMEOUT (bot/middlewares/retry.py). A process killed mid-update leaves it behind: it expires
@@ -107,13 +111,13 @@ async def on_stale_dialog(event: ErrorEvent, dialog_manager: DialogManager) -> N
     log.info("Stale dialog button (%s); restarting the menu", type(event.exception).__name__)
     callback = event.update.callback_query
     if callback is not None:
-        await callback.answer("That screen was out of date, here is a fresh one.")
+        await callback.answer(tr_of()(STALE_SCREEN))
     await start_home(dialog_manager, show_mode=ShowMode.SEND)
 
 
 async def on_domain_error(event: ErrorEvent) -> None:
     """A refusal from `models` that no handler caught: show it, as it is meant for users."""
-    text = str(event.exception)
+    text = error_text(event.exception)
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(text[:200], show_alert=True)
     elif event.update.message is not None:
@@ -135,7 +139,7 @@ async def on_malformed_press(event: ErrorEvent) -> None:
     callback = event.update.callback_query
     log.info("Update %s: a press with unreadable data (%s), ignored", event.update.update_id,
              type(event.exception).__name__)
-    await callback.answer(STALE_BUTTON)
+    await callback.answer(tr_of()(STALE_BUTTON))
 
 
 async def on_busy(event: ErrorEvent) -> None:
@@ -143,9 +147,9 @@ async def on_busy(event: ErrorEvent) -> None:
     or a dead process's lock has not expired yet): answer, change nothing."""
     log.warning("Update %s waited %ss for its user's lock: dropped", event.update.update_id, LOCK_WAIT)
     if event.update.callback_query is not None:
-        await event.update.callback_query.answer(BUSY)
+        await event.update.callback_query.answer(tr_of()(BUSY))
     elif event.update.message is not None:
-        await event.update.message.answer(BUSY)
+        await event.update.message.answer(tr_of()(BUSY))
 
 
 async def on_unexpected_error(event: ErrorEvent) -> None:
@@ -154,9 +158,9 @@ async def on_unexpected_error(event: ErrorEvent) -> None:
     log.error("Unhandled error in update %s", event.update.update_id, exc_info=event.exception)
     try:
         if event.update.callback_query is not None:
-            await event.update.callback_query.answer(SORRY[:200], show_alert=True)
+            await event.update.callback_query.answer(tr_of()(SORRY)[:200], show_alert=True)
         elif event.update.message is not None:
-            await event.update.message.answer(SORRY)
+            await event.update.message.answer(tr_of()(SORRY))
     except Exception:  # the error may be the network itself; it is logged above
         log.warning("Could not tell the user about the error", exc_info=True)
 

@@ -40,7 +40,10 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram_dialog.widgets.input import CombinedInput, TextInput
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from bot.app import SORRY
+from bot.app import SORRY as SORRY_KEY
+from dialogs.i18n import tr_for
+
+SORRY = tr_for("en")(SORRY_KEY)
 from bot.config import Settings
 from bot.infra.db import init_database
 from dialogs import build_dialogs

@@ -16,6 +16,7 @@ from aiogram.types import Update
 
 from bot.app import build_dispatcher, build_error_router
 from bot.infra import resilience
+from dialogs.i18n import tr_for
 from bot.infra.db import init_database, migrate, open_database
 from models import User, db, users
 from models.base import retry_on_disconnect
@@ -284,7 +285,7 @@ async def test_polling_gives_up_after_hold_for_and_says_so():
     dp, guard = guarded_dispatcher(handler, availability=FakeAvailability(up=False), hold_for=0.05)
     await dp.feed_update(bot, message_update(1))
     assert guard.given_up == 1
-    assert [m.text for m in bot.calls] == [resilience.UNAVAILABLE_TEXT]
+    assert [m.text for m in bot.calls] == [tr_for("en")(resilience.UNAVAILABLE_TEXT)]
 
 
 async def test_webhook_updates_wait_briefly_then_go_back_to_telegram():
@@ -325,7 +326,7 @@ async def test_an_update_that_committed_data_before_the_outage_is_not_redone(pg)
     dp, guard = guarded_dispatcher(handler)
     await dp.feed_update(bot, message_update(1))
     assert calls == [1]  # redoing it would repeat the registration
-    assert [m.text for m in bot.calls] == [resilience.UNAVAILABLE_TEXT]
+    assert [m.text for m in bot.calls] == [tr_for("en")(resilience.UNAVAILABLE_TEXT)]
 
 
 async def test_held_updates_are_drained_on_shutdown():
@@ -398,7 +399,7 @@ async def test_a_redis_outage_after_a_data_commit_on_sqlite_is_not_redone(databa
     dp, guard = guarded_dispatcher(handler)
     await dp.feed_update(bot, message_update(1))
     assert type(database).__name__ == "CountingSqliteDatabase"
-    assert calls == [1] and [m.text for m in bot.calls] == [resilience.UNAVAILABLE_TEXT]
+    assert calls == [1] and [m.text for m in bot.calls] == [tr_for("en")(resilience.UNAVAILABLE_TEXT)]
 
 
 async def test_availability_probes_once_for_many_waiters(pg):

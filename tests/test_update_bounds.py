@@ -18,6 +18,7 @@ from aiogram_dialog.test_tools import BotClient, MockMessageManager
 
 from bot import app as app_module
 from bot.app import build_dispatcher, make_storage
+from dialogs.i18n import tr_for
 from bot.middlewares import retry
 from tests.harness import RecordingBot
 
@@ -96,7 +97,7 @@ async def test_waiting_too_long_for_the_lock_is_answered_quietly(user_on_redis, 
     bot, client = await user_on_redis(7)
     caplog.set_level(logging.INFO)
     await asyncio.wait_for(client.send("/help"), timeout=5)  # aiogram's default: forever
-    assert bot.sent_texts(7) == [app_module.BUSY]
+    assert bot.sent_texts(7) == [tr_for("en")(app_module.BUSY)]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

@@ -57,8 +57,7 @@ log = logging.getLogger(__name__)
 APPLICATION_NAME = "carpool-bot"
 CONNECT_TIMEOUT = 5  # seconds; libpq waits for the OS (minutes) on an unreachable host otherwise
 REDELIVERABLE = "outage_redeliverable"  # handler data: Telegram delivers this update again on a non-200
-UNAVAILABLE_TEXT = ("Sorry, the bot's database was unavailable for a moment and your last action may not "
-                    "have been saved. Please check and try again.")
+UNAVAILABLE_TEXT = "bot-unavailable"  # catalog key (dialogs/locales/*/bot.ftl)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -438,8 +437,13 @@ def _service(exc: BaseException) -> str:
     return "Redis" if is_redis_outage(exc) else "PostgreSQL"
 
 
-async def _tell(event: Update, text: str) -> None:
-    """Best effort: Telegram is reachable even when our database is not."""
+async def _tell(event: Update, key: str) -> None:
+    """Best effort: Telegram is reachable even when our database is not. The player could not
+    be read: the language is the one their Telegram app reports."""
+    from dialogs.i18n import pick_language, tr_for
+
+    user = (event.callback_query or event.message).from_user if (event.callback_query or event.message) else None
+    text = tr_for(pick_language(getattr(user, "language_code", None)))(key)
     try:
         if event.callback_query is not None:
             await event.callback_query.answer(text[:200], show_alert=True)
