@@ -11,18 +11,19 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.text import Format
 
 from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, manage, queries, rides, users
 
 from ..common import q, show_error, tg_user_id, wake_notifier
+from ..i18n import T, Tr, tr_of
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
 from ..widgets import (
     ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, page_data, pager, paged,
 )
 from .render import (
-    LIST_LEGEND, button, card_text, numbered, preview_card, preview_driven, preview_rides, preview_rows, trip_button,
-    trip_entry, when,
+    button, card_text, list_legend, numbered, preview, preview_card, preview_driven, preview_rides, preview_rows,
+    trip_button, trip_entry, when,
 )
 
 
@@ -44,14 +45,14 @@ async def find_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     viewer = tg_user_id(dialog_manager)
     rows, page, pages = await paged(dialog_manager, "page", lambda n: queries.list_upcoming(n, viewer=viewer),
                                     queries.PAGE_SIZE)
-    return _find_data(rows, pages, first=1 + page * queries.PAGE_SIZE)
+    return _find_data(rows, pages, tr_of(dialog_manager), first=1 + page * queries.PAGE_SIZE)
 
 
-def _find_data(rows: list[queries.TripRow], pages: dict, first: int = 1) -> dict:
+def _find_data(rows: list[queries.TripRow], pages: dict, tr: Tr, first: int = 1) -> dict:
     numbered = list(enumerate(rows, first))
     return {
-        "trips": [(row.id, trip_button(n, row)) for n, row in numbered],
-        "listing": "\n".join([LIST_LEGEND, ""] + [trip_entry(n, row) for n, row in numbered]) if rows else "",
+        "trips": [(row.id, trip_button(n, row, tr)) for n, row in numbered],
+        "listing": "\n".join([list_legend(tr), ""] + [trip_entry(n, row, tr) for n, row in numbered]) if rows else "",
         "empty": not rows,
         **pages,
     }
@@ -65,22 +66,23 @@ def _trip_id(manager: DialogManager) -> int:
 
 
 async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return _card_data(queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager)))
+    card = queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
+    return _card_data(card, tr_of(dialog_manager))
 
 
-def _card_data(card: queries.TripCard) -> dict:
+def _card_data(card: queries.TripCard, tr: Tr) -> dict:
     live = card.trip.status == TRIP_OPEN and not card.departed
     outsider = not card.viewer_is_driver and card.my_seat is None
     called_off = card.trip.status == TRIP_CANCELLED and not card.departed and not card.viewer_is_driver
     return {
-        "card": card_text(card),
+        "card": card_text(card, tr),
         "can_manage": card.viewer_is_driver and live,
         "is_driver": card.viewer_is_driver,
         "join_one": card.joinable and len(card.points) == 1,
         "join_many": card.joinable and len(card.points) > 1,
         "look_further": (live and outsider and not card.seats_left) or called_off,  # no dead end
         "has_seat": card.my_seat is not None and live,
-        "points": [(v.point.id, button(f"📍 {v.point.time:%H:%M}", v.point.address)) for v in card.points],
+        "points": [(v.point.id, button(f"📍 {tr.time(v.point.time)}", v.point.address)) for v in card.points],
     }
 
 
@@ -102,36 +104,37 @@ async def on_join_the_only_point(event: CallbackQuery, button, manager: DialogMa
 async def confirm_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     card = queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
     point = next((v.point for v in card.points if v.point.id == dialog_manager.dialog_data.get("point_id")), None)
+    tr = tr_of(dialog_manager)
     return {
         "destination": q(card.trip.destination),
-        "when": f"{card.trip.departure_date:%a %d %b}",
-        "point": f"{point.time:%H:%M} — {q(point.address)}" if point else "?",
+        "when": tr.day(card.trip.departure_date),
+        "point": f"{tr.time(point.time)} — {q(point.address)}" if point else "?",
     }
 
 
 async def _act(event: CallbackQuery, manager: DialogManager, done: str, operation, *args) -> None:
-    """Run a seat operation; a refusal (the trip changed under the user) is said in an alert.
-    Either way the button then shows the fresh card."""
+    """Run a seat operation; a refusal (the trip changed under the user) is said in an alert,
+    success in the toast `done` (a catalog key). Either way the button then shows the fresh card."""
     try:
         operation(tg_user_id(manager), _trip_id(manager), *args)
     except DomainError as exc:
         await show_error(event, exc)
         return
     wake_notifier(manager)
-    await event.answer(done)
+    await event.answer(tr_of(manager)(done))
 
 
 async def on_join(event: CallbackQuery, button, manager: DialogManager) -> None:
     data = manager.dialog_data
-    await _act(event, manager, "You're in! 🎉", rides.join_trip, data.get("point_id", 0), data.get("seen_version"))
+    await _act(event, manager, "trips-joined", rides.join_trip, data.get("point_id", 0), data.get("seen_version"))
 
 
 async def on_point_change(event: CallbackQuery, widget, manager: DialogManager, point_id: int) -> None:
-    await _act(event, manager, "Pickup point changed.", rides.change_pickup, point_id)
+    await _act(event, manager, "trips-pickup-changed", rides.change_pickup, point_id)
 
 
 async def on_leave(event: CallbackQuery, button, manager: DialogManager) -> None:
-    await _act(event, manager, "You left the trip; your seat is free again.", rides.leave_trip)
+    await _act(event, manager, "trips-left", rides.leave_trip)
 
 
 ACTIONS = {"edit": "edit", "cancel_trip": "cancel"}  # the card's driver buttons, as the refusal log says
@@ -149,45 +152,51 @@ async def only_the_driver(event: CallbackQuery, button, manager: DialogManager) 
 
 async def mine_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     tid = tg_user_id(dialog_manager)
-    return _mine_data(queries.my_rides(tid), queries.driven_trips(tid))
+    return _mine_data(queries.my_rides(tid), queries.driven_trips(tid), tr_of(dialog_manager))
 
 
-def _mine_data(rides_: list[queries.RideRow], driven: list[queries.DrivenRow]) -> dict:
+def _mine_data(rides_: list[queries.RideRow], driven: list[queries.DrivenRow], tr: Tr) -> dict:
     """Both lists numbered in one run: each heading of the text with its trips below it, and
     the buttons marked as their heading (🚗 you drive, 🙋 your seat; ❌ cancelled)."""
     drives = [(n, d, "❌" if d.status == "cancelled" else "🚗") for n, d in enumerate(driven, 1)]
     seats = [(n, r, "❌" if r.status == "cancelled" else "🙋") for n, r in enumerate(rides_, len(driven) + 1)]
     text = []
     if drives:
-        text.append("🚗 <b>Trips you drive</b> (tap one to see passengers, edit or cancel):")
-        text += [f"{n}. {mark} <b>{q(d.destination)}</b> — {when(d.departure_date, d.first_pickup)} · "
-                 f"{d.taken}/{d.seats} booked" for n, d, mark in drives]
+        text.append(tr("trips-mine-driving"))
+        text += [f"{n}. {mark} <b>{q(d.destination)}</b> — {when(d.departure_date, d.first_pickup, tr)} · "
+                 + tr("trips-mine-booked", taken=d.taken, seats=d.seats) for n, d, mark in drives]
     if seats:
-        text.append(("\n" if drives else "") + "🙋 <b>Your seats</b>:")
-        text += [f"{n}. {mark} <b>{q(r.destination)}</b> — {when(r.departure_date, r.time)} at {q(r.address)}"
+        text.append(("\n" if drives else "") + tr("trips-mine-seats"))
+        text += [f"{n}. {mark} <b>{q(r.destination)}</b> — "
+                 + tr("trips-mine-ride", when=when(r.departure_date, r.time, tr), address=q(r.address))
                  for n, r, mark in seats]
     return {
-        "driven": [(d.trip_id, numbered(mark, n, d.departure_date, d.first_pickup, d.destination))
+        "driven": [(d.trip_id, numbered(mark, n, d.departure_date, d.first_pickup, d.destination, tr))
                    for n, d, mark in drives],
-        "rides": [(r.trip_id, numbered(mark, n, r.departure_date, r.time, r.destination)) for n, r, mark in seats],
+        "rides": [(r.trip_id, numbered(mark, n, r.departure_date, r.time, r.destination, tr))
+                  for n, r, mark in seats],
         "listing": "\n".join(text),
         "empty": not text,
-        **page_data(0, 1),  # one page: every upcoming trip of the player
+        **page_data(0, 1, tr),  # one page: every upcoming trip of the player
     }
 
 
-CARD_PREVIEW = _card_data(preview_card())
-DRIVER_PREVIEW = _card_data(preview_card(viewer="driver"))
-RIDER_PREVIEW = _card_data(preview_card(viewer="rider"))
+CARD_PREVIEW = preview(lambda tr: _card_data(preview_card(), tr))
+DRIVER_PREVIEW = preview(lambda tr: _card_data(preview_card(viewer="driver"), tr))
+RIDER_PREVIEW = preview(lambda tr: _card_data(preview_card(viewer="rider"), tr))
+CONFIRM_PREVIEW = preview(lambda tr: {"destination": "Away game at Riverside Arena",
+                                      "when": tr.day("2026-12-05"),
+                                      "point": "17:45 — Oak Street 12"})
 
 
 def trip_list(state, title: str, empty: str, *lists: ItemStart, getter, preview_data) -> Dialog:
-    """A dialog listing trips: the numbered `listing` in the text (or `empty`), a button per trip
-    that opens its card, the pager (shown when the getter has more than one page), Back."""
+    """A dialog listing trips: the `title` text (a catalog key), the numbered `listing` in the text
+    (or the `empty` text), a button per trip that opens its card, the pager (shown when the getter
+    has more than one page), Back."""
     return Dialog(
         Window(
-            Const(title),
-            Const(empty, when="empty"),
+            T(title),
+            T(empty, when="empty"),
             Format("{listing}", when="listing"),
             Format("{page_info}", when="page_info"),
             *lists,
@@ -202,31 +211,31 @@ def trip_list(state, title: str, empty: str, *lists: ItemStart, getter, preview_
 
 
 def build_find_dialog() -> Dialog:
-    return trip_list(FindSG.list, "🔎 <b>Upcoming trips</b>", "No upcoming trips yet. Check again later!",
-                     open_card("trip", "trips"), getter=find_getter,
-                     preview_data=_find_data(preview_rows(), page_data(0, 2)))
+    return trip_list(FindSG.list, "trips-find-title", "trips-find-empty", open_card("trip", "trips"),
+                     getter=find_getter,
+                     preview_data=preview(lambda tr: _find_data(preview_rows(), page_data(0, 2, tr), tr)))
 
 
 def _card_window() -> Window:
     return Window(
         Format("{card}"),
-        Const("\n🙋 Tap your pickup point to join.", when="join_many"),
+        T("trips-card-join-hint", when="join_many"),
         ItemSwitchTo("jpt", "points", TripSG.confirm, on_click=on_point, when="join_many"),
-        SwitchTo(Const("🙋 Join"), id="join1", state=TripSG.confirm, on_click=on_join_the_only_point,
+        SwitchTo(T("trips-join"), id="join1", state=TripSG.confirm, on_click=on_join_the_only_point,
                  when="join_one"),
-        SwitchTo(Const("🙋 Join"), id="join", state=TripSG.pick, when="join_many"),
-        Start(Const("🔎 Find another ride"), id="find", state=FindSG.list, when="look_further"),
+        SwitchTo(T("trips-join"), id="join", state=TripSG.pick, when="join_many"),
+        Start(T("trips-find-another"), id="find", state=FindSG.list, when="look_further"),
         Row(
-            SwitchTo(Const("📍 Change pickup"), id="chg", state=TripSG.change, when="has_seat"),
-            SwitchTo(Const("🚶 Leave"), id="leave", state=TripSG.leave, when="has_seat"),
+            SwitchTo(T("trips-change-pickup"), id="chg", state=TripSG.change, when="has_seat"),
+            SwitchTo(T("trips-leave"), id="leave", state=TripSG.leave, when="has_seat"),
         ),
         Row(
-            StartWith(Const("✏️ Edit"), "edit", EditTripSG.menu, carry=("trip_id",), on_click=only_the_driver,
+            StartWith(T("trips-edit"), "edit", EditTripSG.menu, carry=("trip_id",), on_click=only_the_driver,
                       when="can_manage"),
-            StartWith(Const("❌ Cancel trip"), "cancel_trip", EditTripSG.cancel, carry=("trip_id",),
+            StartWith(T("trips-cancel-trip"), "cancel_trip", EditTripSG.cancel, carry=("trip_id",),
                       on_click=only_the_driver, when="can_manage"),
         ),
-        StartWith(Const("💾 Save as template"), "save_tpl", SaveTemplateSG.name, carry=("trip_id",),
+        StartWith(T("trips-save-template"), "save_tpl", SaveTemplateSG.name, carry=("trip_id",),
                   when="is_driver"),
         close(),
         getter=card_getter,
@@ -235,7 +244,7 @@ def _card_window() -> Window:
     )
 
 
-def _points(text: Const, choice: ItemSwitchTo, state, preview_data: dict) -> Window:
+def _points(text: T, choice: ItemSwitchTo, state, preview_data) -> Window:
     """The trip's pickup points as buttons (`choice`), or ⬅️ Back to the card."""
     return Window(text, choice, back_to(TripSG.card), state=state, getter=card_getter, preview_data=preview_data)
 
@@ -248,21 +257,20 @@ def _ask(text, yes: SwitchTo, state, **window) -> Window:
 def build_trip_dialog() -> Dialog:
     return Dialog(
         _card_window(),
-        _points(Const("Where do you get in? Pick your pickup point:"),
+        _points(T("trips-pick-point"),
                 ItemSwitchTo("pt", "points", TripSG.confirm, on_click=on_point), TripSG.pick, CARD_PREVIEW),
-        _ask(Format("Take a seat to <b>{destination}</b> on {when}, getting in at {point}?"),
-             SwitchTo(Const("✅ Join"), id="join_ok", state=TripSG.card, on_click=on_join), TripSG.confirm,
-             getter=confirm_getter, preview_data={"destination": "Away game at Riverside Arena",
-                                                  "when": "Sat 05 Dec", "point": "17:45 — Oak Street 12"}),
-        _points(Const("Pick your new pickup point:"),
+        _ask(T("trips-confirm-join"),
+             SwitchTo(T("trips-join-ok"), id="join_ok", state=TripSG.card, on_click=on_join), TripSG.confirm,
+             getter=confirm_getter, preview_data=CONFIRM_PREVIEW),
+        _points(T("trips-pick-new-point"),
                 ItemSwitchTo("npt", "points", TripSG.card, on_click=on_point_change), TripSG.change, RIDER_PREVIEW),
-        _ask(Const("Leave this trip? Your seat is freed at once and the driver is told."),
-             SwitchTo(Const("🚶 Yes, leave"), id="leave_ok", state=TripSG.card, on_click=on_leave), TripSG.leave),
+        _ask(T("trips-leave-ask"),
+             SwitchTo(T("trips-leave-ok"), id="leave_ok", state=TripSG.card, on_click=on_leave), TripSG.leave),
         launch_mode=LaunchMode.SINGLE_TOP,
     )
 
 
 def build_my_trips_dialog() -> Dialog:
-    return trip_list(MyTripsSG.list, "🧳 <b>My trips</b>\n", "You have no upcoming trips. Find one with /trips.",
+    return trip_list(MyTripsSG.list, "trips-mine-title", "trips-mine-empty",
                      open_card("drive", "driven"), open_card("ride", "rides"), getter=mine_getter,
-                     preview_data=_mine_data(preview_rides(), preview_driven()))
+                     preview_data=preview(lambda tr: _mine_data(preview_rides(), preview_driven(), tr)))

@@ -1,22 +1,25 @@
-"""Texts of trip lists and cards (HTML; every user-typed value escaped here)."""
+"""Texts of trip lists and cards (HTML; every user-typed value escaped here), in the player's
+language: each function takes `tr` (the getter's `tr_of(dialog_manager)`); without it, the
+current update's language (`tr_of()`), so callers outside these dialogs need not pass it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
 from models.queries import DrivenRow, PointView, RideRow, TripCard, TripRow
 
-from ..common import TEXT_MAX, contact_link, fmt_date, q, short, visible_length
-from ..widgets import plural
+from ..common import TEXT_MAX, contact_link, q, short, visible_length
+from ..i18n import Tr, tr_of
 
 
 BUTTON_MAX = 30  # characters an inline button shows on a phone before it is cut
 
 
-def first_name(name: str) -> str:
+def first_name(name: str, tr: Tr | None = None) -> str:
     """A player as lists and cards name them to strangers: the first name only."""
-    return (name or "").split(" ", 1)[0] or "Player"
+    return (name or "").split(" ", 1)[0] or (tr or tr_of())("trips-player")
 
 
 def button(prefix: str, destination: str, suffix: str = "") -> str:
@@ -33,83 +36,104 @@ def trip_mark(row: TripRow) -> str:
     return "🔴" if row.full else "🟢"
 
 
-def when(day: date, at: time | None, day_format: str = "%a %d %b") -> str:
-    return day.strftime(day_format) + (f", {at:%H:%M}" if at else "")
+def when(day: date, at: time | None, tr: Tr | None = None, *, year: bool = False) -> str:
+    """"Sat 05 Dec, 17:45" (with `year`: "Sat 05 Dec 2026, 17:45"), in the player's language."""
+    tr = tr or tr_of()
+    return (tr.date(day) if year else tr.day(day)) + (f", {tr.time(at)}" if at else "")
 
 
-def trip_entry(n: int, row: TripRow) -> str:
+def trip_entry(n: int, row: TripRow, tr: Tr | None = None) -> str:
     """One numbered trip of the list, in the message text: everything a button cannot hold."""
-    seats = "FULL" if row.full else plural(row.seats_left, "seat left", "seats left")
+    tr = tr or tr_of()
+    seats = tr("trips-full") if row.full else tr("trips-seats-left", n=row.seats_left)
     return (f"{n}. {trip_mark(row)} <b>{q(row.destination)}</b>\n"
-            f"      {when(row.departure_date, row.first_pickup)} · {q(first_name(row.driver_name))} · {seats}")
+            f"      {when(row.departure_date, row.first_pickup, tr)} · {q(first_name(row.driver_name, tr))} · {seats}")
 
 
-def numbered(mark: str, n: int, day: date, at: time | None, destination: str) -> str:
+def numbered(mark: str, n: int, day: date, at: time | None, destination: str, tr: Tr | None = None) -> str:
     """A button of a numbered list: "🟢 2. Sat 09:30 Riverside Arena", cut to fit a phone."""
-    return button(f"{mark} {n}. {day:%a}" + (f" {at:%H:%M}" if at else ""), destination)
+    tr = tr or tr_of()
+    return button(f"{mark} {n}. {tr.weekday(day)}" + (f" {tr.time(at)}" if at else ""), destination)
 
 
-def trip_button(n: int, row: TripRow) -> str:
-    return numbered(trip_mark(row), n, row.departure_date, row.first_pickup, row.destination)
+def trip_button(n: int, row: TripRow, tr: Tr | None = None) -> str:
+    return numbered(trip_mark(row), n, row.departure_date, row.first_pickup, row.destination, tr)
 
 
-LIST_LEGEND = "🟢 seats free · 🔴 full · ✅ you have a seat · 🚗 you drive"
+def list_legend(tr: Tr | None = None) -> str:
+    """What the marks of a trip list mean: "🟢 seats free · 🔴 full · …"."""
+    return (tr or tr_of())("trips-list-legend")
 
 
-def _status_line(trip: Trip) -> str:
+def _status_line(trip: Trip, tr: Tr) -> str:
     if trip.status == TRIP_CANCELLED:
-        reason = f": {q(trip.cancel_reason)}" if trip.cancel_reason else ""
-        return f"❌ <b>Cancelled</b>{reason}\n"
+        if trip.cancel_reason:
+            return tr("trips-card-cancelled-because", reason=q(trip.cancel_reason)) + "\n"
+        return tr("trips-card-cancelled") + "\n"
     if trip.status == TRIP_DONE:
-        return "🏁 This trip is over.\n"
+        return tr("trips-card-over") + "\n"
     return ""
 
 
-def _person(user: User, with_contact: bool, show_reach: bool) -> str:
-    text = contact_link(user) if with_contact else q(first_name(user.name))
+def _person(user: User, with_contact: bool, show_reach: bool, tr: Tr) -> str:
+    text = contact_link(user) if with_contact else q(first_name(user.name, tr))
     if show_reach and not user.reachable:
-        text += " ⚠️ <i>unreachable by the bot</i>"
+        text += " " + tr("trips-card-unreachable")
     return text
 
 
-def card_text(card: TripCard) -> str:
+def card_text(card: TripCard, tr: Tr | None = None) -> str:
     """The trip card. A full trip with the longest names, addresses and comment passes
     Telegram's 4096 characters: then addresses and the comment are cut (`compact`)."""
-    text = _card_text(card, compact=False)
+    tr = tr or tr_of()
+    text = _card_text(card, tr, compact=False)
     if visible_length(text) > TEXT_MAX:
-        text = _card_text(card, compact=True)
+        text = _card_text(card, tr, compact=True)
     return text
 
 
-def _card_text(card: TripCard, *, compact: bool) -> str:
+def _card_text(card: TripCard, tr: Tr, *, compact: bool) -> str:
     def cut(value: str, limit: int) -> str:
         return short(value, limit) if compact else value
 
     trip, driver = card.trip, card.driver
     insider = card.viewer_is_driver or card.my_seat is not None
-    lines = [_status_line(trip) + f"🏁 <b>{q(trip.destination)}</b>", f"📅 {fmt_date(trip.departure_date)}"]
-    driver_line = f"🚗 Driver: {contact_link(driver) if insider else q(first_name(driver.name))}"
+    lines = [_status_line(trip, tr) + f"🏁 <b>{q(trip.destination)}</b>", f"📅 {tr.date(trip.departure_date)}"]
+    driver_line = tr("trips-card-driver",
+                     driver=contact_link(driver) if insider else q(first_name(driver.name, tr)))
     if insider and driver.car:
         driver_line += f" · {q(driver.car)}"
     lines.append(driver_line)
-    lines.append("📍 Pickup points:")
+    lines.append(tr("trips-card-pickups"))
     for view in card.points:
         point = view.point
-        line = f"  <b>{point.time:%H:%M}</b> — {q(cut(point.address, 60))}"
+        line = f"  <b>{tr.time(point.time)}</b> — {q(cut(point.address, 60))}"
         if card.viewer_is_driver and view.passengers:
-            line += "\n" + "\n".join(f"      • {_person(p, True, True)}" for p in view.passengers)
+            line += "\n" + "\n".join(f"      • {_person(p, True, True, tr)}" for p in view.passengers)
         if card.my_seat is not None and card.my_seat.pickup_point_id == point.id:
-            line += "  ← <i>your pickup</i>"
+            line += "  " + tr("trips-card-your-pickup")
         lines.append(line)
-    seats = plural(trip.seats, "seat", "seats")
-    lines.append(f"💺 {card.seats_left} of {seats} free" if card.seats_left else f"💺 Full ({seats})")
+    if card.seats_left:
+        lines.append(tr("trips-card-seats-free", left=card.seats_left, n=trip.seats))
+    else:
+        lines.append(tr("trips-card-seats-full", n=trip.seats))
     if card.passengers and not card.viewer_is_driver:
-        lines.append("👥 Going: " + ", ".join(q(first_name(p.name)) for p in card.passengers))
+        names = ", ".join(q(first_name(p.name, tr)) for p in card.passengers)
+        lines.append(tr("trips-card-going", names=names))
     if trip.comment:
         lines.append(f"💬 {q(cut(trip.comment, 200))}")
     if card.my_seat is not None:
-        lines.append("\n✅ <b>You have a seat.</b> Message the driver above if plans change.")
+        lines.append("\n" + tr("trips-card-your-seat"))
     return "\n".join(lines)
+
+
+def preview(build: Callable[[Tr], dict]):
+    """A window's `preview_data` built when the preview draws it, in the language it draws in
+    (not once at import, in whatever language was current then)."""
+    async def getter(**kwargs) -> dict:
+        return build(tr_of(data=kwargs))
+
+    return getter
 
 
 # --- realistic preview data, built with the same functions (unsaved model instances) ---------
