@@ -17,6 +17,7 @@ EditTripSG.cancel to cancel), for the trip's driver only; the operations check a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 
 from aiogram import F
@@ -24,21 +25,20 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Data, Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Group, ManagedCalendar, Radio, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.text import Format
 
 from models import Conflict, DomainError, ValidationError, manage, queries, trips
 
-from ..common import (
-    club_tz, fmt_date, on_input_error, q, refresh_windows, short, show_error, tg_user_id, wake_notifier,
-)
+from ..common import club_tz, on_input_error, q, refresh_windows, short, show_error, tg_user_id, wake_notifier
+from ..i18n import T, Tr, tr_of
 from ..pickups import pickups_data
 from ..states import EditTripSG, PickupSG
 from ..widgets import (
-    StartWithData, TextField, back_to, close, confirm_window, go_to, plural, quit_without_saving,
+    StartWithData, TextField, back_to, close, confirm_window, go_to, quit_without_saving,
 )
 from ..wizard.dialog import ClubCalendar
 
-SHIFTS = [(-15, "🕘 −15 min"), (15, "🕘 +15 min"), (30, "🕘 +30 min")]  # minutes; taps add up
+SHIFTS = [-15, 15, 30]  # minutes; taps add up
 # Characters of one value in the diff: ten changed pickup points with 200-character addresses
 # passed Telegram's 4096 and the window could not be shown.
 DIFF_VALUE_MAX = 100  # the destination's own maximum
@@ -103,45 +103,59 @@ def _points(manager: DialogManager) -> list[manage.PointEdit]:
 async def menu_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     plan = manage.plan_edit(tg_user_id(dialog_manager), _trip_id(dialog_manager), _edit(dialog_manager))
     current = dialog_manager.dialog_data["current"]
-    return _menu_data(current["destination"], current["date"], plan)
+    return _menu_data(current["destination"], current["date"], plan, tr_of(dialog_manager))
 
 
-_FIELDS = {  # what changed: its label, and how one of its values shows
-    "destination": ("🏁 Destination", lambda v: q(short(v, DIFF_VALUE_MAX))),
-    "date": ("📅 Date", fmt_date),
-    "seats": ("💺 Seats", str),
-    "comment": ("💬 Comment", lambda v: q(short(v or "—", DIFF_COMMENT_MAX))),
+# What changed: its label (a catalog key, also the menu's button), and how one of its values shows.
+_FIELDS = {
+    "destination": ("manage-field-destination", lambda v, tr: q(short(v, DIFF_VALUE_MAX))),
+    "date": ("manage-field-date", lambda v, tr: tr.date(v)),
+    "seats": ("manage-field-seats", lambda v, tr: str(v)),
+    "comment": ("manage-field-comment", lambda v, tr: q(short(v or "—", DIFF_COMMENT_MAX))),
 }
 
 
-def _stop(point: manage.PointEdit) -> str:
-    return f"{point.time:%H:%M} {q(short(point.address, DIFF_VALUE_MAX))}"
+def _stop(point: manage.PointEdit, tr: Tr) -> str:
+    return f"{tr.time(point.time)} {q(short(point.address, DIFF_VALUE_MAX))}"
 
 
-def diff_line(change: manage.Change) -> str:
+def diff_line(change: manage.Change, tr: Tr | None = None) -> str:
     """One line of the edit's diff: "💺 Seats: 3 → 4", "📍 18:00 Station → 18:30 Station"."""
+    tr = tr or tr_of()
     if change.what != "pickup":
         label, show = _FIELDS[change.what]
-        return f"{label}: {show(change.old)} → {show(change.new)}"
+        return tr("manage-diff-field", field=tr(label), old=show(change.old, tr), new=show(change.new, tr))
     if change.old is None:
-        return f"📍 New pickup: {_stop(change.new)}"
+        return tr("manage-diff-pickup-new", stop=_stop(change.new, tr))
     if change.new is None:
-        return f"📍 Removed: {_stop(change.old)}"
-    return f"📍 {_stop(change.old)} → {_stop(change.new)}"
+        return tr("manage-diff-pickup-removed", stop=_stop(change.old, tr))
+    return tr("manage-diff-pickup-moved", old=_stop(change.old, tr), new=_stop(change.new, tr))
 
 
-def diff_lines(changes: list[manage.Change]) -> list[str]:
-    return [diff_line(c) for c in changes]
+def diff_lines(changes: list[manage.Change], tr: Tr | None = None) -> list[str]:
+    tr = tr or tr_of()
+    return [diff_line(c, tr) for c in changes]
 
 
-def _menu_data(destination: str, day: str, plan: manage.EditPlan) -> dict:
+def _shift_label(minutes: int, tr: Tr) -> str:
+    """"🕘 −15 min", "🕘 +30 min"."""
+    key = "manage-shift-earlier" if minutes < 0 else "manage-shift-later"
+    return tr(key, minutes=str(abs(minutes)))
+
+
+def _title(destination: str, day, tr: Tr) -> str:
+    return f"{q(destination)}, {tr.date(day)}"
+
+
+def _menu_data(destination: str, day: str, plan: manage.EditPlan, tr: Tr | None = None) -> dict:
+    tr = tr or tr_of()
     changed = bool(plan.changes)
     return {
-        "title": f"{q(destination)}, {fmt_date(day)}",
-        "diff": "\n".join(diff_lines(plan.changes)) if changed else "No changes yet: pick what to change.",
+        "title": _title(destination, day, tr),
+        "diff": "\n".join(diff_lines(plan.changes, tr)) if changed else tr("manage-no-changes"),
         "confirm": changed and not plan.removed_passengers,
         "confirm_removal": bool(plan.removed_passengers),
-        "shifts": SHIFTS,
+        "shifts": [(minutes, _shift_label(minutes, tr)) for minutes in SHIFTS],
     }
 
 
@@ -195,7 +209,7 @@ async def _save(event: CallbackQuery, manager: DialogManager, lost: list[int]) -
         if isinstance(exc, Conflict):
             _load_base(manager)  # the driver makes the changes again, on what the trip is now
         return False
-    await event.answer("Saved. Your passengers are being told. ✅")
+    await event.answer(tr_of(manager)("manage-saved"))
     await _after_write(manager, lost)
     return True
 
@@ -212,8 +226,7 @@ async def remove_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 
 
 def _remove_data(names: list[str]) -> dict:
-    return {"names": ", ".join(q(n) for n in names),
-            "costs": plural(len(names), "passenger their seat", "passengers their seats")}
+    return {"names": ", ".join(q(n) for n in names), "n": len(names)}
 
 
 # --- the field steps ----------------------------------------------------------------------
@@ -223,13 +236,13 @@ async def field_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     edit, current = _edit(dialog_manager), dialog_manager.dialog_data["current"]
     comment = edit.comment if edit.comment is not None else current["comment"]
     return _field_data(edit.destination or current["destination"], edit.departure_date or current["date"],
-                       edit.seats or current["seats"], comment, current["booked"])
+                       edit.seats or current["seats"], comment, current["booked"], tr_of(dialog_manager))
 
 
-def _field_data(destination: str, day, seats: int, comment: str, booked: int) -> dict:
+def _field_data(destination: str, day, seats: int, comment: str, booked: int, tr: Tr) -> dict:
     return {
         "destination": q(destination),
-        "date": fmt_date(day),
+        "date": tr.date(day),
         "seats": seats,
         "comment": q(comment),
         "booked": booked,
@@ -258,13 +271,13 @@ async def on_clear_comment(event: CallbackQuery, button: Button, manager: Dialog
 async def cancel_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     card = queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
     return _cancel_data(card.trip.destination, card.trip.departure_date, card.taken,
-                        dialog_manager.find("reason").get_value() or "")
+                        dialog_manager.find("reason").get_value() or "", tr_of(dialog_manager))
 
 
-def _cancel_data(destination: str, day, booked: int, reason: str) -> dict:
+def _cancel_data(destination: str, day, booked: int, reason: str, tr: Tr) -> dict:
     return {
-        "title": f"{q(destination)}, {fmt_date(day)}",
-        "told": f"{plural(booked, 'passenger', 'passengers')} will be told." if booked else "",
+        "title": _title(destination, day, tr),
+        "n": booked,  # passengers told
         "reason": q(reason),
     }
 
@@ -276,48 +289,58 @@ async def on_cancel_confirmed(event: CallbackQuery, button: Button, manager: Dia
     except DomainError as exc:
         await show_error(event, exc)
         return
-    await event.answer("Trip cancelled. Your passengers are being told.")
+    await event.answer(tr_of(manager)("manage-cancelled"))
     await _after_write(manager, [])
 
 
 # --- the dialog ---------------------------------------------------------------------------
 
 
+
+def _preview(build: Callable[[Tr], dict]):
+    """`preview_data` made when the preview draws the window, in the language it draws in
+    (dates and the diff are words)."""
+    async def getter(dialog_manager: DialogManager, **kwargs) -> dict:
+        return build(tr_of(dialog_manager))
+
+    return getter
+
+
 PREVIEW_PLAN = manage.EditPlan(changes=[
     manage.Change("seats", 3, 4),
-    manage.Change("pickup", manage.PointEdit(1, "Central Station", time(17, 45)),
-                  manage.PointEdit(1, "Central Station", time(18, 15))),
+    manage.Change("pickup", manage.PointEdit(1, "Central Station, north exit", time(17, 45)),
+                  manage.PointEdit(1, "Central Station, north exit", time(18, 15))),
 ])
-FIELD_PREVIEW = _field_data("Riverside Arena", "2026-12-05", 3, "Bring the ball bag", 2)
+FIELD_PREVIEW = _preview(lambda tr: _field_data("Riverside Arena", "2026-12-05", 3, "Bring the ball bag, please.", 2, tr))
 
 
 def _menu_window() -> Window:
     to = EditTripSG
     return Window(
-        Format("✏️ <b>Edit trip</b>: {title}\n"),
+        T("manage-edit-title") + "\n",
         Format("{diff}"),
-        Const("\n🕘 Late or early? The 🕘 buttons move every pickup time."),
+        "\n" + T("manage-shift-hint"),
         Row(
-            SwitchTo(Const("🏁 Destination"), id="e_dest", state=to.destination),
-            SwitchTo(Const("📅 Date"), id="e_date", state=to.date),
-            SwitchTo(Const("💺 Seats"), id="e_seats", state=to.seats),
+            SwitchTo(T("manage-field-destination"), id="e_dest", state=to.destination),
+            SwitchTo(T("manage-field-date"), id="e_date", state=to.date),
+            SwitchTo(T("manage-field-seats"), id="e_seats", state=to.seats),
         ),
         Row(
-            StartWithData(Const("📍 Pickups"), "e_pick", PickupSG.points, data=_pickups_start),
-            SwitchTo(Const("💬 Comment"), id="e_comm", state=to.comment),
+            StartWithData(T("manage-field-pickups"), "e_pick", PickupSG.points, data=_pickups_start),
+            SwitchTo(T("manage-field-comment"), id="e_comm", state=to.comment),
         ),
         Select(Format("{item[1]}"), id="shift", item_id_getter=lambda item: item[0], items="shifts",
                type_factory=int, on_click=on_shift),
         Row(
             quit_without_saving(),
-            Button(Const("✅ Confirm"), id="confirm", on_click=on_confirm, when="confirm"),
-            SwitchTo(Const("✅ Confirm"), id="confirm_rm", state=to.remove_confirm, on_click=on_review_removal,
+            Button(T("manage-confirm"), id="confirm", on_click=on_confirm, when="confirm"),
+            SwitchTo(T("manage-confirm"), id="confirm_rm", state=to.remove_confirm, on_click=on_review_removal,
                      when="confirm_removal"),
         ),
         getter=menu_getter,
         state=to.menu,
         on_process_result=on_pickups_result,
-        preview_data=_menu_data("Riverside Arena", "2026-12-05", PREVIEW_PLAN),
+        preview_data=_preview(lambda tr: _menu_data("Riverside Arena", "2026-12-05", PREVIEW_PLAN, tr)),
     )
 
 
@@ -326,20 +349,20 @@ def _field_windows() -> list[Window]:
     fields = dict(getter=field_getter, preview_data=FIELD_PREVIEW)
     return [
         Window(
-            Format("🏁 Now: <b>{destination}</b>\nSend the new destination (2–100 characters)."),
+            T("manage-destination-now"),
             TextField(id="dest", type_factory=trips.validate_destination, on_success=to_menu, on_error=on_input_error),
             to_menu,
             state=EditTripSG.destination, **fields,
         ),
         Window(
-            Format("📅 Now: <b>{date}</b>\nPick the new day."),
+            T("manage-date-now"),
             ClubCalendar(id="cal", on_click=go_to(EditTripSG.menu, take_date)),
             to_menu,
             state=EditTripSG.date, **fields,
         ),
         Window(
-            Format("💺 Now: <b>{seats}</b> seats; {booked} booked, so no fewer than that."),
-            Const("Tap a number or send one."),
+            T("manage-seats-now"),
+            T("manage-seats-hint"),
             # a forged number is refused by the type factory (ValidationError, answered by bot/app.py)
             # before the Radio keeps it; one below the seats booked, by the edit when it is saved
             Group(Radio(Format("✔️ {item}"), Format("{item}"), id="seats", item_id_getter=lambda n: n, items="choices",
@@ -350,11 +373,12 @@ def _field_windows() -> list[Window]:
             state=EditTripSG.seats, **fields,
         ),
         Window(
-            Format("💬 Now: <i>{comment}</i>", when="comment"),
-            Const("💬 No comment now.", when=~F["comment"]),
-            Const("Send the new comment (up to 500 characters)."),
+            T("manage-comment-now", when="comment"),
+            T("manage-comment-none", when=~F["comment"]),
+            T("manage-comment-hint"),
             TextField(id="comment", type_factory=trips.validate_comment, on_success=to_menu, on_error=on_input_error),
-            Row(to_menu, SwitchTo(Const("🧹 No comment"), id="clear", state=EditTripSG.menu, on_click=on_clear_comment)),
+            Row(to_menu, SwitchTo(T("manage-comment-clear"), id="clear", state=EditTripSG.menu,
+                                  on_click=on_clear_comment)),
             state=EditTripSG.comment, **fields,
         ),
     ]
@@ -362,15 +386,15 @@ def _field_windows() -> list[Window]:
 
 def _cancel_window() -> Window:
     return Window(
-        Format("❌ <b>Cancel the trip</b> {title}?"),
-        Format("{told}", when="told"),
-        Format("Reason: <i>{reason}</i>", when="reason"),
-        Const("Send a short reason if you like, then tap Yes.", when=~F["reason"]),
+        T("manage-cancel-title"),
+        T("manage-cancel-told", when="n"),
+        T("manage-cancel-reason", when="reason"),
+        T("manage-cancel-hint", when=~F["reason"]),
         TextField(id="reason", type_factory=manage.validate_reason, on_error=on_input_error),
-        Row(close(), Cancel(Const("❌ Yes, cancel the trip"), id="yes", on_click=on_cancel_confirmed)),
+        Row(close(), Cancel(T("manage-cancel-yes"), id="yes", on_click=on_cancel_confirmed)),
         getter=cancel_getter,
         state=EditTripSG.cancel,
-        preview_data=_cancel_data("Riverside Arena", "2026-12-05", 2, "the game was moved"),
+        preview_data=_preview(lambda tr: _cancel_data("Riverside Arena", "2026-12-05", 2, "the game was moved", tr)),
     )
 
 
@@ -379,9 +403,8 @@ def build_edit_dialog() -> Dialog:
         _menu_window(),
         *_field_windows(),
         confirm_window(
-            Format("⚠️ Removing that pickup point costs {costs}: <b>{names}</b>.\n"
-                   "They will be told why. Go ahead?"),
-            Cancel(Const("✅ Yes, remove"), id="yes", on_click=on_removal_confirmed),
+            T("manage-remove-confirm"),
+            Cancel(T("manage-remove-yes"), id="yes", on_click=on_removal_confirmed),
             EditTripSG.remove_confirm,
             no=back_to(EditTripSG.menu),
             getter=remove_getter,

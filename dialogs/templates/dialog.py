@@ -13,16 +13,17 @@ from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start, SwitchTo
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.text import Format
 
 from models import DomainError, LimitReached, NameTaken, queries, templates
 
 from ..common import on_input_error, q, short, show_error, tg_user_id
+from ..i18n import T, tr_of
 from ..pickups.dialog import PREVIEW_POINTS, listing
 from ..states import NewTripSG, SaveTemplateSG, TemplatesSG
 from ..trips.render import BUTTON_MAX
 from ..widgets import (
-    ItemSwitchTo, StartWithData, TextField, back_to, close, confirm_window, go_to, plural,
+    ItemSwitchTo, StartWithData, TextField, back_to, close, confirm_window, go_to,
 )
 
 # --- saving: start data {"trip_id": id} or {"draft": {...}}; result {"saved": id | None} ------------
@@ -55,8 +56,11 @@ async def _save(event: Message | CallbackQuery, manager: DialogManager, *, repla
         await show_error(event, exc)
         return
     else:
-        text = f"💾 Saved as template “{template.name}”. Use it from /templates."
-        await (event.answer(text) if isinstance(event, CallbackQuery) else event.answer(q(text)))
+        tr = tr_of(manager)
+        if isinstance(event, CallbackQuery):  # an alert: plain text
+            await event.answer(tr("templates-saved", name=template.name))
+        else:
+            await event.answer(tr("templates-saved", name=q(template.name)))
         saved = template.id
     await manager.done({"saved": saved})
 
@@ -81,13 +85,12 @@ async def save_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 def build_save_template_dialog() -> Dialog:
     return Dialog(
         Window(
-            Format("💾 Send a <b>name</b> for this template (1–{max} characters), e.g. <i>Tuesday training</i>.",
-                   when=~F["clash"]),
-            Format("You already have a template called “{name}”. Replace it, or send another name.", when="clash"),
+            T("templates-save-ask", when=~F["clash"]),
+            T("templates-save-clash", when="clash"),
             TextField(id="name", type_factory=templates.validate_name, on_success=on_name, on_error=on_input_error),
             Row(
-                Button(Const("✏️ Another name"), id="other", on_click=on_other_name),
-                Button(Const("♻️ Replace it"), id="replace", on_click=on_replace),
+                Button(T("templates-save-other"), id="other", on_click=on_other_name),
+                Button(T("templates-save-replace"), id="replace", on_click=on_replace),
                 when="clash",
             ),
             close(),
@@ -145,9 +148,10 @@ def _card_data(name, destination, seats, comment, points) -> dict:
     return {
         "name": q(name),
         "destination": q(destination),
-        "seats": plural(seats, "seat", "seats"),
+        "seats": seats,
         "pickups": listing(points),
         "comment": q(comment),
+        "max": templates.NAME_MAX,
     }
 
 
@@ -157,44 +161,44 @@ async def rename(message: Message, widget, manager: DialogManager, name: str) ->
 
 async def on_delete(event: CallbackQuery, button, manager: DialogManager) -> None:
     templates.delete_template(tg_user_id(manager), _template_id(manager))
-    await event.answer("Template deleted.")
+    await event.answer(tr_of(manager)("templates-deleted"))
 
 
-CARD_PREVIEW = _card_data("Tuesday training", "Club gym", 3, "Leaving right after work", PREVIEW_POINTS)
+CARD_PREVIEW = _card_data("Tuesday training", "Club gym", 3, "Bring the ball bag, please.", PREVIEW_POINTS)
 ON_CARD = {"getter": card_getter, "preview_data": CARD_PREVIEW}  # the card and the windows acting on it
 
 
 def build_templates_dialog() -> Dialog:
     return Dialog(
         Window(
-            Format("📋 <b>Your templates</b> ({count}/{max})"),
-            Const("No templates yet. Save one from a trip card, or create one here.", when="empty"),
-            Const("That is the most you can have: delete one to add another.", when="full"),
+            T("templates-list-title"),
+            T("templates-list-empty", when="empty"),
+            T("templates-list-full", when="full"),
             ItemSwitchTo("tpl", "templates", TemplatesSG.card, on_click=on_template, label="📋 {item[1]}"),
-            Start(Const("➕ New template"), id="new", state=NewTripSG.destination, data={"mode": "template"},
+            Start(T("templates-new"), id="new", state=NewTripSG.destination, data={"mode": "template"},
                   when="can_add"),
             close(),
             getter=list_getter,
             state=TemplatesSG.list,
-            preview_data=_list_data([(1, "Tuesday training"), (2, "Saturday game")]),
+            preview_data=_list_data([(1, "Tuesday training"), (2, "Cup final")]),
         ),
         Window(
             Format("📋 <b>{name}</b>\n"),
             Format("🏁 {destination}"),
-            Format("💺 {seats}"),
-            Format("📍 Pickup points:\n{pickups}"),
+            T("templates-card-seats"),
+            T("templates-card-pickups"),
             Format("💬 {comment}", when="comment"),
-            StartWithData(Const("🚗 Use: pick a date"), "use", NewTripSG.date, data=use_template),
+            StartWithData(T("templates-use"), "use", NewTripSG.date, data=use_template),
             Row(
-                SwitchTo(Const("✏️ Rename"), id="rename", state=TemplatesSG.rename),
-                SwitchTo(Const("🗑 Delete"), id="delete", state=TemplatesSG.delete),
+                SwitchTo(T("templates-rename"), id="rename", state=TemplatesSG.rename),
+                SwitchTo(T("templates-delete"), id="delete", state=TemplatesSG.delete),
             ),
             back_to(TemplatesSG.list),
             state=TemplatesSG.card,
             **ON_CARD,
         ),
         Window(
-            Format("✏️ Send the new name for “{name}” (1–40 characters)."),
+            T("templates-rename-ask"),
             TextField(id="rename", type_factory=templates.validate_name, on_success=go_to(TemplatesSG.card, rename),
                       on_error=on_input_error),
             back_to(TemplatesSG.card),
@@ -202,8 +206,8 @@ def build_templates_dialog() -> Dialog:
             **ON_CARD,
         ),
         confirm_window(
-            Format("🗑 Delete the template “{name}”? Trips made from it stay as they are."),
-            SwitchTo(Const("🗑 Yes, delete"), id="yes", state=TemplatesSG.list, on_click=on_delete),
+            T("templates-delete-ask"),
+            SwitchTo(T("templates-delete-yes"), id="yes", state=TemplatesSG.list, on_click=on_delete),
             TemplatesSG.delete,
             no=back_to(TemplatesSG.card),
             **ON_CARD,
