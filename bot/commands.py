@@ -1,7 +1,12 @@
 """The command menu (`setMyCommands`), from the one command table (`dialogs.menu.commands.COMMANDS`).
 
-Set only when Telegram's (`getMyCommands`) differs, so replicas starting together, or a
-restart, do not each call it (issue #17.8).
+One menu per language the bot speaks (issue #19): Telegram shows a user the list set for their
+app's language (`language_code`), and the one set without a language code to everyone else,
+which is English (`DEFAULT_LANGUAGE`). It follows Telegram's language, not the player's stored
+choice: the menu is the bot's, not a chat's.
+
+Each list is set only when Telegram's (`getMyCommands`) differs, so replicas starting together,
+or a restart, do not each call it (issue #17.8).
 """
 
 import logging
@@ -9,19 +14,33 @@ import logging
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
+from dialogs.i18n import DEFAULT_LANGUAGE, tr_for
 from dialogs.menu.commands import COMMANDS as BOT_COMMANDS
+from models.tables import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-COMMANDS: list[tuple[str, str]] = [(c.name, c.menu) for c in BOT_COMMANDS]  # the table in dialogs/menu/commands.py
+# (language_code given to Telegram, the language of its descriptions); "" sets the default list
+MENUS: list[tuple[str, str]] = [("", DEFAULT_LANGUAGE)] + [(lang, lang) for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+
+
+def command_menu(language: str) -> list[tuple[str, str]]:
+    """(command, description) in `language`, from the table in dialogs/menu/commands.py."""
+    tr = tr_for(language)
+    return [(c.name, tr(c.menu)) for c in BOT_COMMANDS]
 
 
 async def register_commands(bot: Bot) -> bool:
-    """Make Telegram's menu for private chats ours; True when `setMyCommands` was called."""
+    """Make Telegram's menus for private chats ours; True when `setMyCommands` was called."""
     scope = BotCommandScopeAllPrivateChats()
-    current = [(c.command, c.description) for c in await bot.get_my_commands(scope=scope)]
-    if current == COMMANDS:
-        return False
-    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS], scope=scope)
-    log.info("Command menu set (%d commands)", len(COMMANDS))
-    return True
+    changed = False
+    for code, language in MENUS:
+        wanted = command_menu(language)
+        current = await bot.get_my_commands(scope=scope, language_code=code or None)
+        if [(c.command, c.description) for c in current] == wanted:
+            continue
+        await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in wanted], scope=scope,
+                                  language_code=code or None)
+        log.info("Command menu set for %s (%d commands)", code or "everyone else", len(wanted))
+        changed = True
+    return changed

@@ -6,6 +6,7 @@ from aiogram.fsm.state import State, StatesGroup
 
 class MainSG(StatesGroup):
     menu = State()
+    language = State()  # the language the bot speaks to the player (issue #19)
 
 
 class RegisterSG(StatesGroup):

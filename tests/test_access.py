@@ -24,10 +24,12 @@ from bot.app import build_dispatcher
 from bot.config import ConfigError, load_settings
 from bot.infra.storage import PeeweeStorage
 from bot.middlewares import access
-from bot.middlewares.access import CHECK_FAILED, FORMER_MEMBER, NOT_MEMBER, SLOW_DOWN, ClubMembersOnly, Throttle
+from bot.middlewares.access import (
+    CHECK_FAILED_KEY, FORMER_MEMBER_KEY, NOT_MEMBER_KEY, SLOW_DOWN_KEY, ClubMembersOnly, Throttle)
 from bot.middlewares.inflight import InFlight
 from bot.middlewares.user import UserMiddleware
-from dialogs.menu.commands import HELP_TEXT
+from dialogs.i18n import tr_for
+from dialogs.menu.commands import help_text
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, FsmRecord, Notification, Participant, Trip, User, queries, rides, trips, users,
 )
@@ -36,6 +38,10 @@ from tests.steps import open_my_trip, taps
 from tests.test_forgery import SEP, intent_of, own_button, press, rewrite
 
 CLUB = -1001234567890
+EN = tr_for("en")  # the texts below, as an English-speaking player reads them
+NOT_MEMBER, FORMER_MEMBER, CHECK_FAILED, SLOW_DOWN = (
+    EN(key) for key in (NOT_MEMBER_KEY, FORMER_MEMBER_KEY, CHECK_FAILED_KEY, SLOW_DOWN_KEY))
+HELP_TEXT = help_text(EN)
 
 
 class Clock:

@@ -3,8 +3,12 @@ text and Telegram's command menu (issue #18): a command cannot be in one and not
 
 from aiogram.filters import Command, CommandStart
 
-from bot.commands import COMMANDS as MENU
-from dialogs.menu.commands import COMMANDS, HELP_TEXT, build_commands_router
+from bot.commands import command_menu
+from dialogs.i18n import tr_for
+from dialogs.menu.commands import COMMANDS, build_commands_router, help_text
+
+MENU = command_menu("en")
+HELP_TEXT = help_text(tr_for("en"))
 
 
 def registered() -> set[str]:

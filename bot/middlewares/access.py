@@ -21,6 +21,10 @@ says: aiogram-dialog's callback data is `<intent id>\x1d<widget id>[:<item>]`, a
 state of that intent is read from the player's own dialog storage, so a forged intent or
 widget id (Join, a pickup point, another window's button) is refused here. The operations
 behind the allowed presses check seats and ownership again.
+
+Refusals are said in the language of the person refused (issue #19): they run before the
+player is loaded, so by what their Telegram app reports (`language_code`), else the settings'
+DEFAULT_LANGUAGE; a former member, whom the gate looked up anyway, in their stored choice.
 """
 
 from __future__ import annotations
@@ -40,18 +44,18 @@ from aiogram.types import CallbackQuery, Message, Update
 from aiogram_dialog.api.entities import DialogUpdate
 from aiogram_dialog.utils import CB_SEP
 
+from dialogs.i18n import DEFAULT_LANGUAGE, pick_language, tr_for
 from dialogs.states import ForgetSG, MyTripsSG, TripSG
 from models import Participant, User, users
 from models.logids import tg
 
 log = logging.getLogger(__name__)
 
-NOT_MEMBER = ("Sorry, this bot is only for members of our volleyball club's group. "
-              "Ask a club admin to add you, then try again.")
-FORMER_MEMBER = ("You are no longer in our volleyball club's group, so the carpool is closed to you. You can "
-                 "still leave the trips you have a seat in (/mytrips) and delete your data (/forget_me).")
-CHECK_FAILED = "I couldn't check your club membership just now. Please try again in a minute."
-SLOW_DOWN = "🐢 Slow down a little… that was faster than I can follow, so I skipped some of it."
+# The refusals: catalog keys (dialogs/locales/*/access.ftl)
+NOT_MEMBER_KEY = "access-not-member"
+FORMER_MEMBER_KEY = "access-former-member"
+CHECK_FAILED_KEY = "access-check-failed"
+SLOW_DOWN_KEY = "access-slow-down"
 
 MEMBER_STATUSES = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 SWEEP_EVERY = 1000  # calls between sweeps of expired entries
@@ -114,6 +118,16 @@ def _background(event: Any) -> bool:
     return isinstance(event, DialogUpdate)
 
 
+def refusal(key: str, data: dict[str, Any], known: User | None = None) -> str:
+    """The refusal `key` in the language of whoever sent the update: a `known` player's stored
+    choice, else their Telegram app's language when the bot speaks it, else the default."""
+    if known is not None and known.language:
+        return tr_for(known.language)(key)
+    settings = data.get("settings")
+    default = settings.default_language if settings is not None else DEFAULT_LANGUAGE
+    return tr_for(pick_language(getattr(data["event_from_user"], "language_code", None), default))(key)
+
+
 async def _refuse(event: Update, bot: Bot, text: str | None) -> None:
     """Answer a press (always, so the button's spinner stops), with `text` as an alert when
     given; a private message gets `text` as a reply. Other updates: nothing. Never raises."""
@@ -142,7 +156,7 @@ class ClubMembersOnly(BaseMiddleware):
         self.chat_id, self.ttl, self.error_ttl, self.notice_every, self.clock = (
             chat_id, ttl, error_ttl, notice_every, clock)
         self._verdicts: dict[int, tuple[bool | None, float]] = {}  # user id -> (member? None: unknown, until)
-        self._told: dict[int, tuple[str, float]] = {}  # user id -> (text, when)
+        self._told: dict[int, tuple[str, float]] = {}  # user id -> (refusal key, when)
         self._lookups: dict[int, asyncio.Future] = {}
         self._calls = 0
 
@@ -154,10 +168,11 @@ class ClubMembersOnly(BaseMiddleware):
         verdict = await self.is_member(data["bot"], user.id)
         if verdict or await way_out(event, data):
             return await handler(event, data)
-        text = CHECK_FAILED
+        key, known = CHECK_FAILED_KEY, None
         if verdict is False:
-            text = FORMER_MEMBER if users.get_user(user.id) is not None else NOT_MEMBER
-        await _refuse(event, data["bot"], text if self._should_tell(user.id, text) else None)
+            known = users.get_user(user.id)
+            key = FORMER_MEMBER_KEY if known is not None else NOT_MEMBER_KEY
+        await _refuse(event, data["bot"], refusal(key, data, known) if self._should_tell(user.id, key) else None)
         return None
 
     async def is_member(self, bot: Bot, user_id: int) -> bool | None:
@@ -191,12 +206,12 @@ class ClubMembersOnly(BaseMiddleware):
         self._verdicts[user_id] = (verdict, self.clock() + (self.error_ttl if verdict is None else self.ttl))
         return verdict
 
-    def _should_tell(self, user_id: int, text: str) -> bool:
+    def _should_tell(self, user_id: int, key: str) -> bool:
         now = self.clock()
         last = self._told.get(user_id)
-        if last is not None and last[0] == text and now - last[1] < self.notice_every:
+        if last is not None and last[0] == key and now - last[1] < self.notice_every:
             return False
-        self._told[user_id] = (text, now)
+        self._told[user_id] = (key, now)
         return True
 
     def _sweep(self) -> None:
@@ -239,7 +254,7 @@ class Throttle(BaseMiddleware):
         first = last is None or now - last > self.quiet
         if first:
             log.info("User %s sends faster than %s/%.0fs: slowing them down", tg(user.id), self.rate, self.per)
-        await _refuse(event, data["bot"], SLOW_DOWN if first else None)
+        await _refuse(event, data["bot"], refusal(SLOW_DOWN_KEY, data) if first else None)
         return None
 
     def _sweep(self, now: float) -> None:

@@ -1,6 +1,7 @@
 """The command table: every command once, with its handler, its line in the command menu
 (`setMyCommands`, bot/commands.py) and its line in /help. Registration, the menu and the
-help text are all produced from `COMMANDS`, so they cannot drift apart."""
+help text are all produced from `COMMANDS`, so they cannot drift apart. The menu and help
+lines are catalog keys (`dialogs/locales/*/menu.ftl`): each language has its own menu."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from models import ROLE_PASSENGER, queries, users
 
 from ..common import tg_user_id
+from ..i18n import Tr, tr_of
 from ..wizard import start_new_trip
 from ..states import ForgetSG, FindSG, MainSG, MyTripsSG, PastSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
 
@@ -29,17 +31,17 @@ async def start_home(manager: DialogManager, show_mode: ShowMode = ShowMode.SEND
     user = users.get_user(tg_user_id(manager))
     if user is None:
         chat = manager.middleware_data["event_chat"]
-        await manager.middleware_data["bot"].send_message(chat.id, "Send /start to begin.")
+        await manager.middleware_data["bot"].send_message(chat.id, tr_of(manager)("menu-send-start"))
         return
     state = MainSG.menu if user.role else RegisterSG.role
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
 
 
-async def _known(message: Message) -> bool:
+async def _known(message: Message, manager: DialogManager) -> bool:
     """True for a registered player with a role; others are told to /start."""
     user = users.get_user(message.from_user.id)
     if user is None or not user.role:
-        await message.answer("Send /start first and choose a role.")
+        await message.answer(tr_of(manager)("menu-start-first"))
         return False
     return True
 
@@ -58,8 +60,7 @@ async def open_shared_trip(message: Message, manager: DialogManager, user, creat
     raw = arg.removeprefix("trip_")
     # ASCII digits only: str.isdigit() accepts "²", which int() then refuses with a traceback
     if not (TRIP_ID.fullmatch(raw) and queries.trip_exists(int(raw))):
-        await message.answer("I couldn't find that trip: the link may be broken or the trip was removed. "
-                             "Here is the menu; try 🔎 Find a trip.")
+        await message.answer(tr_of(manager)("menu-trip-not-found"))
         await start_home(manager)
         return
     await on_top_of_menu(manager, TripSG.card, {"trip_id": int(raw)})
@@ -68,15 +69,18 @@ async def open_shared_trip(message: Message, manager: DialogManager, user, creat
 def opens(state):
     """The handler of a command that opens a dialog above the menu, for registered players."""
     async def open_dialog(message: Message, dialog_manager: DialogManager) -> None:
-        if await _known(message):
+        if await _known(message, dialog_manager):
             await on_top_of_menu(dialog_manager, state)
 
     return open_dialog
 
 
 async def cmd_start(message: Message, command: CommandObject, dialog_manager: DialogManager) -> None:
+    """Registers a newcomer in the language the middleware picked for them (their Telegram's,
+    when the bot speaks it); a known player's stored choice stands."""
     tg = message.from_user
-    user, created = users.register_user(tg.id, tg.first_name, tg.last_name, tg.username)
+    user, created = users.register_user(tg.id, tg.first_name, tg.last_name, tg.username,
+                                        language=dialog_manager.middleware_data.get("locale", ""))
     if command.args and command.args.startswith("trip_"):
         await open_shared_trip(message, dialog_manager, user, created, command.args)
         return
@@ -84,29 +88,35 @@ async def cmd_start(message: Message, command: CommandObject, dialog_manager: Di
 
 
 async def cmd_templates(message: Message, dialog_manager: DialogManager) -> None:
-    if not await _known(message):
+    if not await _known(message, dialog_manager):
         return
     if not users.get_user(message.from_user.id).is_driver:
-        await message.answer("Templates are for drivers. Switch your role with /switch_role.")
+        await message.answer(tr_of(dialog_manager)("menu-templates-drivers-only"))
         return
     await on_top_of_menu(dialog_manager, TemplatesSG.list)
 
 
 async def cmd_cancel(message: Message, dialog_manager: DialogManager) -> None:
     if users.get_user(message.from_user.id) is None:
-        await message.answer("Send /start to begin.")
+        await message.answer(tr_of(dialog_manager)("menu-send-start"))
         return
     await start_home(dialog_manager)
 
 
-async def cmd_help(message: Message) -> None:
-    await message.answer(HELP_TEXT)
+async def cmd_help(message: Message, dialog_manager: DialogManager) -> None:
+    await message.answer(help_text(tr_of(dialog_manager)))
+
+
+async def cmd_language(message: Message, dialog_manager: DialogManager) -> None:
+    """The language choice, in the main menu's dialog: a choice lands on the menu."""
+    if await _known(message, dialog_manager):
+        await dialog_manager.start(MainSG.language, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
 async def cmd_forget_me(message: Message, dialog_manager: DialogManager) -> None:
     user = users.get_user(message.from_user.id)
     if user is None:
-        await message.answer("I have nothing stored about you, so there is nothing to forget.")
+        await message.answer(tr_of(dialog_manager)("privacy-nothing-stored"))
         return
     home = MainSG.menu if user.role else RegisterSG.role  # where "No, keep me" lands
     await on_top_of_menu(dialog_manager, ForgetSG.confirm, home=home)
@@ -114,7 +124,7 @@ async def cmd_forget_me(message: Message, dialog_manager: DialogManager) -> None
 
 async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:
     if users.get_user(message.from_user.id) is None:
-        await message.answer("Send /start first and choose a role.")
+        await message.answer(tr_of(dialog_manager)("menu-start-first"))
         return
     await start_new_trip(dialog_manager, message)
 
@@ -122,35 +132,36 @@ async def cmd_new_trip(message: Message, dialog_manager: DialogManager) -> None:
 @dataclass(frozen=True)
 class BotCommandSpec:
     name: str
-    menu: str  # its description in Telegram's command menu
-    help: str  # its line in /help
+    menu: str  # catalog key: its description in Telegram's command menu
+    help: str  # catalog key: its line in /help
     handler: Callable
     aliases: tuple[str, ...] = ()
 
 
 COMMANDS: tuple[BotCommandSpec, ...] = (
-    BotCommandSpec("start", "Main menu", "main menu", cmd_start),
-    BotCommandSpec("trips", "Find a ride", "find a ride to the next game", opens(FindSG.list)),
-    BotCommandSpec("mytrips", "Your trips", "the trips you are in", opens(MyTripsSG.list)),
-    BotCommandSpec("newtrip", "Offer a ride", "offer a ride (a passenger is asked to switch to driver)",
-                   cmd_new_trip),
-    BotCommandSpec("templates", "Your trip templates (drivers)", "your weekly trips, ready to reuse (drivers)",
-                   cmd_templates, aliases=("list_templates",)),
-    BotCommandSpec("history", "Past trips", "your past trips", opens(PastSG.list)),
-    BotCommandSpec("switch_role", "Switch between driver and passenger", "switch between driver and passenger",
-                   opens(SwitchRoleSG.confirm)),
-    BotCommandSpec("forget_me", "Delete your data from this bot", "delete your data from this bot", cmd_forget_me),
-    BotCommandSpec("cancel", "Close the current screen", "close whatever screen is open and go back to the menu",
-                   cmd_cancel),
-    BotCommandSpec("help", "How this bot works", "this text", cmd_help),
+    BotCommandSpec("start", "menu-cmd-start", "menu-help-start", cmd_start),
+    BotCommandSpec("trips", "menu-cmd-trips", "menu-help-trips", opens(FindSG.list)),
+    BotCommandSpec("mytrips", "menu-cmd-mytrips", "menu-help-mytrips", opens(MyTripsSG.list)),
+    BotCommandSpec("newtrip", "menu-cmd-newtrip", "menu-help-newtrip", cmd_new_trip),
+    BotCommandSpec("templates", "menu-cmd-templates", "menu-help-templates", cmd_templates,
+                   aliases=("list_templates",)),
+    BotCommandSpec("history", "menu-cmd-history", "menu-help-history", opens(PastSG.list)),
+    BotCommandSpec("switch_role", "menu-cmd-switch-role", "menu-help-switch-role", opens(SwitchRoleSG.confirm)),
+    BotCommandSpec("language", "menu-cmd-language", "menu-help-language", cmd_language),
+    BotCommandSpec("forget_me", "menu-cmd-forget-me", "menu-help-forget-me", cmd_forget_me),
+    BotCommandSpec("cancel", "menu-cmd-cancel", "menu-help-cancel", cmd_cancel),
+    BotCommandSpec("help", "menu-cmd-help", "menu-help-help", cmd_help),
 )
 
-HELP_TEXT = "\n".join([
-    "🏐 <b>Club carpool</b>\n",
-    "Drivers offer seats to games and trainings; passengers pick a pickup point and take a seat.\n",
-    *(f"/{c.name} — {c.help}" for c in COMMANDS),
-    "\nAlmost everything else is a button.",
-])
+
+def help_text(tr: Tr) -> str:
+    """/help in the player's language: what the bot is for, then every command."""
+    return "\n".join([
+        tr("menu-help-title") + "\n",
+        tr("menu-help-intro") + "\n",
+        *(f"/{c.name} — {tr(c.help)}" for c in COMMANDS),
+        "\n" + tr("menu-help-outro"),
+    ])
 
 
 def build_commands_router() -> Router:

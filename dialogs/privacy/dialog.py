@@ -7,43 +7,44 @@ import logging
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, Cancel
-from aiogram_dialog.widgets.text import Const, Format, Multi
+from aiogram_dialog.widgets.text import Format, Multi
 
 from models import DomainError, privacy
 
 from ..common import refresh_windows, show_error, tg_user_id, wake_notifier
+from ..i18n import T, Tr, tr_of
 from ..states import ForgetSG
-from ..widgets import confirm_window, plural
+from ..widgets import confirm_window
 
 log = logging.getLogger(__name__)
 
-GOODBYE = ("🗑 Done: I have forgotten you. Your name, username and car are gone, so are the comments and "
-           "pickup addresses of the trips you drove; past trips and other players' messages show you as "
-           "“Former player”.\nIf you ever want to come back, send /start: you will be a new player.")
 
-
-def _effects(plan: privacy.Forgetting) -> dict:
+def _effects(plan: privacy.Forgetting, tr: Tr) -> dict:
     lines = []
     if plan.trips:
-        lines.append(f"• {plural(plan.trips, 'trip', 'trips')} you drive will be cancelled; "
-                     "your passengers are told.")
+        lines.append(tr("privacy-effect-trips", n=plan.trips))
     if plan.seats:
-        lines.append(f"• Your {plural(plan.seats, 'seat', 'seats')} will be released; the drivers are told.")
+        lines.append(tr("privacy-effect-seats", n=plan.seats))
     if plan.templates:
-        lines.append(f"• Your {plural(plan.templates, 'template', 'templates')} will be deleted.")
+        lines.append(tr("privacy-effect-templates", n=plan.templates))
     if not lines:
-        lines.append("• You have no upcoming trips, seats or templates.")
+        lines.append(tr("privacy-effect-nothing"))
     return {"effects": "\n".join(lines)}
 
 
 async def forget_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return _effects(privacy.forget_plan(tg_user_id(dialog_manager)))
+    return _effects(privacy.forget_plan(tg_user_id(dialog_manager)), tr_of(dialog_manager))
+
+
+async def forget_preview(dialog_manager: DialogManager, **kwargs) -> dict:
+    return _effects(privacy.Forgetting(seats=1, trips=2, templates=3), tr_of(dialog_manager))
 
 
 async def on_forget_confirmed(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Forget the player; the conversation ends with the goodbye (a refusal: the alert says why,
     and /start brings them home)."""
     telegram_id = tg_user_id(manager)
+    tr = tr_of(manager)  # the player's language, read before their data goes
     # The dialog goes first: once the operation has deleted the stored dialog state,
     # nothing of this one may be saved again.
     await manager.reset_stack()
@@ -54,8 +55,8 @@ async def on_forget_confirmed(event: CallbackQuery, button: Button, manager: Dia
         return
     log.info("A player used /forget_me: %d seat(s) released, %d trip(s) cancelled, %d message(s) redacted",
              done.seats, done.trips, done.redacted)
-    await event.answer("Forgotten.")
-    await manager.middleware_data["bot"].send_message(telegram_id, GOODBYE)
+    await event.answer(tr("privacy-forgotten"))
+    await manager.middleware_data["bot"].send_message(telegram_id, tr("privacy-goodbye"))
     wake_notifier(manager)
     await refresh_windows(manager, done.told)  # the drivers and passengers told
 
@@ -64,16 +65,14 @@ def build_forget_dialog() -> Dialog:
     return Dialog(
         confirm_window(
             Multi(
-                Const("🗑 <b>Forget me</b>\n\nThis removes you from the club carpool:"),
-                Format("{effects}"),
-                Const("\nYour name, username and car are deleted, and so are the comments and pickup addresses "
-                      "of the trips you drove. Past trips stay in the other players' history, and messages "
-                      "they got about you stay too, with you as “Former player”.\n<b>This cannot be undone.</b>"),
+                T("privacy-intro"),
+                Format("{effects}"),  # built by the getter, in the player's language
+                T("privacy-outro"),
             ),
-            Button(Const("🗑 Yes, forget me"), id="confirm", on_click=on_forget_confirmed),
+            Button(T("privacy-yes"), id="confirm", on_click=on_forget_confirmed),
             ForgetSG.confirm,
-            no=Cancel(Const("⬅️ No, keep me"), id="back"),
+            no=Cancel(T("privacy-no"), id="back"),
             getter=forget_getter,
-            preview_data=_effects(privacy.Forgetting(seats=1, trips=2, templates=3)),
+            preview_data=forget_preview,
         ),
     )

@@ -8,18 +8,22 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.text import Format
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, queries, users
 
-from ..common import ROLE_LABELS, acting_user, q, tg_user_id
+from ..common import PreviewUser, acting_user, q, role_label, tg_user_id
+from ..i18n import T, Tr, tr_of
 from ..states import MainSG, RegisterSG, SwitchRoleSG
-from ..widgets import close, plural
+from ..widgets import close
+
+NOW_KEYS = {ROLE_DRIVER: "roles-now-driver", ROLE_PASSENGER: "roles-now-passenger"}  # the switch's toast
 
 
-def to_menu(text: str, id: str, on_click) -> Start:  # noqa: A002 - aiogram-dialog's own parameter name
-    """A button that does `on_click` (sets the role), then shows a fresh main menu."""
-    return Start(Const(text), id=id, state=MainSG.menu, mode=StartMode.RESET_STACK, on_click=on_click)
+def to_menu(key: str, id: str, on_click) -> Start:  # noqa: A002 - aiogram-dialog's own parameter name
+    """A button (its text: catalog `key`) that does `on_click` (sets the role), then shows a
+    fresh main menu."""
+    return Start(T(key), id=id, state=MainSG.menu, mode=StartMode.RESET_STACK, on_click=on_click)
 
 
 async def register_getter(dialog_manager: DialogManager, **kwargs) -> dict:
@@ -33,59 +37,64 @@ async def on_role_chosen(event: CallbackQuery, button: Button, manager: DialogMa
 def build_register_dialog() -> Dialog:
     return Dialog(
         Window(
-            Format("Welcome to the club carpool, <b>{name}</b>! 🏐"),
-            Const(
-                "Drivers offer seats to games and trainings; passengers take them.\n"
-                "Which are you? You can switch at any time with /switch_role."
-            ),
+            T("roles-welcome"),
+            T("roles-intro"),
             Row(
-                to_menu("🚗 I drive", "driver", on_role_chosen),
-                to_menu("🙋 I need a ride", "passenger", on_role_chosen),
+                to_menu("roles-i-drive", "driver", on_role_chosen),
+                to_menu("roles-i-ride", "passenger", on_role_chosen),
             ),
             getter=register_getter,
             state=RegisterSG.role,
-            preview_data={"name": "Anna Example"},
+            preview_data={"name": PreviewUser().name},
         ),
     )
 
 
-def switch_notes(telegram_id: int) -> str:
-    """What stays as it is when the player switches role (shown before they do)."""
-    stats = queries.role_stats(telegram_id)
+def switch_notes(telegram_id: int, tr: Tr | None = None) -> str:
+    """What stays as it is when the player switches role (shown before they do; the wizard
+    shows it too, to a passenger offering a ride)."""
+    return _notes(queries.role_stats(telegram_id), tr or tr_of())
+
+
+def _notes(stats: queries.RoleStats, tr: Tr) -> str:
     notes = []
     if stats.driving:
-        notes.append(f"Your {plural(stats.driving, 'upcoming trip stays', 'upcoming trips stay')} yours to manage.")
+        notes.append(tr("roles-keep-driving", n=stats.driving))
     if stats.riding:
-        notes.append(f"Your seat in {plural(stats.riding, 'trip', 'trips')} stays.")
-    return "\n".join(notes) or "You have no upcoming trips or seats, so nothing else changes."
+        notes.append(tr("roles-keep-riding", n=stats.riding))
+    return "\n".join(notes) or tr("roles-keep-nothing")
+
+
+def _switch_data(role: str | None, stats: queries.RoleStats, tr: Tr) -> dict:
+    return {
+        "role": role_label(role, tr),
+        "new_role": role_label(users.other_role(role), tr),
+        "notes": _notes(stats, tr),
+    }
 
 
 async def switch_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     user = acting_user(dialog_manager)
-    return {
-        "role": ROLE_LABELS.get(user.role, user.role),
-        "new_role": ROLE_LABELS[users.other_role(user.role)],
-        "notes": switch_notes(user.telegram_id),
-    }
+    return _switch_data(user.role, queries.role_stats(user.telegram_id), tr_of(dialog_manager))
+
+
+async def switch_preview(dialog_manager: DialogManager, **kwargs) -> dict:
+    return _switch_data(ROLE_DRIVER, queries.RoleStats(driving=2, riding=1), tr_of(dialog_manager))
 
 
 async def on_switch_confirmed(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
     user = users.set_role(tg_user_id(manager), users.other_role(acting_user(manager).role))
-    await event.answer(f"You are now a {ROLE_LABELS[user.role].split(' ', 1)[1]}.")
+    await event.answer(tr_of(manager)(NOW_KEYS[user.role]))
 
 
 def build_switch_role_dialog() -> Dialog:
     return Dialog(
         Window(
-            Format("You are a {role}. Switch to {new_role}?"),
-            Format("{notes}"),
-            Row(close(), to_menu("✅ Confirm", "confirm", on_switch_confirmed)),
+            T("roles-switch-question"),
+            Format("{notes}"),  # built by the getter, in the player's language
+            Row(close(), to_menu("roles-confirm", "confirm", on_switch_confirmed)),
             getter=switch_getter,
             state=SwitchRoleSG.confirm,
-            preview_data={
-                "role": ROLE_LABELS[ROLE_DRIVER],
-                "new_role": ROLE_LABELS[ROLE_PASSENGER],
-                "notes": "Your 2 upcoming trips stay yours to manage.\nYour seat in 1 trip stays.",
-            },
+            preview_data=switch_preview,
         ),
     )
