@@ -311,7 +311,8 @@ PREVIEW_PLAN = manage.EditPlan(changes=[
     manage.Change("pickup", manage.PointEdit(1, "Central Station, north exit", time(17, 45)),
                   manage.PointEdit(1, "Central Station, north exit", time(18, 15))),
 ])
-FIELD_PREVIEW = _preview(lambda tr: _field_data("Riverside Arena", "2026-12-05", 3, "Bring the ball bag, please.", 2, tr))
+FIELD_PREVIEW = _preview(
+    lambda tr: _field_data("Riverside Arena", "2026-12-05", 3, "Bring the ball bag, please.", 2, tr))
 
 
 def _menu_window() -> Window:
