@@ -185,6 +185,53 @@ class SentReminder(BaseModel):
         indexes = ((("trip", "recipient", "offset_minutes"), True),)
 
 
+class ClubChat(BaseModel):
+    """The club's group chat (CLUB_CHAT_ID) as the bot last heard of it from Telegram
+    (`my_chat_member`), issue #20. Posting stops while the bot is not a member."""
+
+    chat_id = pw.BigIntegerField(unique=True)
+    status = pw.CharField(max_length=16, default="member")  # the bot's: member, administrator, left, kicked
+    can_pin = pw.BooleanField(default=False)  # administrator with "pin messages"
+    configured_by = pw.BigIntegerField(null=True)  # Telegram id of whoever added or promoted the bot: told when it is out
+    board_posted_at = pw.DateTimeField(null=True)  # the board's last new message (/board's cool-down)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "club_chat"
+
+
+POST_TRIP = "trip"  # a trip's announcement
+POST_BOARD = "board"  # "Rides this week", pinned when the bot may
+
+
+class GroupPost(BaseModel):
+    """One message of the bot in the club chat, kept up to date: a group outbox (issue #20).
+
+    A change writes no new row: it bumps `version` in its own transaction (`models.club.touch`),
+    and the poster (`bot.workers.poster`) renders the current state when it sends or edits, so
+    50 changes make one edit, not 50. Pending: `version > sent_version`. Claimed like a
+    notification (`claimed_by`, `claimed_at`) so two posters never both send it."""
+
+    chat_id = pw.BigIntegerField()
+    kind = pw.CharField(max_length=8)  # POST_TRIP or POST_BOARD
+    trip = pw.ForeignKeyField(Trip, backref="group_posts", null=True, on_delete="CASCADE", index=True)
+    message_id = pw.BigIntegerField(null=True)  # None: to be sent (first time, or the old one is gone)
+    version = pw.IntegerField(default=1)  # bumped by every change the message shows
+    sent_version = pw.IntegerField(default=0)  # the version Telegram shows
+    due_at = pw.DateTimeField(default=utcnow)  # not before (changes in a burst make one edit)
+    repost = pw.BooleanField(default=False)  # /board: the next send is a new message at the bottom
+    pinned = pw.BooleanField(default=False)
+    attempts = pw.IntegerField(default=0)
+    error = pw.TextField(default="")
+    claimed_by = pw.CharField(max_length=64, default="")
+    claimed_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "group_post"
+        indexes = ((("chat_id", "kind", "trip"), True),)
+
+
 class ProcessedUpdate(BaseModel):
     """Telegram update ids handled recently, so a redelivered update has its effects once.
     Ids are not monotonic over long gaps, so a set with a time limit, not "highest seen"."""
@@ -198,5 +245,5 @@ class ProcessedUpdate(BaseModel):
 
 ALL_MODELS = [
     User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord, Notification,
-    SentReminder, ProcessedUpdate,
+    SentReminder, ProcessedUpdate, ClubChat, GroupPost,
 ]

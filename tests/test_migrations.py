@@ -31,17 +31,27 @@ def assert_no_drift(url, tmp_path):
         database.close()
 
 
-def populate():
-    """One of everything, with children that a table rebuild would cascade away."""
-    driver = User.create(telegram_id=10**12, name="Dee", role="driver")
-    rider = User.create(telegram_id=2**40, name="Rae", role="passenger")
+def populate(orm=None):
+    """One of everything, with children that a table rebuild would cascade away. `orm`: the
+    tables as the first migration left them (peewee-migrate's `migrator.orm`), where today's
+    models have columns that do not exist yet and the migration's models no Python defaults;
+    by default today's models."""
     now = utcnow()
-    trip = Trip.create(driver=driver, destination="Gym", departure_date=date.today(), seats=3,
-                       departs_at=now + timedelta(days=1), ends_at=now + timedelta(days=1))
-    point = PickupPoint.create(trip=trip, address="Station", time=time(18, 30))
-    Participant.create(trip=trip, passenger=rider, pickup_point=point)
-    tpl = TripTemplate.create(driver=driver, name="Weekly", destination="Gym", seats=3)
-    TemplatePickupPoint.create(template=tpl, address="Station", time=time(18, 30))
+    orm = orm or {model._meta.table_name: model for model in ALL_MODELS}
+
+    def make(table, /, **values):
+        model = orm[table]
+        stamps = {f: now for f in ("created_at", "updated_at", "joined_at") if f in model._meta.fields}
+        return model.create(**stamps, **values)
+
+    driver = make("user", telegram_id=10**12, name="Dee", role="driver")
+    rider = make("user", telegram_id=2**40, name="Rae", role="passenger")
+    trip = make("trip", driver=driver, destination="Gym", departure_date=date.today(), seats=3,
+                departs_at=now + timedelta(days=1), ends_at=now + timedelta(days=1))
+    point = make("pickup_point", trip=trip, address="Station", time=time(18, 30))
+    make("participant", trip=trip, passenger=rider, pickup_point=point)
+    tpl = make("trip_template", driver=driver, name="Weekly", destination="Gym", seats=3)
+    make("template_pickup_point", template=tpl, address="Station", time=time(18, 30))
 
 
 def counts():
@@ -76,10 +86,12 @@ def test_every_migration_keeps_rows(tmp_path):
     database = open_database(url, foreign_keys=False)
     from bot.infra.db import make_router
 
-    make_router(database).run(migrate_first)
+    router = make_router(database)
+    router.run(migrate_first)
+    with database.bind_ctx(list(router.migrator.orm)):
+        populate(router.migrator.orm)
     database.close()
     init_database(url)
-    populate()
     before = counts()
     db.close()
     migrate(url)
@@ -95,11 +107,11 @@ def test_backup_before_pending_migration(tmp_path, monkeypatch):
     database = open_database(url, foreign_keys=False)
     from bot.infra.db import make_router
 
-    make_router(database).run(ALL_NAMES[0])
+    router = make_router(database)
+    router.run(ALL_NAMES[0])
+    with database.bind_ctx(list(router.migrator.orm)):
+        populate(router.migrator.orm)
     database.close()
-    init_database(url)
-    populate()
-    db.close()
     # Pretend one more migration is pending.
     extra = tmp_path / "migs"
     shutil.copytree(MIGRATIONS_DIR, extra)
