@@ -14,6 +14,12 @@ links: one tap opens the card in this chat with no "/start trip_42" message echo
 rendering needs no `getMe`, and old messages keep working if the bot is renamed. Like
 any callback data they can be forged: the card checks the trip exists, the operations
 behind its buttons check everything else.
+
+Languages (issue #19): a row is rendered in its recipient's language (`User.language`, or the
+bot's default language when the player has none stored), from the catalogs
+`dialogs/locales/*/notifications.ftl` and `reminders.ftl`; a press on a notice's button is
+answered in the presser's. Reasons the bot itself wrote into a row ("can't go", "left the
+club bot") are data: they are shown in the reader's language too.
 """
 
 from __future__ import annotations
@@ -30,18 +36,26 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_dialog import DialogManager
 
 from models import TRIP_OPEN, Notification, NotFound, User, outbox, queries, users
-from models.privacy import FORMER_NAME
+from models.privacy import DRIVER_LEFT, PASSENGER_LEFT
 
-from .common import contact_link, fmt_date, q
+from .common import contact_link, q
+from .i18n import DEFAULT_LANGUAGE, Tr, tr_for, tr_of
 from .menu.commands import on_top_of_menu
+from .reminders.handlers import CANT_GO_REASON
 from .reminders.keyboards import ask_keyboard
 from .states import FindSG, TripSG
-from .widgets import plural
 
 log = logging.getLogger(__name__)
 
-OPEN_TRIP = "🚗 Open trip"
-FIND_RIDE = "🔎 Find another ride"
+OPEN_TRIP = "notice-open-trip"
+FIND_RIDE = "notice-find-ride"
+# Reasons the bot writes into a row itself (data, in English), shown in the reader's language;
+# any other reason is the player's own words, shown as typed.
+OUR_REASONS = {
+    CANT_GO_REASON: "notice-reason-cant-go",
+    PASSENGER_LEFT: "notice-reason-left-bot",
+    DRIVER_LEFT: "notice-reason-driver-left-bot",
+}
 
 
 class Obsolete(Exception):
@@ -62,6 +76,7 @@ class Notice:
     params: dict
     tz: ZoneInfo
     now: datetime  # naive UTC
+    tr: Tr  # the reader's language
     _people: dict[int, User] = field(default_factory=dict)
 
     def person(self, key: str = "passenger") -> str:
@@ -69,11 +84,33 @@ class Notice:
         user_id = self.params.get(key)
         if user_id not in self._people:
             self._people.update(queries.people([user_id]))
-        user = self._people.get(user_id)
-        return contact_link(user) if user is not None else FORMER_NAME
+        return link(self._people.get(user_id), self.tr)
 
     def text(self, key: str) -> str:
         return q(self.params.get(key, ""))
+
+    def reason(self, key: str) -> str:
+        """A reason: the player's words as typed, or one the bot wrote, in the reader's language."""
+        value = self.params.get(key, "")
+        return self.tr(OUR_REASONS[value]) if value in OUR_REASONS else q(value)
+
+    @property
+    def day(self) -> str:
+        """The pickup's day without the year: "Sat 05 Dec"."""
+        return self.tr.day(self.params["date"])
+
+    @property
+    def date(self) -> str:
+        """The trip's day: "Sat 05 Dec 2026"."""
+        return self.tr.date(self.params["date"])
+
+    @property
+    def time(self) -> str:
+        """The pickup's time: "18:00"."""
+        return _hm(self.params["time"])
+
+    def seats_left(self) -> str:
+        return self.tr("notice-seats-left", n=max(int(self.params["seats_left"]), 0))
 
     @property
     def trip_id(self) -> int | None:
@@ -92,13 +129,26 @@ def renders(*kinds: str):
     return register
 
 
+def link(user: User | None, tr: Tr) -> str:
+    """A player as a contact link; "Former player" (in the reader's language) for one who used
+    /forget_me or is gone."""
+    return contact_link(user) if user is not None and user.forgotten_at is None else tr("notice-former-player")
+
+
 class NotificationRenderer:
     """`render(row) -> Rendered`, for `bot.workers.notifier.Notifier`: in the club's time zone
-    ("today", "tomorrow" in reminders). Raises `Obsolete`, or `LookupError` for a kind
-    nobody renders (a bug: the row fails, with the kind in the log)."""
+    ("today", "tomorrow" in reminders), in the recipient's language (`User.language`, else
+    `default_language`: the bot's `settings.default_language`). Raises `Obsolete`, or
+    `LookupError` for a kind nobody renders (a bug: the row fails, with the kind in the log)."""
 
-    def __init__(self, tz: ZoneInfo = ZoneInfo("UTC")) -> None:
+    def __init__(self, tz: ZoneInfo = ZoneInfo("UTC"), default_language: str = DEFAULT_LANGUAGE) -> None:
         self.tz = tz
+        self.default_language = default_language
+
+    def language(self, row: Notification) -> str:
+        """The recipient's language (one indexed query), or the default."""
+        stored = User.select(User.language).where(User.id == row.recipient_id).scalar()
+        return stored or self.default_language
 
     def __call__(self, row: Notification, now: datetime | None = None) -> Rendered:
         if row.text:
@@ -107,7 +157,8 @@ class NotificationRenderer:
         renderer = RENDERERS.get(row.kind)
         if renderer is None:
             raise LookupError(f"no renderer for notification kind {row.kind!r}")
-        notice = Notice(row, outbox.params_of(row), self.tz, now or outbox.now_precise())
+        tr = tr_for(self.language(row))
+        notice = Notice(row, outbox.params_of(row), self.tz, now or outbox.now_precise(), tr)
         return renderer(notice)
 
 
@@ -126,36 +177,23 @@ def _keyboard(*buttons: tuple[str, NoticeButton]) -> InlineKeyboardMarkup:
         [InlineKeyboardButton(text=label, callback_data=data.pack())] for label, data in buttons])
 
 
-def open_trip(trip_id: int | None) -> tuple[str, NoticeButton]:
-    return OPEN_TRIP, NoticeButton(to="trip", trip_id=trip_id or 0)
+def open_trip(trip_id: int | None, tr: Tr) -> tuple[str, NoticeButton]:
+    return tr(OPEN_TRIP), NoticeButton(to="trip", trip_id=trip_id or 0)
 
 
-def find_ride() -> tuple[str, NoticeButton]:
-    return FIND_RIDE, NoticeButton(to="find")
+def find_ride(tr: Tr) -> tuple[str, NoticeButton]:
+    return tr(FIND_RIDE), NoticeButton(to="find")
 
 
 def _trip_button(notice: Notice) -> InlineKeyboardMarkup | None:
-    return _keyboard(open_trip(notice.trip_id)) if notice.trip_id else None
+    return _keyboard(open_trip(notice.trip_id, notice.tr)) if notice.trip_id else None
 
 
 # --- formatting ----------------------------------------------------------------------------
 
 
-def _day(value: str) -> date:
-    return date.fromisoformat(value)
-
-
 def _hm(value: str) -> str:
-    return f"{time.fromisoformat(value):%H:%M}"
-
-
-def _when(notice: Notice) -> str:
-    """'Sat 05 Dec at 18:00': the notice's pickup."""
-    return f"{_day(notice.params['date']):%a %d %b} at {_hm(notice.params['time'])}"
-
-
-def seats_left(left: int) -> str:
-    return "The car is now full." if left <= 0 else f"{plural(left, 'seat', 'seats')} left."
+    return Tr.time(time.fromisoformat(value))
 
 
 # --- to the driver -------------------------------------------------------------------------
@@ -163,71 +201,70 @@ def seats_left(left: int) -> str:
 
 @renders("joined")
 def joined(n: Notice) -> Rendered:
-    return Rendered(
-        f"🙋 {n.person()} joined your trip to <b>{n.text('destination')}</b>: pickup {n.text('address')}, "
-        f"{_when(n)}. {seats_left(n.params['seats_left'])}", _trip_button(n))
+    return Rendered(n.tr("notice-joined", person=n.person(), destination=n.text("destination"),
+                         address=n.text("address"), day=n.day, time=n.time, seats=n.seats_left()),
+                    _trip_button(n))
 
 
 @renders("left")
 def left(n: Notice) -> Rendered:
-    why = f" ({n.text('reason')})" if n.params.get("reason") else ""
-    return Rendered(
-        f"🚶 {n.person()} left your trip to <b>{n.text('destination')}</b> on {_when(n)}{why}. "
-        f"{seats_left(n.params['seats_left'])}", _trip_button(n))
+    args = dict(person=n.person(), destination=n.text("destination"), day=n.day, time=n.time, seats=n.seats_left())
+    if n.params.get("reason"):
+        return Rendered(n.tr("notice-left-why", reason=n.reason("reason"), **args), _trip_button(n))
+    return Rendered(n.tr("notice-left", **args), _trip_button(n))
 
 
 @renders("pickup_changed")
 def pickup_changed(n: Notice) -> Rendered:
-    return Rendered(
-        f"📍 {n.person()} now gets in at {n.text('address')}, {_when(n)} (trip to <b>{n.text('destination')}</b>).",
-        _trip_button(n))
+    return Rendered(n.tr("notice-pickup-changed", person=n.person(), address=n.text("address"), day=n.day,
+                         time=n.time, destination=n.text("destination")),
+                    _trip_button(n))
 
 
 @renders("rider_way", "rider_late")
 def rider_answer(n: Notice) -> Rendered:
-    where = f"{n.text('address')}, {_hm(n.params['time'])}; trip to <b>{n.text('destination')}</b>"
-    text = (f"🚗 {n.person()} is on the way to the pickup ({where})." if n.row.kind == "rider_way"
-            else f"⏰ {n.person()} is running late for the pickup ({where}).")
-    return Rendered(text, _trip_button(n))
+    key = "notice-rider-way" if n.row.kind == "rider_way" else "notice-rider-late"
+    return Rendered(n.tr(key, person=n.person(), address=n.text("address"), time=n.time,
+                         destination=n.text("destination")),
+                    _trip_button(n))
 
 
 # --- to passengers -------------------------------------------------------------------------
 
 
-def _trip_title(n: Notice) -> str:
-    return f"the trip to <b>{n.text('destination')}</b> on {fmt_date(n.params['date'])}"
-
-
 @renders("seat_removed")
 def seat_removed(n: Notice) -> Rendered:
     return Rendered(
-        f"⚠️ The driver removed your pickup point ({_hm(n.params['time'])} {n.text('address')}) from "
-        f"{_trip_title(n)}, so you no longer have a seat. Find another ride with /trips "
-        f"or ask the driver: {n.person('driver')}.",
-        _keyboard(find_ride(), *([open_trip(n.trip_id)] if n.trip_id else [])))
+        n.tr("notice-seat-removed", time=n.time, address=n.text("address"), destination=n.text("destination"),
+             date=n.date, driver=n.person("driver")),
+        _keyboard(find_ride(n.tr), *([open_trip(n.trip_id, n.tr)] if n.trip_id else [])))
 
 
-CHANGE_LINES: dict[str, Callable[[object], str]] = {  # in the order they are listed
-    "destination": lambda v: f"destination: {q(v[0])} → <b>{q(v[1])}</b>",
-    "date": lambda v: f"date: {fmt_date(v[0])} → <b>{fmt_date(v[1])}</b>",
-    "time": lambda v: f"your pickup time: {_hm(v[0])} → <b>{_hm(v[1])}</b>",
-    "address": lambda v: f"your pickup address: {q(v[0])} → <b>{q(v[1])}</b>",
-    "comment": lambda v: f"driver's note: {q(v)}" if v else "the driver's note is removed",
+CHANGE_LINES: dict[str, Callable[[object, Tr], str]] = {  # in the order they are listed
+    "destination": lambda v, tr: tr("notice-change-destination", old=q(v[0]), new=q(v[1])),
+    "date": lambda v, tr: tr("notice-change-date", old=tr.date(v[0]), new=tr.date(v[1])),
+    "time": lambda v, tr: tr("notice-change-time", old=_hm(v[0]), new=_hm(v[1])),
+    "address": lambda v, tr: tr("notice-change-address", old=q(v[0]), new=q(v[1])),
+    "comment": lambda v, tr: tr("notice-change-comment", comment=q(v)) if v else tr("notice-change-comment-removed"),
 }
 
 
 @renders("trip_changed")
 def trip_changed(n: Notice) -> Rendered:
     changes = n.params["changes"]
-    lines = [f"• {line(changes[key])}" for key, line in CHANGE_LINES.items() if key in changes]
-    return Rendered(f"✏️ The driver changed {_trip_title(n)}:\n" + "\n".join(lines), _trip_button(n))
+    lines = [f"• {line(changes[key], n.tr)}" for key, line in CHANGE_LINES.items() if key in changes]
+    title = n.tr("notice-changed", destination=n.text("destination"), date=n.date)
+    return Rendered("\n".join([title, *lines]), _trip_button(n))
 
 
 @renders("trip_cancelled")
 def trip_cancelled(n: Notice) -> Rendered:
-    why = f"\nReason: {n.text('cancel_reason')}" if n.params.get("cancel_reason") else ""
-    text = f"❌ The trip to <b>{n.text('destination')}</b> on {fmt_date(n.params['date'])} is cancelled.{why}"
-    return Rendered(text + "\nFind another ride with /trips.", _keyboard(find_ride()))
+    args = dict(destination=n.text("destination"), date=n.date)
+    if n.params.get("cancel_reason"):
+        text = n.tr("notice-cancelled-why", reason=n.reason("cancel_reason"), **args)
+    else:
+        text = n.tr("notice-cancelled", **args)
+    return Rendered(text, _keyboard(find_ride(n.tr)))
 
 
 # --- reminders: the trip as it is when the reminder goes out -------------------------------
@@ -246,12 +283,10 @@ def _live_card(n: Notice) -> queries.TripCard:
 def _relative_day(day: date, at: time, n: Notice) -> str:
     """'today at 18:00', 'tomorrow (Sat 05 Dec) at 18:00' or 'Sat 05 Dec at 18:00'."""
     today = n.now.replace(tzinfo=ZoneInfo("UTC")).astimezone(n.tz).date()
-    label = f"{day:%a %d %b}"
     if day == today:
-        label = "today"
-    elif day == today + timedelta(days=1):
-        label = f"tomorrow ({label})"
-    return f"{label} at <b>{at:%H:%M}</b>"
+        return n.tr("reminder-today", time=n.tr.time(at))
+    key = "reminder-tomorrow" if day == today + timedelta(days=1) else "reminder-on-day"
+    return n.tr(key, day=n.tr.day(day), time=n.tr.time(at))
 
 
 @renders("reminder")
@@ -260,32 +295,32 @@ def passenger_reminder(n: Notice) -> Rendered:
     view = next((v for v in card.points if any(p.id == n.row.recipient_id for p in v.passengers)), None)
     if view is None:
         raise Obsolete(f"the reader has no seat in trip {card.trip.id} any more")
-    trip, driver, last = card.trip, card.driver, n.params.get("last", True)
-    driver_line = f"🚗 Driver: {contact_link(driver)}" + (f" · {q(driver.car)}" if driver.car else "")
+    trip, driver, last, tr = card.trip, card.driver, n.params.get("last", True), n.tr
+    car = f" · {q(driver.car)}" if driver.car else ""
     lines = [
-        f"⏰ <b>Reminder:</b> your ride to <b>{q(trip.destination)}</b> is "
-        f"{_relative_day(trip.departure_date, view.point.time, n)}.",
-        f"📍 Be at: {q(view.point.address)}, {view.point.time:%H:%M}",
-        driver_line,
+        tr("reminder-passenger", destination=q(trip.destination),
+           when=_relative_day(trip.departure_date, view.point.time, n)),
+        tr("reminder-be-at", address=q(view.point.address), time=tr.time(view.point.time)),
+        tr("reminder-driver-is", driver=link(driver, tr)) + car,
     ]
     if trip.comment:
         lines.append(f"💬 {q(trip.comment)}")
-    lines.append("Let the driver know with one tap:" if last else "Still going?")
-    return Rendered("\n".join(lines), ask_keyboard(trip.id, last=last))
+    lines.append(tr("reminder-ask-last") if last else tr("reminder-ask-early"))
+    return Rendered("\n".join(lines), ask_keyboard(trip.id, last=last, tr=tr))
 
 
 @renders("reminder_driver")
 def driver_reminder(n: Notice) -> Rendered:
     card = _live_card(n)
-    trip = card.trip
+    trip, tr = card.trip, n.tr
     first = card.points[0].point.time if card.points else trip.departs_at.time()
-    lines = [f"⏰ <b>Reminder:</b> you drive to <b>{q(trip.destination)}</b> "
-             f"{_relative_day(trip.departure_date, first, n)}."]
+    lines = [tr("reminder-driver", destination=q(trip.destination),
+                when=_relative_day(trip.departure_date, first, n))]
     for view in card.points:
-        who = ", ".join(contact_link(p) for p in view.passengers) or "nobody"
-        lines.append(f"📍 {view.point.time:%H:%M} {q(view.point.address)}: {who}")
-    lines.append(f"💺 {card.taken} of {plural(trip.seats, 'seat', 'seats')} taken.")
-    return Rendered("\n".join(lines), _keyboard(open_trip(trip.id)))
+        who = ", ".join(link(p, tr) for p in view.passengers) or tr("reminder-nobody")
+        lines.append(tr("reminder-point", time=tr.time(view.point.time), address=q(view.point.address), who=who))
+    lines.append(tr("reminder-seats-taken", taken=card.taken, seats=trip.seats))
+    return Rendered("\n".join(lines), _keyboard(open_trip(trip.id, tr)))
 
 
 # --- the buttons' handlers -----------------------------------------------------------------
@@ -293,17 +328,19 @@ def driver_reminder(n: Notice) -> Rendered:
 
 async def on_notice_button(callback: CallbackQuery, callback_data: NoticeButton,
                            dialog_manager: DialogManager) -> None:
-    """Open the trip card (or the trip list) above a fresh main menu, as a share link does."""
+    """Open the trip card (or the trip list) above a fresh main menu, as a share link does.
+    Refusals in the presser's language."""
+    tr = tr_of(dialog_manager)
     user = users.get_user(callback.from_user.id)
     if user is None or not user.role:
-        await callback.answer("Send /start first and choose a role.", show_alert=True)
+        await callback.answer(tr("notice-start-first"), show_alert=True)
         return
     trip_id = callback_data.trip_id
     if callback_data.to == "trip" and not queries.trip_exists(trip_id):
-        await callback.answer("That trip does not exist (any more).", show_alert=True)
+        await callback.answer(tr("notice-trip-gone"), show_alert=True)
         return
     if callback_data.to not in ("trip", "find"):
-        await callback.answer(STALE)
+        await callback.answer(tr(STALE))
         return
     await dialog_manager.answer_callback()
     if callback_data.to == "trip":
@@ -312,11 +349,11 @@ async def on_notice_button(callback: CallbackQuery, callback_data: NoticeButton,
         await on_top_of_menu(dialog_manager, FindSG.list)
 
 
-STALE = "That button is out of date."
+STALE = "notice-stale"
 
 
-async def on_malformed(callback: CallbackQuery) -> None:
-    await callback.answer(STALE)
+async def on_malformed(callback: CallbackQuery, locale: str | None = None) -> None:
+    await callback.answer(tr_of(data={"locale": locale})(STALE))
 
 
 def build_notice_router() -> Router:

@@ -20,8 +20,10 @@ not hold up the others.
 
 Rendering: a row holds a message kind and its parameters; its text and buttons are
 rendered right before it is sent (`render`, by default `dialogs.notifications`'s
-renderer in UTC; the runner passes the club's time zone), so a retry shows the latest
-names. A row that turns out no longer to matter when rendered (a reminder whose seat was
+renderer in UTC and English; the runner passes the club's time zone and
+`settings.default_language`), in the recipient's language (`User.language`, else that
+default), so a retry shows the latest names and a player who switched language reads the
+new one. A row that turns out no longer to matter when rendered (a reminder whose seat was
 given up) is `expired`; one that cannot be rendered (a bug) fails like a 400.
 
 Outcomes:

@@ -5,6 +5,7 @@ Anyone can send any callback data: every press is checked by the operation (the 
 has a seat in that trip, the trip is still open, and a reminder was sent to them: an
 answer counts for the latest one, once per answer), a refusal changes nothing, and
 every press is answered — a malformed one too — so no button ever spins forever.
+Answers and the redrawn keyboard are in the presser's language (`locale` in handler data).
 """
 
 from __future__ import annotations
@@ -18,24 +19,30 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from models import DomainError, lifecycle, rides
 from models.lifecycle import CANT, CANT_EARLY, CANT_NO, CANT_YES, GOING, LATE, LEFT, WAY
 
+from ..common import error_text
+from ..i18n import tr_of
 from .keyboards import ReminderAnswer, keyboard_after
 
 log = logging.getLogger(__name__)
 
+# What a press answers (catalog keys, dialogs/locales/*/reminders.ftl), in the presser's language.
 ANSWERED = {
-    WAY: "The driver knows you're on your way 👍",
-    LATE: "The driver knows you're running late ⏰",
-    CANT: "Sure? Confirm below that you can't go.",
-    CANT_EARLY: "Sure? Confirm below that you can't go.",
-    CANT_YES: "You left the trip: your seat is free again and the driver is told.",
-    CANT_NO: "Great, see you there! 👍",
-    GOING: "Great, see you there! 👍",
+    WAY: "reminder-told-way",
+    LATE: "reminder-told-late",
+    CANT: "reminder-confirm-cant",
+    CANT_EARLY: "reminder-confirm-cant",
+    CANT_YES: "reminder-seat-freed",
+    CANT_NO: "reminder-see-you",
+    GOING: "reminder-see-you",
 }
 ALREADY = {
-    WAY: "Already sent: the driver knows you're on your way.",
-    LATE: "Already sent: the driver knows you're running late.",
+    WAY: "reminder-already-way",
+    LATE: "reminder-already-late",
 }
-STALE = "That button is out of date."
+STALE = "reminder-stale"
+# The reason the driver's "left" notice gives: stored as data in the outbox row, shown in the
+# driver's language by `dialogs.notifications`.
+CANT_GO_REASON = "can't go"
 
 
 async def _show_keyboard(callback: CallbackQuery, bot: Bot, keyboard: InlineKeyboardMarkup) -> None:
@@ -54,36 +61,38 @@ async def _show_keyboard(callback: CallbackQuery, bot: Bot, keyboard: InlineKeyb
         log.warning("Could not update a reminder's keyboard", exc_info=True)
 
 
-async def on_answer(callback: CallbackQuery, callback_data: ReminderAnswer, bot: Bot, notifier=None) -> None:
+async def on_answer(callback: CallbackQuery, callback_data: ReminderAnswer, bot: Bot, notifier=None,
+                    locale: str | None = None) -> None:
     action, trip_id, actor = callback_data.action, callback_data.trip_id, callback.from_user.id
+    tr = tr_of(data={"locale": locale})  # the presser's language (bot.middlewares.user)
     if action == LEFT:
-        await callback.answer("You left this trip. Find another ride with /trips.")
+        await callback.answer(tr("reminder-you-left"))
         return
     if action not in ANSWERED:
-        await callback.answer(STALE)
+        await callback.answer(tr(STALE))
         return
-    text, told = ANSWERED[action], False
+    key, told = ANSWERED[action], False
     try:
         if action in (WAY, LATE):
             told = lifecycle.tell_driver(actor, trip_id, action)
-            text = text if told else ALREADY[action]
+            key = key if told else ALREADY[action]
         elif action == CANT_YES:
             lifecycle.reminded_seat(actor, trip_id)
-            rides.leave_trip(actor, trip_id, reason="can't go")
+            rides.leave_trip(actor, trip_id, reason=CANT_GO_REASON)
             told = True
         else:
             lifecycle.reminded_seat(actor, trip_id)
     except DomainError as exc:
-        await callback.answer(str(exc)[:200], show_alert=True)
+        await callback.answer(error_text(exc, tr)[:200], show_alert=True)
         return
     if told and notifier is not None:
         notifier.wake()
-    await callback.answer(text)
-    await _show_keyboard(callback, bot, keyboard_after(action, trip_id))
+    await callback.answer(tr(key))
+    await _show_keyboard(callback, bot, keyboard_after(action, trip_id, tr))
 
 
-async def on_malformed(callback: CallbackQuery) -> None:
-    await callback.answer(STALE)
+async def on_malformed(callback: CallbackQuery, locale: str | None = None) -> None:
+    await callback.answer(tr_of(data={"locale": locale})(STALE))
 
 
 def build_reminders_router() -> Router:

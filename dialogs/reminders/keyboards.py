@@ -4,6 +4,10 @@ The last reminder before the pickup asks for "On my way" / "Running late" / "Can
 an earlier one (a day ahead) only asks "Still going?" with "Yes" / "Can't go": being on
 the way makes sense an hour before, not a day. "Can't go" asks to confirm; "No, I'm
 coming" returns to the keyboard the reminder had.
+
+Labels are catalog keys (`dialogs/locales/*/reminders.ftl`), in the reader's language: the
+recipient's when the reminder is sent, the presser's when a press redraws the keyboard.
+Each function takes that language's `tr` (default: the current update's).
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from models.lifecycle import ANSWER_PREFIX, CANT, CANT_EARLY, CANT_NO, CANT_YES, GOING, LATE, LEFT, WAY
 
-LABELS = {
-    WAY: "🚗 On my way", LATE: "⏰ Running late", CANT: "❌ Can't go",
-    GOING: "👍 Yes", CANT_EARLY: "🚫 Can't go",
-    CANT_YES: "Yes, I can't go", LEFT: "❌ You left this trip",
+from ..i18n import Tr, tr_of
+
+LABELS = {  # action -> catalog key of its button
+    WAY: "reminder-way", LATE: "reminder-late", CANT: "reminder-cant",
+    GOING: "reminder-going", CANT_EARLY: "reminder-cant-early",
+    CANT_YES: "reminder-cant-yes", LEFT: "reminder-left",
 }
-CHOSEN = {WAY: "✅ On my way", LATE: "✅ Running late", GOING: "✅ Yes"}
-COMING = "No, I'm coming"
+CHOSEN = {WAY: "reminder-chosen-way", LATE: "reminder-chosen-late", GOING: "reminder-chosen-going"}
+COMING = "reminder-coming"
 
 
 class ReminderAnswer(CallbackData, prefix=ANSWER_PREFIX):
@@ -29,34 +35,37 @@ class ReminderAnswer(CallbackData, prefix=ANSWER_PREFIX):
     trip_id: int
 
 
-def _button(action: str, trip_id: int, label: str | None = None) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=label or LABELS[action],
+def _button(action: str, trip_id: int, tr: Tr, label: str | None = None) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=tr(label or LABELS[action]),
                                 callback_data=ReminderAnswer(action=action, trip_id=trip_id).pack())
 
 
-def ask_keyboard(trip_id: int, *, last: bool, chosen: str | None = None) -> InlineKeyboardMarkup:
+def ask_keyboard(trip_id: int, *, last: bool, chosen: str | None = None, tr: Tr | None = None) -> InlineKeyboardMarkup:
     """The answers a reminder offers, `chosen` marked."""
+    tr = tr or tr_of()
+
     def b(action: str) -> InlineKeyboardButton:
-        return _button(action, trip_id, CHOSEN[action] if action == chosen else None)
+        return _button(action, trip_id, tr, CHOSEN[action] if action == chosen else None)
 
     rows = [[b(WAY), b(LATE)], [b(CANT)]] if last else [[b(GOING), b(CANT_EARLY)]]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def confirm_keyboard(trip_id: int, *, last: bool) -> InlineKeyboardMarkup:
+def confirm_keyboard(trip_id: int, *, last: bool, tr: Tr | None = None) -> InlineKeyboardMarkup:
     """After "Can't go": leave the trip, or keep the seat (back to the reminder's answers)."""
+    tr = tr or tr_of()
     keep = CANT_NO if last else GOING
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(CANT_YES, trip_id), _button(keep, trip_id, COMING)]])
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(CANT_YES, trip_id, tr), _button(keep, trip_id, tr, COMING)]])
 
 
-def left_keyboard(trip_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(LEFT, trip_id)]])
+def left_keyboard(trip_id: int, tr: Tr | None = None) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(LEFT, trip_id, tr or tr_of())]])
 
 
-def keyboard_after(action: str, trip_id: int) -> InlineKeyboardMarkup:
+def keyboard_after(action: str, trip_id: int, tr: Tr | None = None) -> InlineKeyboardMarkup:
     """What the reminder shows once `action` is answered."""
     if action in (CANT, CANT_EARLY):
-        return confirm_keyboard(trip_id, last=action == CANT)
+        return confirm_keyboard(trip_id, last=action == CANT, tr=tr)
     if action == CANT_YES:
-        return left_keyboard(trip_id)
-    return ask_keyboard(trip_id, last=action != GOING, chosen=action if action in CHOSEN else None)
+        return left_keyboard(trip_id, tr)
+    return ask_keyboard(trip_id, last=action != GOING, chosen=action if action in CHOSEN else None, tr=tr)

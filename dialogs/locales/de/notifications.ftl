@@ -1,0 +1,44 @@
+# Benachrichtigungen (dialogs/notifications.py): was der Bot einem Spieler schreibt, in dessen Sprache.
+notice-open-trip = 🚗 Fahrt öffnen
+notice-find-ride = 🔎 Andere Fahrt finden
+notice-former-player = Ehemaliges Mitglied
+notice-seats-left =
+    { $n ->
+        [0] Das Auto ist jetzt voll.
+        [one] Noch { $n } Platz frei.
+       *[other] Noch { $n } Plätze frei.
+    }
+# Gründe, die der Bot selbst schreibt (den Grund eines Mitfahrers zeigen wir, wie er ihn getippt hat).
+notice-reason-cant-go = kann nicht mitfahren
+notice-reason-left-bot = nutzt den Club-Bot nicht mehr
+notice-reason-driver-left-bot = der Fahrer nutzt den Club-Bot nicht mehr
+
+## An den Fahrer
+notice-joined = 🙋 { $person } fährt bei deiner Fahrt nach <b>{ $destination }</b> mit: Treffpunkt { $address }, { $day } um { $time }. { $seats }
+notice-left = 🚶 { $person } ist aus deiner Fahrt nach <b>{ $destination }</b> am { $day } um { $time } ausgestiegen. { $seats }
+notice-left-why = 🚶 { $person } ist aus deiner Fahrt nach <b>{ $destination }</b> am { $day } um { $time } ausgestiegen ({ $reason }). { $seats }
+notice-pickup-changed = 📍 { $person } steigt jetzt hier ein: { $address }, { $day } um { $time } (Fahrt nach <b>{ $destination }</b>).
+notice-rider-way = 🚗 { $person } ist auf dem Weg zum Treffpunkt ({ $address }, { $time }; Fahrt nach <b>{ $destination }</b>).
+notice-rider-late = ⏰ { $person } kommt später zum Treffpunkt ({ $address }, { $time }; Fahrt nach <b>{ $destination }</b>).
+
+## An Mitfahrer
+notice-seat-removed = ⚠️ Der Fahrer hat deinen Treffpunkt ({ $time } { $address }) aus der Fahrt nach <b>{ $destination }</b> am { $date } entfernt, du hast also keinen Platz mehr. Finde eine andere Fahrt mit /trips oder frag den Fahrer: { $driver }.
+notice-changed = ✏️ Der Fahrer hat die Fahrt nach <b>{ $destination }</b> am { $date } geändert:
+notice-change-destination = Ziel: { $old } → <b>{ $new }</b>
+notice-change-date = Datum: { $old } → <b>{ $new }</b>
+notice-change-time = deine Abholzeit: { $old } → <b>{ $new }</b>
+notice-change-address = dein Treffpunkt: { $old } → <b>{ $new }</b>
+notice-change-comment = Notiz des Fahrers: { $comment }
+notice-change-comment-removed = die Notiz des Fahrers ist entfernt
+notice-cancelled =
+    ❌ Die Fahrt nach <b>{ $destination }</b> am { $date } ist abgesagt.
+    Finde eine andere Fahrt mit /trips.
+notice-cancelled-why =
+    ❌ Die Fahrt nach <b>{ $destination }</b> am { $date } ist abgesagt.
+    Grund: { $reason }
+    Finde eine andere Fahrt mit /trips.
+
+## Die Buttons der Benachrichtigungen
+notice-start-first = Sende zuerst /start und wähle eine Rolle.
+notice-trip-gone = Diese Fahrt gibt es nicht (mehr).
+notice-stale = Dieser Button ist veraltet.

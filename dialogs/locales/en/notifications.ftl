@@ -1,0 +1,48 @@
+# Notifications (dialogs/notifications.py): what the outbox tells a player, rendered in the reader's
+# language when it is sent. Arguments: $person, $driver (contact links), $destination, $address,
+# $reason, $comment, $old, $new (user text, escaped), $day / $date (formatted), $time ("18:30"),
+# $seats (the notice-seats-left sentence), $n (a count).
+notice-open-trip = 🚗 Open trip
+notice-find-ride = 🔎 Find another ride
+notice-former-player = Former player
+notice-seats-left =
+    { $n ->
+        [0] The car is now full.
+        [one] { $n } seat left.
+       *[other] { $n } seats left.
+    }
+# Reasons the bot writes itself (a passenger's own reason is shown as typed).
+notice-reason-cant-go = can't go
+notice-reason-left-bot = left the club bot
+notice-reason-driver-left-bot = the driver left the club bot
+
+## To the driver
+notice-joined = 🙋 { $person } joined your trip to <b>{ $destination }</b>: pickup { $address }, { $day } at { $time }. { $seats }
+notice-left = 🚶 { $person } left your trip to <b>{ $destination }</b> on { $day } at { $time }. { $seats }
+notice-left-why = 🚶 { $person } left your trip to <b>{ $destination }</b> on { $day } at { $time } ({ $reason }). { $seats }
+notice-pickup-changed = 📍 { $person } now gets in at { $address }, { $day } at { $time } (trip to <b>{ $destination }</b>).
+notice-rider-way = 🚗 { $person } is on the way to the pickup ({ $address }, { $time }; trip to <b>{ $destination }</b>).
+notice-rider-late = ⏰ { $person } is running late for the pickup ({ $address }, { $time }; trip to <b>{ $destination }</b>).
+
+## To passengers
+notice-seat-removed = ⚠️ The driver removed your pickup point ({ $time } { $address }) from the trip to <b>{ $destination }</b> on { $date }, so you no longer have a seat. Find another ride with /trips or ask the driver: { $driver }.
+# The first line of a change; each change follows on its own line ("• …").
+notice-changed = ✏️ The driver changed the trip to <b>{ $destination }</b> on { $date }:
+notice-change-destination = destination: { $old } → <b>{ $new }</b>
+notice-change-date = date: { $old } → <b>{ $new }</b>
+notice-change-time = your pickup time: { $old } → <b>{ $new }</b>
+notice-change-address = your pickup address: { $old } → <b>{ $new }</b>
+notice-change-comment = driver's note: { $comment }
+notice-change-comment-removed = the driver's note is removed
+notice-cancelled =
+    ❌ The trip to <b>{ $destination }</b> on { $date } is cancelled.
+    Find another ride with /trips.
+notice-cancelled-why =
+    ❌ The trip to <b>{ $destination }</b> on { $date } is cancelled.
+    Reason: { $reason }
+    Find another ride with /trips.
+
+## The notices' buttons, when pressed
+notice-start-first = Send /start first and choose a role.
+notice-trip-gone = That trip does not exist (any more).
+notice-stale = That button is out of date.

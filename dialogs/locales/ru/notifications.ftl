@@ -1,0 +1,46 @@
+# Уведомления (dialogs/notifications.py): что бот сообщает игроку, на языке читателя.
+notice-open-trip = 🚗 Открыть поездку
+notice-find-ride = 🔎 Найти другую поездку
+notice-former-player = Бывший участник
+notice-seats-left =
+    { $n ->
+        [0] Машина заполнена.
+        [one] Осталось { $n } место.
+        [few] Осталось { $n } места.
+        [many] Осталось { $n } мест.
+       *[other] Осталось { $n } места.
+    }
+# Причины, которые пишет сам бот (причину пассажира показываем как есть).
+notice-reason-cant-go = не сможет поехать
+notice-reason-left-bot = больше не пользуется ботом клуба
+notice-reason-driver-left-bot = водитель больше не пользуется ботом клуба
+
+## Водителю
+notice-joined = 🙋 { $person } теперь едет с тобой до <b>{ $destination }</b>: посадка — { $address }, { $day } в { $time }. { $seats }
+notice-left = 🚶 { $person } больше не едет с тобой до <b>{ $destination }</b> { $day } в { $time }. { $seats }
+notice-left-why = 🚶 { $person } больше не едет с тобой до <b>{ $destination }</b> { $day } в { $time } ({ $reason }). { $seats }
+notice-pickup-changed = 📍 { $person } теперь садится тут: { $address }, { $day } в { $time } (поездка до <b>{ $destination }</b>).
+notice-rider-way = 🚗 { $person } уже в пути к месту посадки ({ $address }, { $time }; поездка до <b>{ $destination }</b>).
+notice-rider-late = ⏰ { $person } опаздывает к месту посадки ({ $address }, { $time }; поездка до <b>{ $destination }</b>).
+
+## Пассажирам
+notice-seat-removed = ⚠️ Водитель убрал твоё место посадки ({ $time } { $address }) из поездки до <b>{ $destination }</b> ({ $date }), так что места у тебя больше нет. Найди другую поездку через /trips или спроси водителя: { $driver }.
+notice-changed = ✏️ Водитель изменил поездку до <b>{ $destination }</b> ({ $date }):
+notice-change-destination = куда: { $old } → <b>{ $new }</b>
+notice-change-date = дата: { $old } → <b>{ $new }</b>
+notice-change-time = время твоей посадки: { $old } → <b>{ $new }</b>
+notice-change-address = адрес твоей посадки: { $old } → <b>{ $new }</b>
+notice-change-comment = заметка водителя: { $comment }
+notice-change-comment-removed = водитель убрал заметку
+notice-cancelled =
+    ❌ Поездка до <b>{ $destination }</b> ({ $date }) отменена.
+    Найди другую поездку через /trips.
+notice-cancelled-why =
+    ❌ Поездка до <b>{ $destination }</b> ({ $date }) отменена.
+    Причина: { $reason }
+    Найди другую поездку через /trips.
+
+## Кнопки уведомлений
+notice-start-first = Сначала отправь /start и выбери роль.
+notice-trip-gone = Этой поездки больше нет.
+notice-stale = Эта кнопка устарела.
