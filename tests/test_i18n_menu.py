@@ -13,6 +13,7 @@ from dialogs.i18n import tr_for
 from models import ROLE_DRIVER, users
 from tests.conftest import TOKEN
 from tests.harness import DialogEnv, Player
+from tests.steps import newcomer
 from tests.test_access import CLUB, GatedEnv
 
 
@@ -20,6 +21,12 @@ def speaking(player: Player, language_code: str) -> Player:
     """The player's Telegram app reports `language_code` from now on."""
     player.client.user = player.client.user.model_copy(update={"language_code": language_code})
     return player
+
+
+async def russian_newcomer(env: DialogEnv, uid: int, name: str, role: str) -> Player:
+    """A newcomer whose app speaks Russian, registered with `role` (a Russian button): on the menu."""
+    speaking(env.player(uid, name), "ru")
+    return await newcomer(env, uid, name, role)
 
 
 async def test_a_russian_newcomer_registers_and_lands_on_a_russian_menu(env: DialogEnv):
@@ -67,10 +74,7 @@ async def test_switching_to_german_redraws_the_menu_and_sticks(env: DialogEnv):
 
 
 async def test_role_switch_and_car_speak_russian(env: DialogEnv):
-    ivan = speaking(env.player(4, "Ivan"), "ru")
-    await ivan.send("/start")
-    await ivan.click("🚗 Я за рулём")
-
+    ivan = await russian_newcomer(env, 4, "Ivan", "🚗 Я за рулём")
     screen = await ivan.click("🚙 Моя машина")
     assert screen.text.startswith("🚙 <b>Твоя машина</b>")
     await ivan.send("синяя Лада, А123")
@@ -85,9 +89,7 @@ async def test_role_switch_and_car_speak_russian(env: DialogEnv):
 
 
 async def test_forget_me_in_russian(env: DialogEnv):
-    olga = speaking(env.player(5, "Olga"), "ru")
-    await olga.send("/start")
-    await olga.click("🙋 Меня нужно подвезти")
+    olga = await russian_newcomer(env, 5, "Olga", "🙋 Меня нужно подвезти")
     screen = await olga.send("/forget_me")
     assert screen.text.startswith("🗑 <b>Забыть меня</b>")
     assert "• У тебя нет предстоящих поездок, мест или шаблонов." in screen.text
