@@ -36,6 +36,8 @@ _SEND_NEWER = frozenset({
 ALLOWED_NEWER: dict[str, frozenset[str]] = {
     "sendMessage": _SEND_NEWER | {"disable_web_page_preview"},
     "editMessageText": frozenset({"disable_web_page_preview"}),
+    # Bot API 6.7 replaced them with `button`; Telegram still accepts them and aiogram still has them.
+    "answerInlineQuery": frozenset({"switch_pm_text", "switch_pm_parameter"}),
 }
 
 # Result fields that aiogram 3.31 requires and api.json (10.1) lacks: added to objects the fake builds.
@@ -48,6 +50,18 @@ NEWER_REQUIRED: dict[str, dict[str, Any]] = {
 _PRIMITIVE = {"Integer", "String", "Boolean", "Float", "InputFile"}
 # InlineKeyboardButton fields that are decoration, not the button's action.
 BUTTON_DECORATION = {"text", "icon_custom_emoji_id", "style"}
+# Types whose every field (not only the required ones) the spec keeps: the objects inside a
+# parameter that check_object() walks (a button's switch_inline_query_chosen_chat, an inline result,
+# a command scope), and the rights a chat member can have.
+DEEP_TYPES = frozenset({
+    "InlineKeyboardButton", "SwitchInlineQueryChosenChat", "LoginUrl", "WebAppInfo", "CopyTextButton",
+    "InlineQueryResultArticle", "InputTextMessageContent", "LinkPreviewOptions", "InlineQueryResultsButton",
+    "BotCommandScopeDefault", "BotCommandScopeAllPrivateChats", "BotCommandScopeAllGroupChats",
+    "BotCommandScopeAllChatAdministrators", "BotCommandScopeChat", "BotCommandScopeChatAdministrators",
+    "BotCommandScopeChatMember", "ChatMemberAdministrator", "ChatMemberRestricted",
+})
+# A deep-link start parameter (t.me/<bot>?start=..., InlineQueryResultsButton.start_parameter).
+START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class SpecNotFoundError(RuntimeError):
@@ -108,8 +122,10 @@ class ApiSpec:
     def __init__(self, data: dict[str, Any], path: Path | None = None):
         self.path, self.version = path, data.get("version", "?")
         self.methods = {n: _fields(m) for n, m in data["methods"].items()}
-        # Of a type, only its required fields: all that filled() reads.
+        # Of a type, only its required fields: all that filled() reads; every field of DEEP_TYPES.
         self.types = {n: {k: f for k, f in _fields(t).items() if f["required"]} for n, t in data["types"].items()}
+        self.deep = {n: _fields(t) for n, t in data["types"].items() if n in DEEP_TYPES}
+        self.subtypes = {n: tuple(t["subtypes"]) for n, t in data["types"].items() if t.get("subtypes")}
         self._lower = {n.lower(): n for n in [*self.methods, *data.get("other_methods", [])]}
 
     @classmethod
@@ -134,6 +150,28 @@ class ApiSpec:
                 obj[name] = neutral[kind] if kind in neutral else (
                     [] if kind.startswith("Array") else self.filled(kind))
         return obj
+
+    def check_object(self, type_name: str, obj: Any, what: str) -> dict[str, Any]:
+        """Check a JSON object of a DEEP_TYPES type the way Telegram parses one: an object, its required
+        fields present, the fields it knows of the right JSON type (nested DEEP_TYPES objects too).
+        Fields it does not know are ignored, as Telegram ignores them. ``what`` names it in errors."""
+        if not isinstance(obj, dict):
+            raise bad(f"can't parse {what}: Object expected")
+        for name, field in self.deep[type_name].items():
+            if name not in obj:
+                if field["required"]:
+                    raise bad(f"can't parse {what}: Can't find field \"{name}\"")
+                continue
+            kind = next((t for t in field["types"] if _json_type_matches(t, obj[name])), None)
+            if kind is None:
+                raise bad(f"can't parse {what}: Field \"{name}\" must be of type {field['types'][0]}")
+            if kind in self.deep:
+                self.check_object(kind, obj[name], what)
+        return obj
+
+    def field_names(self, type_name: str) -> tuple[str, ...]:
+        """Every field of a DEEP_TYPES type, in the specification's order."""
+        return tuple(self.deep[type_name])
 
     def coerce_params(self, method: str, raw: dict[str, Any]) -> dict[str, Any]:
         """Check names and required flags, then convert form strings to typed values."""
@@ -173,6 +211,15 @@ def _coerce(name: str, value: Any, types: list[str]) -> Any:
         except ValueError:
             raise bad(f"can't parse {name} JSON object") from None
     return value
+
+
+def _json_type_matches(kind: str, value: Any) -> bool:
+    if kind.startswith("Array of "):
+        return isinstance(value, list)
+    checks = {"String": lambda v: isinstance(v, str), "Boolean": lambda v: isinstance(v, bool),
+              "Integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+              "Float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return checks[kind](value) if kind in checks else isinstance(value, dict)
 
 
 def _guess(value: Any) -> Any:
@@ -316,6 +363,8 @@ def check_reply_markup(markup: Any, inline_only: bool = False) -> None:
 def check_inline_button(button: Any) -> None:
     if not isinstance(button, dict) or not isinstance(button.get("text"), str):
         raise bad("can't parse inline keyboard button: Field \"text\" must be of type String")
+    if SPEC is not None:  # the action's own fields: switch_inline_query_chosen_chat's flags, a login_url ...
+        SPEC.check_object("InlineKeyboardButton", button, "inline keyboard button")
     actions = [k for k in button if k not in BUTTON_DECORATION]
     if len(actions) != 1:
         raise bad("can't parse inline keyboard button: exactly one of the optional fields must be used"
@@ -326,6 +375,14 @@ def check_inline_button(button: Any) -> None:
             raise bad("BUTTON_DATA_INVALID")
     if "url" in button and not re.match(r"(https?|tg)://\S+$", str(button["url"])):
         raise bad("BUTTON_URL_INVALID")
+
+
+def check_language_code(code: Any) -> str:
+    """setMyCommands' language_code: empty, or two lowercase letters (ISO 639-1)."""
+    code = code or ""
+    if not (code == "" or (isinstance(code, str) and re.fullmatch(r"[a-z]{2}", code))):
+        raise bad("invalid language code specified")
+    return code
 
 
 def check_commands(commands: Any) -> None:

@@ -27,13 +27,13 @@ TRIMMED = Path(__file__).with_name("botapi.json")
 SOURCE = "PaulSonOfLars/telegram-bot-api-spec (GitHub), file api.json"
 LICENCE = "MIT (see NOTICE.md)"
 
-# What the fake implements today, and what the bot is about to use (group chats, inline mode).
+# What the fake implements: private chats, the club's group chat (pins) and inline mode.
 METHODS = (
     "getMe", "logOut", "close", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo",
     "getMyCommands", "setMyCommands", "deleteMyCommands", "setChatMenuButton",
     "getChat", "getChatMember", "getChatAdministrators",
     "sendMessage", "editMessageText", "editMessageReplyMarkup", "deleteMessage", "sendChatAction",
-    "pinChatMessage", "unpinChatMessage", "answerCallbackQuery", "answerInlineQuery",
+    "pinChatMessage", "unpinChatMessage", "unpinAllChatMessages", "answerCallbackQuery", "answerInlineQuery",
 )
 
 
