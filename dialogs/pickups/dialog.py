@@ -12,12 +12,13 @@ from datetime import date, time
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Next, Row, SwitchTo, TimeSelect
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.text import Format
 
 from models import ValidationError, trips
 from models.rules import PICKUPS_MAX, require_room_for_pickup
 
-from ..common import club_tz, on_input_error, q, tg_user_id
+from ..common import club_tz, on_input_error, q
+from ..i18n import T, tr_of
 from ..states import PickupSG
 from ..trips.render import button
 from ..widgets import ItemSwitchTo, TextField, back, back_to, close, go_to
@@ -96,12 +97,12 @@ async def on_remove(event: CallbackQuery, widget, manager: DialogManager, index:
     points = _points(manager)
     if 0 <= index < len(points):
         removed = points.pop(index)
-        await event.answer(f"Removed {removed['time']} {removed['address'][:60]}")
+        await event.answer(tr_of(manager)("pickups-removed", time=removed["time"], address=removed["address"][:60]))
 
 
 async def on_change(event: CallbackQuery, widget, manager: DialogManager, index: int) -> None:
     if not 0 <= index < len(_points(manager)):
-        raise ValidationError("That pickup point is no longer in the list.")
+        raise ValidationError("pickups-gone")
     manager.dialog_data["edit_index"] = index
     _address(manager).widget.set_widget_data(manager, None)
 
@@ -113,7 +114,7 @@ async def address_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     point = _editing(dialog_manager)
     points = _points(dialog_manager)
     return {
-        "number": len(points) + 1,
+        "number": str(len(points) + 1),
         "editing": point is not None,
         "adding": point is None,
         "current": q(point["address"]) if point else "",
@@ -125,7 +126,7 @@ async def address_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 async def on_keep_address(event: CallbackQuery, button, manager: DialogManager) -> None:
     point = _editing(manager)
     if point is None:
-        raise ValidationError("Send the address, please.")
+        raise ValidationError("pickups-address-missing")
     _address(manager).widget.set_widget_data(manager, point["address"])
 
 
@@ -136,9 +137,7 @@ async def time_getter(dialog_manager: DialogManager, **kwargs) -> dict:
         "editing": point is not None,
         "current": point["time"] if point else "",
         "address": q(_address(dialog_manager).get_value() or ""),
-        "today_note": "\n(The trip is today: pick a time still ahead.)"
-        if day and date.fromisoformat(day) == trips.local_today(club_tz(dialog_manager))
-        else "",
+        "today": bool(day) and date.fromisoformat(day) == trips.local_today(club_tz(dialog_manager)),
     }
 
 
@@ -149,7 +148,7 @@ async def save_point(event, widget, manager: DialogManager, at: time) -> None:
     trips.validate_pickup_time(date.fromisoformat(day) if day else None, at, club_tz(manager))
     address = _address(manager).get_value()
     if address is None:  # a stale time window: the address step was left meanwhile
-        raise ValidationError("Send the address first.")
+        raise ValidationError("pickups-address-first")
     points, point = _points(manager), _editing(manager)
     if point is not None:  # a changed point keeps its identity (and its passengers)
         point.update(address=address, time=at.strftime("%H:%M"))
@@ -175,7 +174,7 @@ async def on_time_picked(event: CallbackQuery, widget, manager: DialogManager, a
 async def on_keep_time(event: CallbackQuery, button, manager: DialogManager) -> None:
     point = _editing(manager)
     if point is None:
-        raise ValidationError("Pick the time, please.")
+        raise ValidationError("pickups-time-missing")
     await save_point(event, button, manager, time.fromisoformat(point["time"]))
 
 
@@ -190,31 +189,32 @@ POINTS_PREVIEW = _points_data(PREVIEW_POINTS)
 def _list_windows() -> list[Window]:
     return [
         Window(
-            Const("📍 <b>Pickup points</b> (in time order):"),
-            Format("{listing}"),
-            Const("\nAdd another, remove one, or tap Done."),
+            T("pickups-list-title"),
+            Format("{listing}"),  # times and addresses
+            T("pickups-list-hint"),
             Row(
-                SwitchTo(Const("➕ Add another"), id="add", state=PickupSG.address, on_click=on_add, when="can_add"),
-                SwitchTo(Const("✏️ Change one"), id="chg", state=PickupSG.change, when="has_points"),
-                SwitchTo(Const("➖ Remove one"), id="rm", state=PickupSG.remove, when="has_points"),
+                SwitchTo(T("pickups-add"), id="add", state=PickupSG.address, on_click=on_add, when="can_add"),
+                SwitchTo(T("pickups-change"), id="chg", state=PickupSG.change, when="has_points"),
+                SwitchTo(T("pickups-remove"), id="rm", state=PickupSG.remove, when="has_points"),
             ),
-            Button(Const("✅ Done"), id="done", on_click=on_done, when="has_points"),
+            Button(T("pickups-done"), id="done", on_click=on_done, when="has_points"),
             close(),
             getter=points_getter,
             state=PickupSG.points,
             preview_data=POINTS_PREVIEW,
         ),
-        _pick_window("Which pickup point should go?", PickupSG.remove,
+        _pick_window("pickups-remove-question", PickupSG.remove,
                      ItemSwitchTo("rmsel", "items", PickupSG.points, on_click=on_remove)),
-        _pick_window("Which pickup point do you want to change?", PickupSG.change,
+        _pick_window("pickups-change-question", PickupSG.change,
                      ItemSwitchTo("chsel", "change_items", PickupSG.address, on_click=on_change)),
     ]
 
 
 def _pick_window(question: str, state, pick: ItemSwitchTo) -> Window:
-    """One point picked from the list (to remove, to change); Back returns to the list."""
+    """One point picked from the list (to remove, to change; `question`: a catalog key); Back
+    returns to the list."""
     return Window(
-        Const(question),
+        T(question),
         pick,
         back_to(PickupSG.points),
         getter=points_getter,
@@ -226,31 +226,31 @@ def _pick_window(question: str, state, pick: ItemSwitchTo) -> Window:
 def _point_windows() -> list[Window]:
     return [
         Window(
-            Format("📍 Pickup point {number}: send the <b>address</b> (2–200 characters).", when="adding"),
-            Format("📍 Send the new <b>address</b> for this pickup point (now: <i>{current}</i>).", when="editing"),
+            T("pickups-address-new", when="adding"),
+            T("pickups-address-change", when="editing"),
             TextField(id="addr", type_factory=trips.validate_address, on_success=Next(id="addr_ok"),
                       on_error=on_input_error),
-            Next(Const("➡️ Keep this address"), id="keep", on_click=on_keep_address, when="editing"),
+            Next(T("pickups-keep-address"), id="keep", on_click=on_keep_address, when="editing"),
             Row(back_to(PickupSG.points), when="listed"),
             close("back_out", when="first"),
             getter=address_getter,
             state=PickupSG.address,
-            preview_data={"number": 4, "editing": False, "adding": True, "current": "", "listed": True,
+            preview_data={"number": "4", "editing": False, "adding": True, "current": "", "listed": True,
                           "first": False},
         ),
         Window(
-            Format("🕒 Pickup time at <b>{address}</b>?"),
-            Const("Type it (18:30, 9:05, 18.30) or tap the hour, then the minute."),
-            Format("{today_note}", when="today_note"),
+            T("pickups-time-question"),
+            T("pickups-time-hint"),
+            T("pickups-time-today", when="today"),
             TextField(id="time", type_factory=trips.parse_time, on_success=to_the_list, on_error=on_input_error),
-            TimeSelect(id="tsel", on_value_changed=on_time_picked, hour_header=Const("— hour —"),
-                       minute_header=Const("— minute —")),
-            SwitchTo(Format("➡️ Keep {current}"), id="keep", state=PickupSG.points, on_click=on_keep_time,
+            TimeSelect(id="tsel", on_value_changed=on_time_picked, hour_header=T("pickups-hour"),
+                       minute_header=T("pickups-minute")),
+            SwitchTo(T("pickups-keep-time"), id="keep", state=PickupSG.points, on_click=on_keep_time,
                      when="editing"),
             back(),
             getter=time_getter,
             state=PickupSG.time,
-            preview_data={"address": "Oak Street 12", "today_note": "", "editing": True, "current": "18:00"},
+            preview_data={"address": "Oak Street 12", "today": False, "editing": True, "current": "18:00"},
         ),
     ]
 

@@ -19,12 +19,13 @@ import sentry_sdk
 from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Data, Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Calendar, CalendarUserConfig, Group, Next, Row, Select, Start, SwitchTo
-from aiogram_dialog.widgets.text import Const, Format
+from aiogram_dialog.widgets.kbd import Group, Next, Row, Select, Start, SwitchTo
+from aiogram_dialog.widgets.text import Format
 
 from models import ROLE_DRIVER, queries, trips, users
 
-from ..common import acting_user, club_tz, fmt_date, on_input_error, q, short, tg_user_id
+from ..common import acting_user, club_tz, on_input_error, q, short, tg_user_id
+from ..i18n import T, Tr, tr_of
 from ..pickups import start_pickups
 from ..pickups.dialog import PREVIEW_POINTS, listing, pickups_data
 from ..roles.dialog import switch_notes
@@ -32,8 +33,11 @@ from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
 from ..templates.dialog import template_items
 from ..trips.render import BUTTON_MAX
 from ..widgets import (
-    NEXT_TEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, pick_list, plural, quit_without_saving,
+    NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, pick_list, quit_without_saving,
 )
+from .calendar import ClubCalendar
+
+__all__ = ["ClubCalendar", "build_wizard_dialog", "start_new_trip"]  # ClubCalendar: trip editing's too
 
 REVIEW = "review"  # a step opened from the summary: its Back goes back there
 
@@ -124,12 +128,16 @@ async def on_start(start_data: Data, manager: DialogManager) -> None:
 
 async def role_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     uid = tg_user_id(dialog_manager)
-    return {"notes": switch_notes(uid), "has_templates": bool(queries.list_templates(uid))}
+    return {"notes": switch_notes(uid, tr_of(dialog_manager)), "has_templates": bool(queries.list_templates(uid))}
+
+
+async def role_preview(dialog_manager: DialogManager, **kwargs) -> dict:
+    return {"notes": tr_of(dialog_manager)("roles-keep-riding", n=1), "has_templates": True}
 
 
 async def on_become_driver(event: CallbackQuery, button, manager: DialogManager) -> None:
     users.set_role(tg_user_id(manager), ROLE_DRIVER)
-    await event.answer("🚗 You are a driver now (/switch_role switches back).")
+    await event.answer(tr_of(manager)("wizard-became-driver"))
 
 
 # --- the first steps: a template, or the destination -------------------------------------------
@@ -158,21 +166,13 @@ async def destination_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 async def on_recent(event: CallbackQuery, widget, manager: DialogManager, trip_id: int) -> None:
     destination = queries.destination_of_own_trip(tg_user_id(manager), trip_id)
     if destination is None:
-        await event.answer("That destination is no longer available; type it instead.", show_alert=True)
+        await event.answer(tr_of(manager)("wizard-recent-gone"), show_alert=True)
         return
     _hold(manager, "dest", destination)
     await advance(manager)
 
 
 # --- the date, the seats, the comment ------------------------------------------------------------
-
-
-class ClubCalendar(Calendar):
-    """The club's time zone and today's date, per render (not the server's, at import)."""
-
-    async def _get_user_config(self, data: dict, manager: DialogManager) -> CalendarUserConfig:
-        tz = club_tz(manager)
-        return CalendarUserConfig(timezone=tz, min_date=trips.local_today(tz), firstweekday=0)
 
 
 async def on_date(event: CallbackQuery, widget, manager: DialogManager, day: date) -> None:
@@ -245,7 +245,7 @@ async def on_publish(event: CallbackQuery, button, manager: DialogManager) -> No
         trip = trips.create_trip(tg_user_id(manager), trip_draft(draft(manager)), club_tz(manager),
                                  key=manager.current_context().id)
     manager.dialog_data["trip_id"] = trip.id
-    await event.answer("Trip created ✅")
+    await event.answer(tr_of(manager)("wizard-created-toast"))
 
 
 def pickups_of_draft(manager: DialogManager) -> dict:
@@ -270,17 +270,22 @@ async def on_summary_result(start_data: Data, result: Data, manager: DialogManag
 
 async def draft_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     review = bool(dialog_manager.dialog_data.get(REVIEW))
-    return draft_view(draft(dialog_manager), for_template=_for_template(dialog_manager), review=review)
+    return draft_view(draft(dialog_manager), tr_of(dialog_manager), for_template=_for_template(dialog_manager),
+                      review=review)
 
 
-def draft_view(d: dict, *, for_template: bool, review: bool) -> dict:
+async def draft_preview(dialog_manager: DialogManager, **kwargs) -> dict:
+    return draft_view(PREVIEW_DRAFT, tr_of(dialog_manager), for_template=False, review=False)
+
+
+def draft_view(d: dict, tr: Tr, *, for_template: bool, review: bool) -> dict:
     """What every window shows of the draft, and where its buttons lead."""
     seats = d["seats"]
     return {
         "destination": q(d["destination"] or ""),
-        "date": fmt_date(d["date"]) if d["date"] else "",
-        "seats": seats or "",
-        "seats_line": plural(seats, "seat", "seats") if seats else "",
+        "date": tr.date(d["date"]) if d["date"] else "",
+        "seats": str(seats) if seats else "",
+        "seats_line": tr("wizard-seats", n=seats) if seats else "",
         "pickups": listing(d["pickups"]),
         "comment": q(d["comment"] or ""),
         "for_trip": not for_template,
@@ -300,20 +305,22 @@ async def created_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> d
 
 # --- the windows ----------------------------------------------------------------------------------
 
-DRAFT_PREVIEW = draft_view(
-    {"destination": "Away game at Riverside Arena", "date": "2026-12-05", "seats": 3, "pickups": PREVIEW_POINTS,
-     "comment": "Bring the ball bag, please."},
-    for_template=False, review=False,
-)
+PREVIEW_DRAFT = {"destination": "Away game at Riverside Arena", "date": "2026-12-05", "seats": 3,
+                 "pickups": PREVIEW_POINTS, "comment": "Bring the ball bag, please."}
 GOING_ON = F["going_on"]
 SEAT_CHOICES = list(range(trips.SEATS_MIN, trips.SEATS_MAX + 1))
-SUMMARY_LINES = (
+SUMMARY_LINES = (  # user data and texts the getter made in the player's language
     Format("🏁 <b>{destination}</b>"),
     Format("📅 {date}", when="date"),
     Format("💺 {seats_line}"),
-    Format("📍 Pickup points:\n{pickups}"),
+    T("wizard-summary-pickups"),
     Format("💬 {comment}", when="comment"),
 )
+
+
+def now(field: str, when: str | None = None) -> T:
+    """"Now: <i>…</i>": the value a step holds already (when it holds one)."""
+    return T("wizard-now", args=lambda data: {"value": data[field]}, when=when or field)
 
 
 def step_back(previous) -> Row:
@@ -325,44 +332,43 @@ def step_back(previous) -> Row:
     )
 
 
-def edit(text: str, id: str, state, when=None) -> SwitchTo:  # noqa: A002 - aiogram-dialog's parameter name
-    """A field of the summary: opens its step, which comes back when done."""
-    return SwitchTo(Const(text), id=id, state=state, on_click=on_review, when=when)
+def edit(key: str, id: str, state, when=None) -> SwitchTo:  # noqa: A002 - aiogram-dialog's parameter name
+    """A field of the summary (its label: catalog `key`): opens its step, which comes back when done."""
+    return SwitchTo(T(key), id=id, state=state, on_click=on_review, when=when)
 
 
 def _first_windows() -> list[Window]:
     return [
         Window(
-            Const("🙋 <b>You're a passenger; switch to driver?</b>"),
-            Const("Only drivers offer rides. /switch_role switches back whenever you like."),
-            Format("{notes}"),
-            SwitchTo(Const("🚗 Switch to driver"), id="drive_t", state=NewTripSG.template,
+            T("wizard-role-question"),
+            Format("{notes}"),  # built by the getter, in the player's language
+            SwitchTo(T("wizard-become-driver"), id="drive_t", state=NewTripSG.template,
                      on_click=on_become_driver, when="has_templates"),
-            SwitchTo(Const("🚗 Switch to driver"), id="drive", state=NewTripSG.destination,
+            SwitchTo(T("wizard-become-driver"), id="drive", state=NewTripSG.destination,
                      on_click=on_become_driver, when=~F["has_templates"]),
             close(),
             getter=role_getter,
             state=NewTripSG.role,
-            preview_data={"notes": "Your seat in 1 trip stays.", "has_templates": True},
+            preview_data=role_preview,
         ),
         Window(
-            Const("🚗 <b>New trip</b>\nStart from one of your templates, or from scratch?"),
+            T("wizard-template-question"),
             ItemSwitchTo("tpl", "templates", NewTripSG.date, on_click=on_template, label="📋 {item[1]}"),
-            Next(Const("✏️ From scratch"), id="scratch", on_click=on_scratch),
+            Next(T("wizard-from-scratch"), id="scratch", on_click=on_scratch),
             quit_without_saving(),
             getter=templates_getter,
             state=NewTripSG.template,
-            preview_data={"templates": [(1, "Tuesday training"), (2, "Saturday game")]},
+            preview_data={"templates": [(1, "Tuesday training"), (2, "Cup final")]},
         ),
         Window(
-            Const("🏁 <b>Where to?</b> Send the destination (2–100 characters)"),
-            Const("or pick one of your recent ones:", when="recent"),
-            Format("Now: <i>{destination}</i>", when="has_destination"),
+            T("wizard-destination-question"),
+            T("wizard-destination-recent", when="recent"),
+            now("destination", when="has_destination"),
             TextField(id="dest", type_factory=trips.validate_destination, on_success=on_step,
                       on_error=on_input_error),
             pick_list("recent", "recent", on_recent),
-            Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_destination"] & F["for_trip"]),
-            SwitchTo(Const(NEXT_TEXT), id="next_t", state=NewTripSG.seats,
+            Next(T(NEXT), id="next", when=GOING_ON & F["has_destination"] & F["for_trip"]),
+            SwitchTo(T(NEXT), id="next_t", state=NewTripSG.seats,
                      when=GOING_ON & F["has_destination"] & F["for_template"]),
             step_back(Group(back(when="to_list"), close("back_out", when="leave"), width=1)),
             getter=destination_getter,
@@ -375,21 +381,21 @@ def _first_windows() -> list[Window]:
 def _middle_windows() -> list[Window]:
     return [
         Window(
-            Const("📅 <b>Which day?</b>"),
-            Format("Now: <i>{date}</i>", when="date"),
+            T("wizard-date-question"),
+            now("date"),
             ClubCalendar(id="cal", on_click=on_date),
-            Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_date"]),
+            Next(T(NEXT), id="next", when=GOING_ON & F["has_date"]),
             step_back(back()),
             state=NewTripSG.date,
         ),
         Window(
-            Const("💺 <b>How many free seats?</b> Tap a number or send one (1–8)."),
-            Format("Now: <i>{seats}</i>", when="seats"),
+            T("wizard-seats-question"),
+            now("seats"),
             Group(Select(Format("{item}"), id="seats", item_id_getter=str, items=SEAT_CHOICES, on_click=on_seats),
                   width=4),
             TextField(id="seats_t", type_factory=trips.validate_seats, on_success=on_seats, on_error=on_input_error),
-            Next(Const(NEXT_TEXT), id="next", when=GOING_ON & F["has_seats"]),
-            StartWithData(Const(NEXT_TEXT), "next_p", PickupSG.points, data=pickups_of_draft,  # Back from them
+            Next(T(NEXT), id="next", when=GOING_ON & F["has_seats"]),
+            StartWithData(T(NEXT), "next_p", PickupSG.points, data=pickups_of_draft,  # Back from them
                           when=GOING_ON & F["seats"] & ~F["has_seats"]),
             step_back(Group(back(when="for_trip"), back_to(NewTripSG.destination, "back_d", when="for_template"),
                             width=1)),
@@ -397,12 +403,12 @@ def _middle_windows() -> list[Window]:
             on_process_result=on_points,
         ),
         Window(
-            Const("💬 <b>Any comment</b> for passengers? (up to 500 characters) Or skip."),
-            Format("Now: <i>{comment}</i>", when="comment"),
+            T("wizard-comment-question"),
+            now("comment"),
             TextField(id="comment", type_factory=trips.validate_comment, on_success=Next(id="comment_ok"),
                       on_error=on_input_error),
-            Row(Next(Const("⏭ Skip"), id="skip", on_click=on_skip_comment),
-                Next(Const("🚫 No comment"), id="none", on_click=on_no_comment, when="comment")),
+            Row(Next(T("wizard-skip"), id="skip", on_click=on_skip_comment),
+                Next(T("wizard-no-comment"), id="none", on_click=on_no_comment, when="comment")),
             step_back(back()),
             state=NewTripSG.comment,
         ),
@@ -412,28 +418,28 @@ def _middle_windows() -> list[Window]:
 def _last_windows() -> list[Window]:
     return [
         Window(
-            Const("📝 <b>Check your trip</b>\n"),
+            T("wizard-summary-title"),
             *SUMMARY_LINES,
-            Const("\nTap a field to change it, or confirm to publish the trip.", when="for_trip"),
-            Const("\nTap a field to change it, or save the template.", when="for_template"),
-            Row(edit("🏁 Destination", "e_destination", NewTripSG.destination),
-                edit("📅 Date", "e_date", NewTripSG.date, when="for_trip"),
-                edit("💺 Seats", "e_seats", NewTripSG.seats)),
-            Row(StartWithData(Const("📍 Pickups"), "e_pickups", PickupSG.points, data=pickups_of_draft),
-                edit("💬 Comment", "e_comment", NewTripSG.comment)),
-            SwitchTo(Const("✅ Confirm"), id="confirm", state=NewTripSG.created, on_click=on_publish, when="for_trip"),
-            StartWithData(Const("💾 Save template"), "save", SaveTemplateSG.name, data=template_of_draft,
+            T("wizard-summary-hint-trip", when="for_trip"),
+            T("wizard-summary-hint-template", when="for_template"),
+            Row(edit("wizard-edit-destination", "e_destination", NewTripSG.destination),
+                edit("wizard-edit-date", "e_date", NewTripSG.date, when="for_trip"),
+                edit("wizard-edit-seats", "e_seats", NewTripSG.seats)),
+            Row(StartWithData(T("wizard-edit-pickups"), "e_pickups", PickupSG.points, data=pickups_of_draft),
+                edit("wizard-edit-comment", "e_comment", NewTripSG.comment)),
+            SwitchTo(T("wizard-confirm"), id="confirm", state=NewTripSG.created, on_click=on_publish, when="for_trip"),
+            StartWithData(T("wizard-save-template"), "save", SaveTemplateSG.name, data=template_of_draft,
                           when="for_template"),
             Row(back(on_click=on_leave_review), quit_without_saving()),
             state=NewTripSG.summary,
             on_process_result=on_summary_result,
         ),
         Window(
-            Const("✅ <b>Trip created</b>\n"),
+            T("wizard-created-title"),
             *SUMMARY_LINES,
-            Format("\nShare it with the club: {link}"),
-            StartWithData(Const("💾 Save as template"), "save_tpl", SaveTemplateSG.name, data=created_trip),
-            Start(Const("🏠 Main menu"), id="home", state=MainSG.menu, mode=StartMode.RESET_STACK),
+            T("wizard-created-share"),
+            StartWithData(T("wizard-save-as-template"), "save_tpl", SaveTemplateSG.name, data=created_trip),
+            Start(T("wizard-main-menu"), id="home", state=MainSG.menu, mode=StartMode.RESET_STACK),
             getter=created_getter,
             state=NewTripSG.created,
             preview_data={"link": "https://t.me/club_carpool_bot?start=trip_42"},
@@ -448,5 +454,5 @@ def build_wizard_dialog() -> Dialog:
         *_last_windows(),
         on_start=on_start,
         getter=draft_getter,
-        preview_data=DRAFT_PREVIEW,
+        preview_data=draft_preview,
     )

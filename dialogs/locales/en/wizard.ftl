@@ -1,0 +1,52 @@
+# The trip wizard (dialogs/wizard): a passenger's way in, the steps, the summary.
+wizard-role-question =
+    🙋 <b>You're a passenger; switch to driver?</b>
+    Only drivers offer rides. /switch_role switches back whenever you like.
+wizard-become-driver = 🚗 Switch to driver
+wizard-became-driver = 🚗 You are a driver now (/switch_role switches back).
+wizard-template-question =
+    🚗 <b>New trip</b>
+    Start from one of your templates, or from scratch?
+wizard-from-scratch = ✏️ From scratch
+# The value a step holds already (a destination, a date, a number of seats, a comment).
+wizard-now = Now: <i>{ $value }</i>
+wizard-destination-question = 🏁 <b>Where to?</b> Send the destination (2–100 characters)
+wizard-destination-recent = or pick one of your recent ones:
+wizard-recent-gone = That destination is no longer available; type it instead.
+wizard-date-question = 📅 <b>Which day?</b>
+wizard-seats-question = 💺 <b>How many free seats?</b> Tap a number or send one (1–8).
+wizard-seats = { $n ->
+    [one] { $n } seat
+   *[other] { $n } seats
+  }
+wizard-comment-question = 💬 <b>Any comment</b> for passengers? (up to 500 characters) Or skip.
+wizard-skip = ⏭ Skip
+wizard-no-comment = 🚫 No comment
+wizard-summary-title =
+    📝 <b>Check your trip</b>
+    {""}
+wizard-summary-pickups =
+    📍 Pickup points:
+    { $pickups }
+wizard-summary-hint-trip =
+    {""}
+    Tap a field to change it, or confirm to publish the trip.
+wizard-summary-hint-template =
+    {""}
+    Tap a field to change it, or save the template.
+wizard-edit-destination = 🏁 Destination
+wizard-edit-date = 📅 Date
+wizard-edit-seats = 💺 Seats
+wizard-edit-pickups = 📍 Pickups
+wizard-edit-comment = 💬 Comment
+wizard-confirm = ✅ Confirm
+wizard-save-template = 💾 Save template
+wizard-created-toast = Trip created ✅
+wizard-created-title =
+    ✅ <b>Trip created</b>
+    {""}
+wizard-created-share =
+    {""}
+    Share it with the club: { $link }
+wizard-save-as-template = 💾 Save as template
+wizard-main-menu = 🏠 Main menu

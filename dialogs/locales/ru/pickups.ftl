@@ -1,0 +1,27 @@
+# The pickup-point editor (dialogs/pickups), shared by the wizard, trip editing and templates.
+pickups-list-title = 📍 <b>Точки сбора</b> (по времени):
+pickups-list-hint =
+    {""}
+    Добавь ещё, убери одну или нажми «Готово».
+pickups-add = ➕ Добавить ещё
+pickups-change = ✏️ Изменить
+pickups-remove = ➖ Убрать
+pickups-done = ✅ Готово
+pickups-remove-question = Какую точку сбора убрать?
+pickups-change-question = Какую точку сбора изменить?
+pickups-removed = Убрано: { $time } { $address }
+pickups-gone = Этой точки сбора уже нет в списке.
+pickups-address-new = 📍 Точка сбора { $number }: отправь <b>адрес</b> (2–200 символов).
+pickups-address-change = 📍 Отправь новый <b>адрес</b> этой точки сбора (сейчас: <i>{ $current }</i>).
+pickups-keep-address = ➡️ Оставить этот адрес
+pickups-address-missing = Отправь адрес, пожалуйста.
+pickups-address-first = Сначала отправь адрес.
+pickups-time-question = 🕒 Во сколько забрать по адресу <b>{ $address }</b>?
+pickups-time-hint = Напиши время (18:30, 9:05, 18.30) или нажми час, а потом минуты.
+pickups-time-today =
+    {""}
+    (Поездка сегодня: выбери время, которое ещё не прошло.)
+pickups-hour = — час —
+pickups-minute = — минуты —
+pickups-keep-time = ➡️ Оставить { $current }
+pickups-time-missing = Выбери время, пожалуйста.

@@ -1,0 +1,54 @@
+# The trip wizard (dialogs/wizard): a passenger's way in, the steps, the summary.
+wizard-role-question =
+    🙋 <b>Ты пассажир; стать водителем?</b>
+    Поездки предлагают только водители. /switch_role вернёт всё как было в любой момент.
+wizard-become-driver = 🚗 Стать водителем
+wizard-became-driver = 🚗 Теперь ты водитель (/switch_role вернёт как было).
+wizard-template-question =
+    🚗 <b>Новая поездка</b>
+    Начать с одного из твоих шаблонов или с нуля?
+wizard-from-scratch = ✏️ С нуля
+# The value a step holds already (a destination, a date, a number of seats, a comment).
+wizard-now = Сейчас: <i>{ $value }</i>
+wizard-destination-question = 🏁 <b>Куда едем?</b> Напиши место назначения (2–100 символов)
+wizard-destination-recent = или выбери одно из недавних:
+wizard-recent-gone = Этого места больше нет в списке; напиши его сам.
+wizard-date-question = 📅 <b>В какой день?</b>
+wizard-seats-question = 💺 <b>Сколько свободных мест?</b> Нажми на число или отправь его (1–8).
+wizard-seats = { $n ->
+    [one] { $n } место
+    [few] { $n } места
+    [many] { $n } мест
+   *[other] { $n } места
+  }
+wizard-comment-question = 💬 <b>Комментарий</b> для пассажиров? (до 500 символов) Или пропусти.
+wizard-skip = ⏭ Пропустить
+wizard-no-comment = 🚫 Без комментария
+wizard-summary-title =
+    📝 <b>Проверь поездку</b>
+    {""}
+wizard-summary-pickups =
+    📍 Точки сбора:
+    { $pickups }
+wizard-summary-hint-trip =
+    {""}
+    Нажми на поле, чтобы его изменить, или подтверди, чтобы опубликовать поездку.
+wizard-summary-hint-template =
+    {""}
+    Нажми на поле, чтобы его изменить, или сохрани шаблон.
+wizard-edit-destination = 🏁 Куда
+wizard-edit-date = 📅 Дата
+wizard-edit-seats = 💺 Места
+wizard-edit-pickups = 📍 Точки сбора
+wizard-edit-comment = 💬 Комментарий
+wizard-confirm = ✅ Подтвердить
+wizard-save-template = 💾 Сохранить шаблон
+wizard-created-toast = Поездка создана ✅
+wizard-created-title =
+    ✅ <b>Поездка создана</b>
+    {""}
+wizard-created-share =
+    {""}
+    Поделись ею с клубом: { $link }
+wizard-save-as-template = 💾 Сохранить как шаблон
+wizard-main-menu = 🏠 Главное меню
