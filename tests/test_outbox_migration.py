@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.infra.db import init_database, make_router, migrate, open_database
-from models import NOTIFY_SENDING, Notification, Trip, User, db, outbox, utcnow
+from models import NOTIFY_SENDING, Notification, User, db, outbox, utcnow
 
 BEFORE = "004_dedupe_and_forget"
 OLD_COLUMNS = ("recipient_id", "chat_id", "text", "kind", "trip_id", "reply_markup", "state", "attempts", "error",
@@ -23,13 +23,16 @@ def url(request, tmp_path):
     return request.getfixturevalue("pg_url")
 
 
-def populate_old_outbox(claims: bool = False) -> list[tuple]:
+def populate_old_outbox(orm, claims: bool = False) -> list[tuple]:
     """Rows in every state 004 knew, written as 004's table has them (no claim columns), or
-    with `claims` as 005 and 006 have it (claimed_by NOT NULL, without a default in SQL)."""
+    with `claims` as 005 and 006 have it (claimed_by NOT NULL, without a default in SQL).
+    The player and the trip through `orm`, the tables as of that migration (peewee-migrate's
+    `migrator.orm`): today's models have columns that do not exist yet."""
     now = utcnow()
-    ann = User.create(telegram_id=2**40, name="Ann")
-    trip = Trip.create(driver=ann, destination="Gym", departure_date=date.today(), seats=3,
-                       departs_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=3))
+    ann = orm["user"].create(telegram_id=2**40, name="Ann", created_at=now, updated_at=now)
+    trip = orm["trip"].create(driver=ann, destination="Gym", departure_date=date.today(), seats=3,
+                              departs_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=3),
+                              created_at=now, updated_at=now)
     rows = [
         (ann.id, 2**40, "<b>sent</b>", "joined", trip.id, "", "sent", 1, "", now, now, None),
         (ann.id, 2**40, "retrying", "trip_cancelled", trip.id, '{"inline_keyboard": []}', "pending", 3,
@@ -54,10 +57,12 @@ def read_old_columns() -> list[tuple]:
 def populated_up_to(url, last: str, claims: bool = False) -> tuple[list[tuple], list[tuple]]:
     """A database migrated up to `last`, its outbox populated: (rows written, rows read back)."""
     database = open_database(url, foreign_keys=False)
-    make_router(database).run(last)
+    router = make_router(database)
+    router.run(last)
     database.close()
     init_database(url)
-    written = populate_old_outbox(claims)
+    with db.obj.bind_ctx(list(router.migrator.orm)):
+        written = populate_old_outbox(router.migrator.orm, claims)
     before = read_old_columns()
     assert len(before) == len(written)
     db.close()
@@ -86,7 +91,7 @@ def test_007_keeps_finished_texts_sendable(url):
     from dialogs.notifications import NotificationRenderer
 
     written, before = populated_up_to(url, "006_creation_keys_and_answers", claims=True)
-    assert migrate(url, backup=False) == ["007_notification_params"]
+    assert migrate(url, backup=False)[0] == "007_notification_params"
     init_database(url)
     try:
         assert read_old_columns() == before

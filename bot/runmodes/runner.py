@@ -72,7 +72,7 @@ class Service:
         self.sender_bot = create_bot(settings, retry=False)
         self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis,
                                                                           idle_timeout=settings.sender_lease_timeout),
-                                 render=NotificationRenderer(settings.timezone))
+                                 render=NotificationRenderer(settings.timezone, settings.default_language))
         self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier,
                                    interval=settings.scheduler_interval,
                                    retention=timedelta(days=settings.notification_retention_days))
