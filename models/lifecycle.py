@@ -184,7 +184,7 @@ def rider_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = None
     seat = Participant.get_or_none((Participant.trip == trip.id) & (Participant.passenger == actor.id))
     if seat is None:
         log.warning("Refused reminder answer: user %s has no seat in trip %s", tg(actor_telegram_id), trip_id)
-        raise PermissionDenied("You do not have a seat in this trip.")
+        raise PermissionDenied("error-no-seat")
     require_open(trip, until="end", now=now)
     seat.trip, seat.passenger = trip, actor
     return seat
@@ -205,7 +205,7 @@ def reminded_seat(actor_telegram_id: int, trip_id: int, now: datetime | None = N
     )
     if reminder is None:
         log.warning("Refused reminder answer: user %s got no reminder for trip %s", tg(actor_telegram_id), trip_id)
-        raise Conflict("No reminder for this trip has been sent yet: these buttons work once it has come.")
+        raise Conflict("error-no-reminder-yet")
     return seat, reminder
 
 

@@ -63,8 +63,7 @@ def shift_points(points: list[PointEdit], minutes: int) -> list[PointEdit]:
     for p in sorted(points, key=lambda p: p.time):
         at = p.time.hour * 60 + p.time.minute + minutes
         if not 0 <= at < 24 * 60:
-            raise ValidationError(f"Moving the times by {minutes:+d} min puts {p.time:%H:%M} on another day: "
-                                  "change the date instead.")
+            raise ValidationError("error-shift-other-day", shift=f"{minutes:+d}", time=f"{p.time:%H:%M}")
         moved.append(PointEdit(p.id, p.address, time(at // 60, at % 60)))
     return moved
 
@@ -84,8 +83,7 @@ def with_shift(edit: TripEdit, points: dict[int, PickupPoint]) -> TripEdit:
 def require_seats_cover(booked: int, seats: int) -> int:
     """A trip keeps a seat for everyone booked on it: its seats never go below that."""
     if seats < booked:
-        are = "passenger is" if booked == 1 else "passengers are"
-        raise ValidationError(f"{booked} {are} booked: seats cannot go below {booked}.")
+        raise ValidationError("error-seats-below-booked", booked=booked)
     return seats
 
 
@@ -97,7 +95,7 @@ def owned_trip(actor: User, trip_id: int, *, action: str = "manage") -> Trip:
     if trip.driver_id != actor.id:
         log.warning("Refused: user %s tried to %s trip %s of user %s", tg(actor.telegram_id), action, trip.id,
                     trip.driver_id)
-        raise PermissionDenied("Only the driver of this trip can change it.")
+        raise PermissionDenied("error-not-the-driver")
     return trip
 
 
@@ -170,8 +168,7 @@ def apply_edit(
         require_trip(locked)
         trip = require_open(owned_trip(actor, trip_id, action="edit"))
         if trip.version != base_version:
-            raise Conflict("This trip was changed on another screen meanwhile. Here is its current state; "
-                           "make your changes again.")
+            raise Conflict("error-trip-changed-meanwhile")
         old_points = _points_by_id(trip)
         edit = with_shift(edit, old_points)
         old = {"destination": trip.destination, "date": trip.departure_date, "comment": trip.comment}
@@ -183,7 +180,7 @@ def apply_edit(
         if edit.pickups is not None:
             require_pickup_count(len(edit.pickups))
             if any(p.id is not None and p.id not in old_points for p in edit.pickups):
-                raise Conflict("A pickup point changed meanwhile. Open the trip again.")
+                raise Conflict("error-pickup-changed-meanwhile")
             new_points = [PointEdit(p.id, validate_address(p.address), p.time) for p in edit.pickups]
         else:
             new_points = [_as_edit(p) for p in old_points.values()]
@@ -197,8 +194,7 @@ def apply_edit(
         losing = [s for s in seats_taken if s.pickup_point_id in removed_ids]
         staying = [s for s in seats_taken if s.pickup_point_id not in removed_ids]
         if expected_losers is not None and {s.passenger.telegram_id for s in losing} != set(expected_losers):
-            raise Conflict("Passengers joined or left the pickup points you are removing meanwhile. "
-                           "Here is the current state; check it and confirm again.")
+            raise Conflict("error-removed-pickups-changed")
         require_seats_cover(len(staying), seats)
 
         # write
@@ -253,7 +249,7 @@ def _changes_for(seat, old, old_points, destination, day, comment, new_by_id) ->
 def validate_reason(raw: str) -> str:
     reason = clean_text(raw)
     if len(reason) > REASON_MAX:
-        raise ValidationError(f"Keep the reason under {REASON_MAX} characters (you sent {len(reason)}).")
+        raise ValidationError("error-reason-length", most=REASON_MAX, sent=len(reason))
     return reason
 
 

@@ -29,7 +29,7 @@ from .users import get_user, require_owner, require_user
 PAGE_SIZE = 5  # trips a page of the trip list
 HISTORY_LIMIT = 20  # past trips shown at most
 HISTORY_PAGE = 5
-TEMPLATE_GONE = "That template no longer exists."
+TEMPLATE_GONE = "error-template-gone"
 
 
 # --- the pieces several queries share --------------------------------------------------------

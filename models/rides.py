@@ -35,7 +35,7 @@ def _trip_lock(trip_id: int):
 def _point_of(trip: Trip, pickup_point_id: int) -> PickupPoint:
     point = PickupPoint.get_or_none((PickupPoint.id == pickup_point_id) & (PickupPoint.trip == trip.id))
     if point is None:
-        raise Conflict("That pickup point is no longer part of this trip.")
+        raise Conflict("error-pickup-gone")
     return point
 
 
@@ -51,9 +51,9 @@ def join_trip(
     with _trip_lock(trip_id) as trip:
         trip = require_open(trip)
         if seen_version is not None and trip.version != seen_version:
-            raise Conflict("The driver changed this trip a moment ago. Check the new details, then join again.")
+            raise Conflict("error-trip-changed-before-join")
         if trip.driver_id == actor.id:
-            raise PermissionDenied("This is your own trip: drivers cannot take a seat in it.")
+            raise PermissionDenied("error-own-trip")
         taken, mine = (
             Participant.select(
                 pw.fn.COUNT(Participant.id),
@@ -64,10 +64,10 @@ def join_trip(
             .get()
         )  # one query for both checks
         if mine:
-            raise Conflict("You already have a seat in this trip.")
+            raise Conflict("error-seat-taken-already")
         point = _point_of(trip, pickup_point_id)
         if taken >= trip.seats:
-            raise Conflict("Sorry, this trip is full.")
+            raise Conflict("error-trip-full")
         seat = Participant.create(trip=trip, passenger=actor, pickup_point=point)
         outbox.notify(trip.driver, "joined", trip=trip, passenger=actor.id, seats_left=trip.seats - taken - 1,
                       **_point_params(trip, point))
@@ -82,7 +82,7 @@ def _point_params(trip: Trip, point: PickupPoint) -> dict:
 def _my_seat(actor: User, trip: Trip) -> Participant:
     seat = Participant.get_or_none((Participant.trip == trip.id) & (Participant.passenger == actor.id))
     if seat is None:
-        raise Conflict("You do not have a seat in this trip.")
+        raise Conflict("error-no-seat")
     return seat
 
 

@@ -1,8 +1,9 @@
 """The rules several operations share, each in one place with one wording.
 
-Each `require_*` returns what it checked or raises a typed error (`models.errors`) whose
-message the dialogs show as it is. Operations call these; dialogs may call them too (to
-refuse early, with the same words), but the operation always checks again.
+Each `require_*` returns what it checked or raises a typed error (`models.errors`) naming
+a catalog key, which the dialogs show in the player's language. Operations call these;
+dialogs may call them too (to refuse early, with the same words), but the operation always
+checks again.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from .tables import TRIP_CANCELLED, TRIP_OPEN, Trip
 
 PICKUPS_MAX = 10  # pickup points of a trip or a template
 
-TRIP_GONE = "That trip does not exist (any more)."
-TRIP_LEFT = "This trip has already left."
-TRIP_OVER = "This trip is over."
-PICKUPS_NONE = "Add at least one pickup point."
-PICKUPS_TOO_MANY = f"At most {PICKUPS_MAX} pickup points: remove one first."
+# Refusals several operations raise (catalog keys: dialogs/locales/*/errors.ftl).
+TRIP_GONE = "error-trip-gone"
+TRIP_LEFT = "error-trip-left"
+TRIP_OVER = "error-trip-over"
+PICKUPS_NONE = "error-pickups-none"
+PICKUPS_TOO_MANY = "error-pickups-too-many"  # with most=PICKUPS_MAX
 MAX_ID = 2**63 - 1
 
 
@@ -42,7 +44,9 @@ def require_open(trip: Trip | None, *, until: str = "departure", now: datetime |
     answering a reminder, cancelling it)."""
     trip = require_trip(trip)
     if trip.status == TRIP_CANCELLED:
-        raise Conflict("This trip has been cancelled" + (f": {trip.cancel_reason}" if trip.cancel_reason else "."))
+        if trip.cancel_reason:
+            raise Conflict("error-trip-cancelled-because", reason=trip.cancel_reason)
+        raise Conflict("error-trip-cancelled")
     deadline = trip.departs_at if until == "departure" else trip.ends_at
     if trip.status != TRIP_OPEN or deadline <= (now or utcnow()):
         raise Conflict(TRIP_LEFT if until == "departure" else TRIP_OVER)
@@ -54,11 +58,11 @@ def require_pickup_count(count: int) -> int:
     if count < 1:
         raise ValidationError(PICKUPS_NONE)
     if count > PICKUPS_MAX:
-        raise ValidationError(PICKUPS_TOO_MANY)
+        raise ValidationError(PICKUPS_TOO_MANY, most=PICKUPS_MAX)
     return count
 
 
 def require_room_for_pickup(count: int) -> None:
     """One more pickup point may be added to `count` (the pickup editor asks before it opens)."""
     if count >= PICKUPS_MAX:
-        raise ValidationError(PICKUPS_TOO_MANY)
+        raise ValidationError(PICKUPS_TOO_MANY, most=PICKUPS_MAX)

@@ -35,7 +35,7 @@ class TemplateDraft:
 def validate_name(raw: str) -> str:
     name = clean_text(raw)
     if not 1 <= len(name) <= NAME_MAX:
-        raise ValidationError(f"A template name is 1 to {NAME_MAX} characters (you sent {len(name)}).")
+        raise ValidationError("error-template-name-length", most=NAME_MAX, sent=len(name))
     return name
 
 
@@ -65,13 +65,11 @@ def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool
             if old is not None and key is not None and old.creation_key == key:
                 return old  # this very save, committed by another replica since the lookup above
             if old is not None and not replace:
-                raise NameTaken(f"You already have a template called “{name}”.")
+                raise NameTaken("error-template-name-taken", name=name)
             if old is not None:
                 old.delete_instance(recursive=True)
             elif TripTemplate.select().where(TripTemplate.driver == actor.id).count() >= TEMPLATES_MAX:
-                raise LimitReached(
-                    f"You have {TEMPLATES_MAX} templates, the most there can be. Delete one in /templates first."
-                )
+                raise LimitReached("error-templates-limit", most=TEMPLATES_MAX)
             template = TripTemplate.create(driver=actor, name=name, destination=destination, seats=seats,
                                            comment=comment, creation_key=key)
             TemplatePickupPoint.insert_many(
@@ -103,7 +101,7 @@ def rename_template(actor_telegram_id: int, template_id: int, new_name: str) -> 
         template = queries.owned_template(actor, template_id)
         other = _same_name(actor, name)
         if other is not None and other.id != template.id:
-            raise NameTaken(f"You already have a template called “{name}”: pick another name.")
+            raise NameTaken("error-template-name-taken-rename", name=name)
         template.name, template.updated_at = name, utcnow()
         template.save(only=[TripTemplate.name, TripTemplate.updated_at])
     return template

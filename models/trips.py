@@ -31,29 +31,33 @@ BOOKING_HORIZON_DAYS = 366
 
 COMMENT_LINES_MAX = 12
 
+DESTINATION_LENGTH = "error-destination-length"
+ADDRESS_LENGTH = "error-address-length"
 
-def _length(value: str, what: str, lo: int, hi: int) -> str:
-    """`lo` counts visible characters (invisible ones are no text); `hi` counts all, as stored."""
+
+def _length(value: str, error: str, lo: int, hi: int) -> str:
+    """`lo` counts visible characters (invisible ones are no text); `hi` counts all, as stored.
+    `error` is the refusal's catalog key (its text names the field)."""
     if (visible := visible_length(value)) < lo or len(value) > hi:
         sent = visible if visible < lo else len(value)
-        raise ValidationError(f"{what} must be {lo} to {hi} characters long (you sent {sent}).")
+        raise ValidationError(error, lo=lo, hi=hi, sent=sent)
     return value
 
 
 def validate_destination(raw: str) -> str:
-    return _length(clean_text(raw), "The destination", DESTINATION_MIN, DESTINATION_MAX)
+    return _length(clean_text(raw), DESTINATION_LENGTH, DESTINATION_MIN, DESTINATION_MAX)
 
 
 def validate_address(raw: str) -> str:
-    return _length(clean_text(raw), "The address", ADDRESS_MIN, ADDRESS_MAX)
+    return _length(clean_text(raw), ADDRESS_LENGTH, ADDRESS_MIN, ADDRESS_MAX)
 
 
 def validate_comment(raw: str) -> str:
     text = clean_text(raw, multiline=True)
     if len(text) > COMMENT_MAX:
-        raise ValidationError(f"The comment can be at most {COMMENT_MAX} characters (you sent {len(text)}).")
+        raise ValidationError("error-comment-length", most=COMMENT_MAX, sent=len(text))
     if (lines := text.count("\n") + 1) > COMMENT_LINES_MAX:
-        raise ValidationError(f"The comment can have at most {COMMENT_LINES_MAX} lines (you sent {lines}).")
+        raise ValidationError("error-comment-lines", most=COMMENT_LINES_MAX, sent=lines)
     return text
 
 
@@ -61,9 +65,9 @@ def validate_seats(raw: str | int) -> int:
     try:
         seats = int(str(raw).strip())
     except ValueError:
-        raise ValidationError(f"Send a number of seats from {SEATS_MIN} to {SEATS_MAX}.") from None
+        raise ValidationError("error-seats-number", lo=SEATS_MIN, hi=SEATS_MAX) from None
     if not SEATS_MIN <= seats <= SEATS_MAX:
-        raise ValidationError(f"Seats must be from {SEATS_MIN} to {SEATS_MAX}.")
+        raise ValidationError("error-seats-range", lo=SEATS_MIN, hi=SEATS_MAX)
     return seats
 
 
@@ -74,10 +78,10 @@ def parse_time(raw: str) -> time:
     """`18:30`, `9:05`, `18.30` -> time; anything else (or 25:61) is refused."""
     m = _TIME_RE.match(raw or "")
     if not m:
-        raise ValidationError("Send the time as HH:MM, for example 18:30 or 9:05.")
+        raise ValidationError("error-time-format")
     hour, minute = int(m.group(1)), int(m.group(2))
     if hour > 23 or minute > 59:
-        raise ValidationError("That is not a time of day: hours go 0–23 and minutes 0–59.")
+        raise ValidationError("error-time-range")
     return time(hour, minute)
 
 
@@ -88,9 +92,9 @@ def local_today(tz: ZoneInfo) -> date:
 def validate_date(day: date, tz: ZoneInfo) -> date:
     today = local_today(tz)
     if day < today:
-        raise ValidationError("That date is in the past: pick today or a later day.")
+        raise ValidationError("error-date-past")
     if day > today + timedelta(days=BOOKING_HORIZON_DAYS):
-        raise ValidationError("That is more than a year ahead: pick a closer date.")
+        raise ValidationError("error-date-too-far")
     return day
 
 
@@ -103,7 +107,7 @@ def to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
 def validate_pickup_time(day: date | None, at: time, tz: ZoneInfo) -> time:
     """For a trip today, a pickup time already past is refused."""
     if day is not None and day == local_today(tz) and to_utc(day, at, tz) <= utcnow():
-        raise ValidationError(f"{at:%H:%M} today has already passed: pick a later time.")
+        raise ValidationError("error-time-passed", time=f"{at:%H:%M}")
     return at
 
 

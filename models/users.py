@@ -43,14 +43,14 @@ def get_user(telegram_id: int) -> User | None:
 def require_user(telegram_id: int) -> User:
     user = get_user(telegram_id)
     if user is None:
-        raise NotFound("I don't know you yet: send /start first.")
+        raise NotFound("error-unknown-user")
     return user
 
 
 def set_role(telegram_id: int, role: str) -> User:
     """Choose or switch the role. Never touches trips or seats."""
     if role not in ROLES:
-        raise ValidationError(f"Unknown role {role!r}.")
+        raise ValidationError("error-unknown-role", role=repr(role))
     with db.atomic():
         user = require_user(telegram_id)
         if user.role != role:
@@ -81,15 +81,13 @@ def other_role(role: str | None) -> str:
 def require_driver(actor: User) -> None:
     """Creating trips and templates needs the driver role."""
     if actor.role != ROLE_DRIVER:
-        raise PermissionDenied(
-            "Only drivers can do this. Switch your role to driver with /switch_role first."
-        )
+        raise PermissionDenied("error-drivers-only")
 
 
 def require_owner(actor: User, owner_id: int, what: str = "trip") -> None:
-    """Managing a trip or a template needs owning it, whatever the current role."""
+    """Managing a trip or a template (`what`) needs owning it, whatever the current role."""
     if actor.id != owner_id:
-        raise PermissionDenied(f"This {what} is not yours, so you cannot change it.")
+        raise PermissionDenied("error-template-not-yours" if what == "template" else "error-trip-not-yours")
 
 
 CAR_MIN, CAR_MAX = 2, 100
@@ -100,7 +98,7 @@ def clean_car(raw: str | None) -> str:
     text, at least 2 visible characters, at most 100 in all."""
     car = clean_text(raw)
     if visible_length(car) < CAR_MIN or len(car) > CAR_MAX:
-        raise ValidationError(f"Describe the car in {CAR_MIN} to {CAR_MAX} characters, e.g. red Skoda, AB-123.")
+        raise ValidationError("error-car-length", lo=CAR_MIN, hi=CAR_MAX)
     return car
 
 

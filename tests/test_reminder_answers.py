@@ -268,7 +268,7 @@ async def test_a_later_reminder_takes_answers_again(env):
 
 def test_tell_driver_rules(database):
     trip = seed()
-    with pytest.raises(Conflict, match="No reminder"):
+    with pytest.raises(Conflict, match="^error-no-reminder-yet$"):
         lifecycle.tell_driver(2, trip.id, "way")
     reminder_message(trip)
     assert lifecycle.tell_driver(2, trip.id, "way") is True

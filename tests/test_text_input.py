@@ -48,10 +48,13 @@ def test_runs_of_blank_lines_collapse_to_one():
 def test_a_comment_has_a_limited_number_of_lines():
     most = "\n".join(f"line {i}" for i in range(trips.COMMENT_LINES_MAX))
     assert trips.validate_comment(most) == most
-    with pytest.raises(ValidationError, match=f"at most {trips.COMMENT_LINES_MAX} lines"):
+    with pytest.raises(ValidationError) as refused:
         trips.validate_comment(most + "\none more")
-    with pytest.raises(ValidationError, match="lines"):
+    assert (refused.value.key, refused.value.params) == ("error-comment-lines", {"most": trips.COMMENT_LINES_MAX,
+                                                                                 "sent": trips.COMMENT_LINES_MAX + 1})
+    with pytest.raises(ValidationError) as refused:
         trips.validate_comment("x\n" * 250)  # 250 lines within the 500 characters
+    assert refused.value.key == "error-comment-lines"
 
 
 def test_tall_comment_keeps_the_card_short(database):
@@ -79,10 +82,12 @@ def test_tall_comment_keeps_the_card_short(database):
 @pytest.mark.parametrize("char", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
 def test_invisible_characters_are_not_text(char):
     for validator in (trips.validate_destination, trips.validate_address):
-        with pytest.raises(ValidationError, match=r"\(you sent 0\)"):
+        with pytest.raises(ValidationError) as refused:
             validator(char * 5)
-        with pytest.raises(ValidationError, match=r"\(you sent 1\)"):
+        assert refused.value.params["sent"] == 0
+        with pytest.raises(ValidationError) as refused:
             validator(f"{char}x{char * 3}")  # one visible character is not two
+        assert refused.value.params["sent"] == 1
     with pytest.raises(ValidationError):
         templates.validate_name(char * 3)
     assert cleaning.clean_text(char * 5) == "" and trips.validate_comment(char * 5) == ""

@@ -76,7 +76,7 @@ def test_driver_and_owner_rules(database):
     pat, _ = users.register_user(2, "Pat")
     users.set_role(2, ROLE_PASSENGER)
     users.require_driver(users.get_user(1))
-    with pytest.raises(PermissionDenied, match="switch_role"):
+    with pytest.raises(PermissionDenied, match="^error-drivers-only$"):
         users.require_driver(users.get_user(2))
     # ownership does not depend on the current role
     users.set_role(1, ROLE_PASSENGER)
