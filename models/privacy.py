@@ -22,8 +22,9 @@ seat and trip locks it takes on the way are savepoints of it):
   *different* player of the same name is left alone. Pending rows are still delivered;
 - their dialog state (`FsmRecord` rows whose key holds their Telegram id) is deleted;
 - the `User` row stays, for the history it anchors (past and cancelled trips, seats in
-  them), as "Former player": no username, car or role, unreachable, `telegram_id = -id`
-  (unique, and never a real account: Telegram user ids are positive), `forgotten_at` set.
+  them), as "Former player": no username, car, role or language (a preference of the
+  person), unreachable, `telegram_id = -id` (unique, and never a real account: Telegram
+  user ids are positive), `forgotten_at` set.
 
 The same Telegram account sending /start later is a new player with a new row. Sent
 notifications that name nobody are kept until the outbox's retention period ends.
@@ -129,8 +130,8 @@ def forget_user(telegram_id: int) -> Forgetting:
         if keys:
             FsmRecord.delete().where(FsmRecord.key.in_(keys)).execute()
         User.update(
-            name=FORMER_NAME, username=None, car="", role=None, telegram_id=-user.id, reachable=False,
-            unreachable_reason=FORGOTTEN, forgotten_at=utcnow(), updated_at=utcnow(),
+            name=FORMER_NAME, username=None, car="", role=None, language="", telegram_id=-user.id,
+            reachable=False, unreachable_reason=FORGOTTEN, forgotten_at=utcnow(), updated_at=utcnow(),
         ).where(User.id == user.id).execute()
     done.told = sorted(set(done.told))
     return done
