@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from datetime import date, time
+from datetime import date, time as clock_time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,8 @@ class Tr:
             self._babel = Locale.parse(self.locale)
         return self._babel
 
-    def _pattern(self, value, pattern: str) -> str:
+    def pattern(self, value: date, pattern: str) -> str:
+        """A date as a Babel (CLDR) pattern in this language: `tr.pattern(day, "LLLL")`."""
         from babel.dates import format_date
 
         text = format_date(value, pattern, locale=self.babel)
@@ -126,22 +127,26 @@ class Tr:
 
     def date(self, day: date | str) -> str:
         """"Thu 03 Dec 2026" / "чт 03 дек. 2026" / "Do. 03 Dez. 2026"."""
-        return self._pattern(_as_date(day), "EEE dd MMM y")
+        return self.pattern(_as_date(day), "EEE dd MMM y")
 
     def day(self, day: date | str) -> str:
         """The day without the year: "Thu 03 Dec"."""
-        return self._pattern(_as_date(day), "EEE dd MMM")
+        return self.pattern(_as_date(day), "EEE dd MMM")
 
     def weekday(self, day: date | str) -> str:
         """"Thu" / "чт" / "Do."."""
-        return self._pattern(_as_date(day), "EEE")
+        return self.pattern(_as_date(day), "EEE")
+
+    def weekday_name(self, day: date | str) -> str:
+        """"Thursday" / "четверг" / "Donnerstag"."""
+        return self.pattern(_as_date(day), "EEEE")
 
     def month(self, day: date | str) -> str:
         """The month on its own (Russian's stand-alone form): "December" / "декабрь"."""
-        return self._pattern(_as_date(day), "LLLL y")
+        return self.pattern(_as_date(day), "LLLL y")
 
     @staticmethod
-    def time(at: time | None) -> str:
+    def time(at: clock_time | None) -> str:
         """24-hour "18:30" in every language the bot speaks."""
         return "" if at is None else f"{at:%H:%M}"
 
@@ -165,6 +170,15 @@ def locale_of(manager: DialogManager | None = None, data: Mapping | None = None)
 
 def tr_of(manager: DialogManager | None = None, data: Mapping | None = None) -> Tr:
     return tr_for(locale_of(manager, data))
+
+
+def localized_preview(build: Callable[[Tr], dict]):
+    """A window's `preview_data` built when the preview draws it, in the language it draws in
+    (not once at import, in whatever language was current then)."""
+    async def getter(**kwargs) -> dict:
+        return build(tr_of(data=kwargs))
+
+    return getter
 
 
 ArgsGetter = Callable[[dict], Mapping[str, Any]]

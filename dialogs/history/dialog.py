@@ -11,10 +11,10 @@ from models import TRIP_CANCELLED, TRIP_DONE, queries
 from models.queries import PastRow
 
 from ..common import q, tg_user_id
-from ..i18n import Tr, tr_of
+from ..i18n import Tr, localized_preview, tr_of
 from ..states import PastSG
 from ..trips import open_card, trip_list
-from ..trips.render import button, preview, when
+from ..trips.render import button, when
 from ..widgets import page_data, paged
 
 
@@ -58,5 +58,5 @@ def _preview(tr: Tr) -> dict:
 
 def build_past_dialog() -> Dialog:
     return trip_list(PastSG.list, "history-title", "history-empty", open_card("past", "trips"),
-                     getter=past_getter, preview_data=preview(_preview))
+                     getter=past_getter, preview_data=localized_preview(_preview))
 

@@ -17,7 +17,6 @@ EditTripSG.cancel to cancel), for the trip's driver only; the operations check a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, time
 
 from aiogram import F
@@ -30,7 +29,7 @@ from aiogram_dialog.widgets.text import Format
 from models import Conflict, DomainError, ValidationError, manage, queries, trips
 
 from ..common import club_tz, on_input_error, q, refresh_windows, short, show_error, tg_user_id, wake_notifier
-from ..i18n import T, Tr, tr_of
+from ..i18n import T, Tr, localized_preview, tr_of
 from ..pickups import pickups_data
 from ..states import EditTripSG, PickupSG
 from ..widgets import (
@@ -297,21 +296,12 @@ async def on_cancel_confirmed(event: CallbackQuery, button: Button, manager: Dia
 
 
 
-def _preview(build: Callable[[Tr], dict]):
-    """`preview_data` made when the preview draws the window, in the language it draws in
-    (dates and the diff are words)."""
-    async def getter(dialog_manager: DialogManager, **kwargs) -> dict:
-        return build(tr_of(dialog_manager))
-
-    return getter
-
-
 PREVIEW_PLAN = manage.EditPlan(changes=[
     manage.Change("seats", 3, 4),
     manage.Change("pickup", manage.PointEdit(1, "Central Station, north exit", time(17, 45)),
                   manage.PointEdit(1, "Central Station, north exit", time(18, 15))),
 ])
-FIELD_PREVIEW = _preview(
+FIELD_PREVIEW = localized_preview(
     lambda tr: _field_data("Riverside Arena", "2026-12-05", 3, "Bring the ball bag, please.", 2, tr))
 
 
@@ -341,7 +331,7 @@ def _menu_window() -> Window:
         getter=menu_getter,
         state=to.menu,
         on_process_result=on_pickups_result,
-        preview_data=_preview(lambda tr: _menu_data("Riverside Arena", "2026-12-05", PREVIEW_PLAN, tr)),
+        preview_data=localized_preview(lambda tr: _menu_data("Riverside Arena", "2026-12-05", PREVIEW_PLAN, tr)),
     )
 
 
@@ -395,7 +385,7 @@ def _cancel_window() -> Window:
         Row(close(), Cancel(T("manage-cancel-yes"), id="yes", on_click=on_cancel_confirmed)),
         getter=cancel_getter,
         state=EditTripSG.cancel,
-        preview_data=_preview(lambda tr: _cancel_data("Riverside Arena", "2026-12-05", 2, "the game was moved", tr)),
+        preview_data=localized_preview(lambda tr: _cancel_data("Riverside Arena", "2026-12-05", 2, "the game was moved", tr)),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Next, Row, SwitchTo, TimeSelect
 from aiogram_dialog.widgets.text import Format

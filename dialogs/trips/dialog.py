@@ -16,13 +16,13 @@ from aiogram_dialog.widgets.text import Format
 from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, manage, queries, rides, users
 
 from ..common import q, show_error, tg_user_id, wake_notifier
-from ..i18n import T, Tr, tr_of
+from ..i18n import T, Tr, localized_preview, tr_of
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
 from ..widgets import (
     ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, page_data, pager, paged,
 )
 from .render import (
-    button, card_text, list_legend, numbered, preview, preview_card, preview_driven, preview_rides, preview_rows,
+    button, card_text, list_legend, numbered, preview_card, preview_driven, preview_rides, preview_rows,
     trip_button, trip_entry, when,
 )
 
@@ -181,10 +181,10 @@ def _mine_data(rides_: list[queries.RideRow], driven: list[queries.DrivenRow], t
     }
 
 
-CARD_PREVIEW = preview(lambda tr: _card_data(preview_card(), tr))
-DRIVER_PREVIEW = preview(lambda tr: _card_data(preview_card(viewer="driver"), tr))
-RIDER_PREVIEW = preview(lambda tr: _card_data(preview_card(viewer="rider"), tr))
-CONFIRM_PREVIEW = preview(lambda tr: {"destination": "Away game at Riverside Arena",
+CARD_PREVIEW = localized_preview(lambda tr: _card_data(preview_card(), tr))
+DRIVER_PREVIEW = localized_preview(lambda tr: _card_data(preview_card(viewer="driver"), tr))
+RIDER_PREVIEW = localized_preview(lambda tr: _card_data(preview_card(viewer="rider"), tr))
+CONFIRM_PREVIEW = localized_preview(lambda tr: {"destination": "Away game at Riverside Arena",
                                       "when": tr.day("2026-12-05"),
                                       "point": "17:45 — Oak Street 12"})
 
@@ -213,7 +213,7 @@ def trip_list(state, title: str, empty: str, *lists: ItemStart, getter, preview_
 def build_find_dialog() -> Dialog:
     return trip_list(FindSG.list, "trips-find-title", "trips-find-empty", open_card("trip", "trips"),
                      getter=find_getter,
-                     preview_data=preview(lambda tr: _find_data(preview_rows(), page_data(0, 2, tr), tr)))
+                     preview_data=localized_preview(lambda tr: _find_data(preview_rows(), page_data(0, 2, tr), tr)))
 
 
 def _card_window() -> Window:
@@ -273,4 +273,4 @@ def build_trip_dialog() -> Dialog:
 def build_my_trips_dialog() -> Dialog:
     return trip_list(MyTripsSG.list, "trips-mine-title", "trips-mine-empty",
                      open_card("drive", "driven"), open_card("ride", "rides"), getter=mine_getter,
-                     preview_data=preview(lambda tr: _mine_data(preview_rides(), preview_driven(), tr)))
+                     preview_data=localized_preview(lambda tr: _mine_data(preview_rides(), preview_driven(), tr)))

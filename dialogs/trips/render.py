@@ -4,7 +4,6 @@ current update's language (`tr_of()`), so callers outside these dialogs need not
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
@@ -125,15 +124,6 @@ def _card_text(card: TripCard, tr: Tr, *, compact: bool) -> str:
     if card.my_seat is not None:
         lines.append("\n" + tr("trips-card-your-seat"))
     return "\n".join(lines)
-
-
-def preview(build: Callable[[Tr], dict]):
-    """A window's `preview_data` built when the preview draws it, in the language it draws in
-    (not once at import, in whatever language was current then)."""
-    async def getter(**kwargs) -> dict:
-        return build(tr_of(data=kwargs))
-
-    return getter
 
 
 # --- realistic preview data, built with the same functions (unsaved model instances) ---------

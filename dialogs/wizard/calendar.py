@@ -32,10 +32,8 @@ class DateLabel(Text):
         self.key, self.pattern, self.name = key, pattern, name
 
     async def _render_text(self, data: dict, manager: DialogManager) -> str:
-        from babel.dates import format_date
-
         tr = tr_of(manager)
-        label = format_date(data["date"], self.pattern, locale=tr.babel)
+        label = tr.pattern(data["date"], self.pattern)
         return tr(self.key, **{self.name: label[:1].upper() + label[1:]})
 
 

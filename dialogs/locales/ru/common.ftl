@@ -8,8 +8,8 @@ page-info = страница { $page } из { $pages }
 role-driver = 🚗 водитель
 role-passenger = 🙋 пассажир
 role-none = роль не выбрана
-error-input = ⚠️ Что-то не так: попробуйте ещё раз.
-error-not-text = ⚠️ Отправьте это текстовым сообщением или воспользуйтесь кнопками.
+error-input = ⚠️ Что-то не так: попробуй ещё раз.
+error-not-text = ⚠️ Отправь это текстовым сообщением или воспользуйся кнопками.
 # Each language names itself, the same in every catalog.
 language-en = 🇬🇧 English
 language-ru = 🇷🇺 Русский
