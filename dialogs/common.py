@@ -140,14 +140,3 @@ async def refresh_windows(manager: DialogManager, telegram_ids) -> None:
             await manager.bg(user_id=telegram_id, chat_id=telegram_id).update({}, show_mode=ShowMode.EDIT)
         except Exception:  # noqa: BLE001 - their dialog may be gone
             log.debug("No window to refresh for %s", tg(telegram_id), exc_info=True)
-
-
-# --- transition (issue #19): removed once every dialog reads the catalogs -----------------------
-ROLE_LABELS = {ROLE_DRIVER: "🚗 driver", ROLE_PASSENGER: "🙋 passenger", None: "no role yet"}
-
-
-def fmt_date(iso_or_date) -> str:
-    from datetime import date
-
-    day = date.fromisoformat(iso_or_date) if isinstance(iso_or_date, str) else iso_or_date
-    return f"{day:%a %d %b %Y}"

@@ -233,13 +233,3 @@ async def paged(manager: DialogManager, scroll: str, fetch: Callable[[int], tupl
 def page_data(page: int, pages: int, tr: Tr | None = None) -> dict:
     tr = tr or tr_of()
     return {"pages": pages, "page_info": tr("page-info", page=page + 1, pages=pages) if pages > 1 else ""}
-
-
-# --- transition (issue #19): removed once every dialog reads the catalogs -----------------------
-BACK_TEXT = "⬅️ Back"
-QUIT_TEXT = "✖️ Close without saving"
-NEXT_TEXT = "➡️ Next"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
