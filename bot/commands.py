@@ -21,7 +21,8 @@ from models.tables import LANGUAGES
 log = logging.getLogger(__name__)
 
 # (language_code given to Telegram, the language of its descriptions); "" sets the default list
-MENUS: list[tuple[str, str]] = [("", DEFAULT_LANGUAGE)] + [(lang, lang) for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+MENUS: list[tuple[str, str]] = [("", DEFAULT_LANGUAGE)] + [
+    (language, language) for language in LANGUAGES if language != DEFAULT_LANGUAGE]
 
 
 def command_menu(language: str) -> list[tuple[str, str]]:
