@@ -25,7 +25,8 @@ from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, Unknown
 from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from dialogs import build_dialogs_router
-from dialogs.common import error_text
+from dialogs.club.handlers import build_group_router
+from dialogs.common import error_text, q
 from dialogs.i18n import tr_of
 from dialogs.menu.commands import start_home
 from models import DomainError, db
@@ -117,11 +118,11 @@ async def on_stale_dialog(event: ErrorEvent, dialog_manager: DialogManager) -> N
 
 async def on_domain_error(event: ErrorEvent) -> None:
     """A refusal from `models` that no handler caught: show it, as it is meant for users."""
-    text = error_text(event.exception)
+    text = error_text(event.exception)  # parameters are user text (a template's name): escaped below
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(text[:200], show_alert=True)
     elif event.update.message is not None:
-        await event.update.message.answer(text)
+        await event.update.message.answer(q(text))
 
 
 def is_malformed_press(event: ErrorEvent) -> bool:
@@ -233,10 +234,14 @@ def build_dispatcher(
     dp.update.outer_middleware(UserMiddleware())
     dp.message.middleware(SentryNameMiddleware())
     dp.callback_query.middleware(SentryNameMiddleware())
-    dp.message.filter(F.chat.type == "private")
     dp.include_router(build_error_router())
     dp.include_router(build_chat_member_router())
-    dp.include_router(build_dialogs_router())
+    # Group chats (issue #20): the club's commands only, the bot's membership, inline mode. The
+    # dialogs and the private commands see private chats only: nothing starts a dialog in a group.
+    dp.include_router(build_group_router())
+    dialogs = build_dialogs_router()
+    dialogs.message.filter(F.chat.type == "private")
+    dp.include_router(dialogs)
     bg_factory = setup_dialogs(dp, message_manager=message_manager, events_isolation=events_isolation)
     dp["bg_factory"] = bg_factory
     # outermost, so an outage in aiogram's own storage or Redis lock is caught too

@@ -11,7 +11,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager
 
 from models import ROLE_DRIVER, ROLE_PASSENGER, DomainError, User, users
+from models.lifecycle import CANT_GO_REASON
 from models.logids import tg
+from models.privacy import DRIVER_LEFT, PASSENGER_LEFT
 
 from .i18n import Tr, tr_of
 
@@ -76,6 +78,21 @@ class PreviewUser:
     name: str = "Anna Example"
     role: str | None = ROLE_DRIVER
     car: str = "red Skoda, AB-123"
+
+
+# Reasons the bot writes itself (data, in English: models.privacy, models.lifecycle), shown in the
+# reader's language; any other reason is the player's own words, shown as typed.
+OUR_REASONS = {
+    CANT_GO_REASON: "notice-reason-cant-go",
+    PASSENGER_LEFT: "notice-reason-left-bot",
+    DRIVER_LEFT: "notice-reason-driver-left-bot",
+}
+
+
+def reason_text(reason: str, tr: Tr) -> str:
+    """A cancel or leave reason for HTML: ours translated, a player's escaped."""
+    key = OUR_REASONS.get(reason)
+    return tr(key) if key else q(reason)
 
 
 def error_text(error: DomainError | str, tr: Tr | None = None) -> str:

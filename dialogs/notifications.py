@@ -36,12 +36,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_dialog import DialogManager
 
 from models import TRIP_OPEN, Notification, NotFound, User, outbox, queries, users
-from models.privacy import DRIVER_LEFT, PASSENGER_LEFT
 
-from .common import contact_link, q
+from .common import contact_link, q, reason_text
 from .i18n import DEFAULT_LANGUAGE, Tr, tr_for, tr_of
 from .menu.commands import on_top_of_menu
-from .reminders.handlers import CANT_GO_REASON
 from .reminders.keyboards import ask_keyboard
 from .states import FindSG, TripSG
 
@@ -49,13 +47,6 @@ log = logging.getLogger(__name__)
 
 OPEN_TRIP = "notice-open-trip"
 FIND_RIDE = "notice-find-ride"
-# Reasons the bot writes into a row itself (data, in English), shown in the reader's language;
-# any other reason is the player's own words, shown as typed.
-OUR_REASONS = {
-    CANT_GO_REASON: "notice-reason-cant-go",
-    PASSENGER_LEFT: "notice-reason-left-bot",
-    DRIVER_LEFT: "notice-reason-driver-left-bot",
-}
 
 
 class Obsolete(Exception):
@@ -92,7 +83,7 @@ class Notice:
     def reason(self, key: str) -> str:
         """A reason: the player's words as typed, or one the bot wrote, in the reader's language."""
         value = self.params.get(key, "")
-        return self.tr(OUR_REASONS[value]) if value in OUR_REASONS else q(value)
+        return reason_text(value, self.tr)
 
     @property
     def day(self) -> str:

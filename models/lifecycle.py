@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from . import outbox
+from . import club, outbox
 from .base import db, utcnow
 from .errors import Conflict, NotFound, PermissionDenied
 from .logids import tg
@@ -42,6 +42,8 @@ from .trips import to_utc
 from .users import require_user
 
 log = logging.getLogger(__name__)
+
+CANT_GO_REASON = "can't go"  # a seat given up from a reminder: stored as data, shown translated
 
 
 # --- due times ---------------------------------------------------------------------------
@@ -234,8 +236,12 @@ def tell_driver(actor_telegram_id: int, trip_id: int, action: str) -> bool:
 def close_finished_trips(now: datetime | None = None) -> int:
     """Mark open trips whose last pickup has passed as done. Returns how many."""
     now = now or utcnow()
-    return (
-        Trip.update(status=TRIP_DONE, version=Trip.version + 1, updated_at=now)
-        .where((Trip.status == TRIP_OPEN) & (Trip.ends_at <= now))
-        .execute()
-    )
+    finished = (Trip.status == TRIP_OPEN) & (Trip.ends_at <= now)
+    with db.atomic():
+        ids = [t for (t,) in Trip.select(Trip.id).where(finished).tuples()]
+        if not ids:
+            return 0
+        Trip.update(status=TRIP_DONE, version=Trip.version + 1, updated_at=now).where(Trip.id.in_(ids)).execute()
+        for trip_id in ids:
+            club.touch(trip_id, now)  # the club chat's post says it is over; the board drops it
+        return len(ids)

@@ -14,7 +14,7 @@ from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import outbox, queries
+from . import club, outbox, queries
 from .base import utcnow
 from .cleaning import clean_text
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -226,6 +226,7 @@ def apply_edit(
             changes = _changes_for(s, old, old_points, destination, day, comment, new_by_id)
             if changes:
                 outbox.notify(s.passenger, "trip_changed", trip=trip, changes=changes, **known)
+        club.touch(trip)  # the club chat's post and board show the trip as it is now
     return Trip.get_by_id(trip_id)
 
 
@@ -265,4 +266,5 @@ def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
         for seat in Participant.select(Participant, User).join(User).where(Participant.trip == trip.id):
             outbox.notify(seat.passenger, "trip_cancelled", trip=trip, destination=trip.destination,
                           date=trip.departure_date, cancel_reason=reason)
+        club.touch(trip)  # "❌ Cancelled: reason" in the club chat
     return Trip.get_by_id(trip_id)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from . import manage, outbox, queries, rides
+from . import club, manage, outbox, queries, rides
 from .base import db, utcnow
 from .tables import (
     FsmRecord, Notification, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
@@ -126,6 +126,8 @@ def forget_user(telegram_id: int) -> Forgetting:
         Notification.delete().where(Notification.recipient == user.id).execute()
         done.redacted = _redact_notifications(user)  # before the trips' free text is blanked: it is read there
         _blank_driven_trips(user)
+        for (trip_id,) in Trip.select(Trip.id).where(Trip.driver == user.id).tuples():
+            club.touch(trip_id)  # the club chat's posts drop the name and the addresses too
         keys = fsm_keys(telegram_id)
         if keys:
             FsmRecord.delete().where(FsmRecord.key.in_(keys)).execute()

@@ -13,7 +13,7 @@ import contextlib
 
 import peewee as pw
 
-from . import outbox, queries
+from . import club, outbox, queries
 from .base import db
 from .errors import Conflict, PermissionDenied
 from .rules import require_open, require_trip
@@ -71,6 +71,7 @@ def join_trip(
         seat = Participant.create(trip=trip, passenger=actor, pickup_point=point)
         outbox.notify(trip.driver, "joined", trip=trip, passenger=actor.id, seats_left=trip.seats - taken - 1,
                       **_point_params(trip, point))
+        club.touch(trip)  # seats left, in the club chat's post and board
     return seat
 
 
@@ -97,6 +98,7 @@ def leave_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> None:
         seat.delete_instance()
         outbox.notify(trip.driver, "left", trip=trip, passenger=actor.id, reason=reason,
                       seats_left=trip.seats - queries.seats_taken(trip.id), **_point_params(trip, point))
+        club.touch(trip)
 
 
 def change_pickup(actor_telegram_id: int, trip_id: int, pickup_point_id: int) -> Participant:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
+from . import club
 from .base import db, utcnow
 from .cleaning import clean_text, visible_length
 from .errors import ValidationError
@@ -144,8 +145,12 @@ def validate_draft(draft: TripDraft, tz: ZoneInfo) -> TripDraft:
     )
 
 
-def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: str | None = None) -> Trip:
+def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: str | None = None,
+                announce: bool = True) -> Trip:
     """Create a trip and its pickup points in one transaction. Drivers only.
+
+    `announce`: post it in the club chat, where the bot is (the summary's "Post to the club
+    chat"); the board shows every trip either way.
 
     `key` (the wizard's intent id) makes the creation idempotent: a second call with the
     same key — the same Confirm delivered again after a crash, or pressed again on a
@@ -174,6 +179,10 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
                     for i, p in enumerate(clean.pickups)
                 ]
             ).execute()
+            if announce:
+                club.announce(trip)
+            else:
+                club.touch(trip)  # the board
     except pw.IntegrityError:  # a concurrent delivery of the same confirmation (another replica) won
         if (made := created_with(Trip, actor, key)) is None:
             raise

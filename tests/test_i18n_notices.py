@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.i18n import MISSING, PSEUDO, tr_for
 from dialogs.notifications import RENDERERS, NoticeButton, NotificationRenderer, Rendered
-from dialogs.reminders.handlers import CANT_GO_REASON
+from models.lifecycle import CANT_GO_REASON
 from models import ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, lifecycle, manage, privacy, queries, rides, trips
 from models import users
 from models.tables import LANGUAGES

@@ -21,6 +21,7 @@ from aiogram import Bot
 
 from dialogs.notifications import NotificationRenderer
 from models import db
+from models.logids import tg
 
 from ..app import App, build_dispatcher, create_bot, make_storage
 from ..commands import register_commands
@@ -62,6 +63,38 @@ async def heartbeat(path: Path, health: HealthState | None = None, interval: flo
         remove_heartbeat(target)
 
 
+def make_poster(settings: Settings, bot: Bot):
+    """The club chat's poster (issue #20), for the notifier to make with its owner id; None
+    without CLUB_CHAT_ID."""
+    if settings.club_chat_id is None:
+        return None
+    from dialogs.club.render import PostRenderer
+    from dialogs.i18n import tr_for
+
+    from ..workers.poster import GroupPoster
+
+    render = PostRenderer(tr_for(settings.default_language), settings.timezone)
+    return lambda owner: GroupPoster(bot, render, owner)
+
+
+async def check_club_chat(bot: Bot, chat_id: int, bot_id: int) -> None:
+    """Where the bot stands in the club chat now (it may have been added or removed while it
+    was down, when nobody told it): recorded, so the poster posts only where it may."""
+    from models import club
+
+    try:
+        member = await bot.get_chat_member(chat_id, bot_id)
+    except Exception as exc:  # noqa: BLE001 - not a member, or the chat is gone: no posting
+        log.warning("The bot is not in the club chat %s (%s): nothing is posted there", tg(chat_id), exc)
+        club.chat_status(chat_id, "left")
+        return
+    status = str(getattr(member.status, "value", member.status))
+    can_pin = status == "creator" or bool(getattr(member, "can_pin_messages", False))
+    change = club.chat_status(chat_id, status, can_pin=can_pin)
+    log.info("The bot is %s in the club chat %s (pin: %s)%s", status, tg(chat_id), change.can_pin,
+             "" if change.active else ": nothing is posted there")
+
+
 class Service:
     """The bot with its background tasks, for either run mode."""
 
@@ -72,7 +105,8 @@ class Service:
         self.sender_bot = create_bot(settings, retry=False)
         self.notifier = Notifier(self.sender_bot, lease=make_lease(settings.database_url, self.redis,
                                                                           idle_timeout=settings.sender_lease_timeout),
-                                 render=NotificationRenderer(settings.timezone, settings.default_language))
+                                 render=NotificationRenderer(settings.timezone, settings.default_language),
+                                 poster=make_poster(settings, self.sender_bot))
         self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier,
                                    interval=settings.scheduler_interval,
                                    retention=timedelta(days=settings.notification_retention_days))
@@ -95,6 +129,8 @@ class Service:
             await ensure_polling(self.bot, force=s.force_polling)  # StartupRefused over a set webhook
             log.info("Bot @%s (id %s) starting, long polling", me.username, me.id)
         await register_commands(self.bot)
+        if s.club_chat_id is not None:
+            await check_club_chat(self.bot, s.club_chat_id, me.id)
         self.tasks.append(asyncio.create_task(self.notifier.run(), name="notifier"))
         self.tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
         if s.heartbeat_file is not None:

@@ -137,6 +137,7 @@ class Notifier:
         batch_size: int = 100,
         lease=None,
         render=None,
+        poster=None,
     ) -> None:
         from .leader import Lease
 
@@ -144,6 +145,9 @@ class Notifier:
         self.render = render or NotificationRenderer()  # row -> Rendered (text, buttons)
         self.lease = lease or Lease()  # several replicas: only the lease holder sends
         self.owner = _owner()
+        # The club chat's posts (bot/workers/poster.py), made with this owner: posted in this
+        # loop, so only the lease holder posts and a stop stops both.
+        self.poster = poster(self.owner) if poster is not None else None
         self.per_chat_interval = per_chat_interval
         self.poll_interval = poll_interval
         self.backoff = backoff
@@ -171,7 +175,7 @@ class Notifier:
             while not self._stopping.is_set():
                 self._wake.clear()  # before reading: a wake() during the batch is not lost
                 try:
-                    handled = await self.send_pending_once() if await self.lease.ensure() else 0
+                    handled = await self._round() if await self.lease.ensure() else 0
                 except Exception:  # the database or a bug: never let the loop die
                     log.exception("Notifier batch failed; retrying in %.1fs", self.poll_interval)
                     sentry_sdk.capture_exception()
@@ -218,6 +222,12 @@ class Notifier:
                     {"id": e.id, "attempts": e.attempts, "error": e.reason}, level="warning")
 
     # ------------------------------------------------------------------ sending
+    async def _round(self) -> int:
+        handled = await self.send_pending_once()
+        if self.poster is not None and not self._stopping.is_set():
+            handled += await self.poster.post_due_once()
+        return handled
+
     async def send_pending_once(self) -> int:
         """Send one batch (each recipient's oldest due row); return how many rows were handled."""
         self._housekeeping()

@@ -17,7 +17,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from models import DomainError, lifecycle, rides
-from models.lifecycle import CANT, CANT_EARLY, CANT_NO, CANT_YES, GOING, LATE, LEFT, WAY
+from models.lifecycle import CANT, CANT_EARLY, CANT_GO_REASON, CANT_NO, CANT_YES, GOING, LATE, LEFT, WAY
 
 from ..common import error_text
 from ..i18n import tr_of
@@ -42,7 +42,6 @@ ALREADY = {
 STALE = "reminder-stale"
 # The reason the driver's "left" notice gives: stored as data in the outbox row, shown in the
 # driver's language by `dialogs.notifications`.
-CANT_GO_REASON = "can't go"
 
 
 async def _show_keyboard(callback: CallbackQuery, bot: Bot, keyboard: InlineKeyboardMarkup) -> None:

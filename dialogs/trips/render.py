@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
 from models.queries import DrivenRow, PointView, RideRow, TripCard, TripRow
 
-from ..common import TEXT_MAX, contact_link, q, short, visible_length
+from ..common import TEXT_MAX, contact_link, q, reason_text, short, visible_length
 from ..i18n import Tr, tr_of
 
 
@@ -67,7 +67,7 @@ def list_legend(tr: Tr | None = None) -> str:
 def _status_line(trip: Trip, tr: Tr) -> str:
     if trip.status == TRIP_CANCELLED:
         if trip.cancel_reason:
-            return tr("trips-card-cancelled-because", reason=q(trip.cancel_reason)) + "\n"
+            return tr("trips-card-cancelled-because", reason=reason_text(trip.cancel_reason, tr)) + "\n"
         return tr("trips-card-cancelled") + "\n"
     if trip.status == TRIP_DONE:
         return tr("trips-card-over") + "\n"
