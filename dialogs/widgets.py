@@ -25,7 +25,7 @@ from aiogram.types import Message
 from aiogram_dialog import DialogManager, DialogProtocol, Window
 from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, Select, SwitchTo
-from aiogram_dialog.widgets.kbd import NextPage, PrevPage, Start, StubScroll
+from aiogram_dialog.widgets.kbd import NextPage, PrevPage, Start, StubScroll, SwitchInlineQueryChosenChatButton
 from aiogram_dialog.widgets.text import Format, Text
 
 from models import DomainError
@@ -95,6 +95,21 @@ class TextField(TextInput):
             await on_not_text(message, self, manager)
             return True
         return await super().process_message(message, dialog, manager)
+
+
+def share_button(id: str = "share", when: str = "can_share") -> SwitchInlineQueryChosenChatButton:  # noqa: A002
+    """📣 Share (issue #20): the player picks a chat and the trip's card, with its Join button, is
+    posted there through inline mode (dialogs/club/handlers.py). The getter gives `share_query`
+    and `can_share` (`share_data`)."""
+    return SwitchInlineQueryChosenChatButton(T("share"), query=Format("{share_query}"), allow_user_chats=True,
+                                             allow_group_chats=True, id=id, when=when)
+
+
+async def share_data(bot, trip_id: int, live: bool = True) -> dict:
+    """What `share_button` needs: shown while the trip can be joined, when the bot has inline
+    mode on (@BotFather /setinline; `getMe`, cached by aiogram)."""
+    me = await bot.me() if bot is not None and live else None
+    return {"can_share": bool(me and me.supports_inline_queries), "share_query": f"trip_{trip_id}"}
 
 
 # --- jumps that carry an id (issue #18): a Start/SwitchTo, so the preview and the diagram draw them ---

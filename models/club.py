@@ -21,9 +21,8 @@ import peewee as pw
 
 from .base import db, utcnow
 from .errors import Conflict
-from .tables import POST_BOARD, POST_TRIP, ClubChat, GroupPost, Trip
+from .tables import CHAT_ACTIVE, POST_BOARD, POST_TRIP, ClubChat, GroupPost, Trip
 
-ACTIVE_STATUSES = ("member", "administrator", "creator")
 DEBOUNCE = timedelta(seconds=3)  # changes within this make one edit
 BOARD_COOLDOWN = timedelta(minutes=5)  # /board posts the board anew at most this often
 BOARD_DAYS = 7  # "Rides this week": the trips of the next seven days
@@ -40,7 +39,7 @@ class ChatChange:
 
 
 def _active(status: str) -> bool:
-    return status in ACTIVE_STATUSES
+    return status in CHAT_ACTIVE
 
 
 def chat_status(chat_id: int, status: str, can_pin: bool = False, by: int | None = None,
@@ -62,7 +61,7 @@ def chat_status(chat_id: int, status: str, can_pin: bool = False, by: int | None
 
 
 def active_chats() -> list[int]:
-    return [c for (c,) in ClubChat.select(ClubChat.chat_id).where(ClubChat.status.in_(ACTIVE_STATUSES)).tuples()]
+    return [c for (c,) in ClubChat.select(ClubChat.chat_id).where(ClubChat.status.in_(CHAT_ACTIVE)).tuples()]
 
 
 def chat_of(chat_id: int) -> ClubChat | None:

@@ -22,7 +22,8 @@ from .base import utcnow
 from .errors import NotFound
 from .rules import TRIP_GONE, is_row_id
 from .tables import (
-    TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
+    CHAT_ACTIVE, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, ClubChat, Participant, PickupPoint, TemplatePickupPoint, Trip,
+    TripTemplate, User,
 )
 from .users import get_user, require_owner, require_user
 
@@ -399,3 +400,8 @@ def destination_of_own_trip(actor_telegram_id: int, trip_id: int) -> str | None:
         .first()
     )
     return row.destination if row else None
+
+
+def club_chat_ready() -> bool:
+    """Whether the bot is in a club chat, where a new trip can be announced (issue #20)."""
+    return ClubChat.select().where(ClubChat.status.in_(CHAT_ACTIVE)).exists()

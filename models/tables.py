@@ -185,6 +185,9 @@ class SentReminder(BaseModel):
         indexes = ((("trip", "recipient", "offset_minutes"), True),)
 
 
+CHAT_ACTIVE = ("member", "administrator", "creator")  # the bot's statuses in a group where it can post
+
+
 class ClubChat(BaseModel):
     """The club's group chat (CLUB_CHAT_ID) as the bot last heard of it from Telegram
     (`my_chat_member`), issue #20. Posting stops while the bot is not a member."""

@@ -19,7 +19,8 @@ from ..common import q, show_error, tg_user_id, wake_notifier
 from ..i18n import T, Tr, localized_preview, tr_of
 from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
 from ..widgets import (
-    ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, page_data, pager, paged,
+    ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, page_data, pager, paged, share_button,
+    share_data,
 )
 from .render import (
     button, card_text, list_legend, numbered, preview_card, preview_driven, preview_rides, preview_rows,
@@ -65,9 +66,10 @@ def _trip_id(manager: DialogManager) -> int:
     return int(manager.start_data["trip_id"])
 
 
-async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+async def card_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> dict:
     card = queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
-    return _card_data(card, tr_of(dialog_manager))
+    data = _card_data(card, tr_of(dialog_manager))
+    return data | await share_data(bot, card.trip.id, live=data["live"])
 
 
 def _card_data(card: queries.TripCard, tr: Tr) -> dict:
@@ -76,6 +78,9 @@ def _card_data(card: queries.TripCard, tr: Tr) -> dict:
     called_off = card.trip.status == TRIP_CANCELLED and not card.departed and not card.viewer_is_driver
     return {
         "card": card_text(card, tr),
+        "live": live,
+        "can_share": live,  # the preview's; the getter asks whether the bot has inline mode on
+        "share_query": f"trip_{card.trip.id}",
         "can_manage": card.viewer_is_driver and live,
         "is_driver": card.viewer_is_driver,
         "join_one": card.joinable and len(card.points) == 1,
@@ -235,6 +240,7 @@ def _card_window() -> Window:
             StartWith(T("trips-cancel-trip"), "cancel_trip", EditTripSG.cancel, carry=("trip_id",),
                       on_click=only_the_driver, when="can_manage"),
         ),
+        share_button(),
         StartWith(T("trips-save-template"), "save_tpl", SaveTemplateSG.name, carry=("trip_id",),
                   when="is_driver"),
         close(),

@@ -19,7 +19,7 @@ import sentry_sdk
 from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Data, Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Group, Next, Row, Select, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Checkbox, Group, Next, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from models import ROLE_DRIVER, queries, trips, users
@@ -33,7 +33,8 @@ from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
 from ..templates.dialog import template_items
 from ..trips.render import BUTTON_MAX
 from ..widgets import (
-    NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, pick_list, quit_without_saving,
+    NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, pick_list, quit_without_saving, share_button,
+    share_data,
 )
 from .calendar import ClubCalendar
 
@@ -242,9 +243,10 @@ async def on_publish(event: CallbackQuery, button, manager: DialogManager) -> No
     is shown by the error handler and the summary stays."""
     with sentry_sdk.start_span(op="trip.create", name="create trip"):
         # the wizard's intent id: this confirmation makes one trip, however often it arrives
+        announce = queries.club_chat_ready() and manager.find("post").is_checked()
         trip = trips.create_trip(tg_user_id(manager), trip_draft(draft(manager)), club_tz(manager),
-                                 key=manager.current_context().id)
-    manager.dialog_data["trip_id"] = trip.id
+                                 key=manager.current_context().id, announce=announce)
+    manager.dialog_data.update(trip_id=trip.id, posted=announce)
     await event.answer(tr_of(manager)("wizard-created-toast"))
 
 
@@ -298,9 +300,15 @@ def draft_view(d: dict, tr: Tr, *, for_template: bool, review: bool) -> dict:
     }
 
 
+async def summary_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    return {"club_chat": queries.club_chat_ready()}
+
+
 async def created_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> dict:
     me = await bot.me()
-    return {"link": f"https://t.me/{me.username}?start=trip_{dialog_manager.dialog_data['trip_id']}"}
+    trip_id = dialog_manager.dialog_data["trip_id"]
+    return {"link": f"https://t.me/{me.username}?start=trip_{trip_id}",
+            "posted": bool(dialog_manager.dialog_data.get("posted")), **await share_data(bot, trip_id)}
 
 
 # --- the windows ----------------------------------------------------------------------------------
@@ -427,22 +435,30 @@ def _last_windows() -> list[Window]:
                 edit("wizard-edit-seats", "e_seats", NewTripSG.seats)),
             Row(StartWithData(T("wizard-edit-pickups"), "e_pickups", PickupSG.points, data=pickups_of_draft),
                 edit("wizard-edit-comment", "e_comment", NewTripSG.comment)),
+            # issue #20: announced in the club chat unless the driver unticks it (only where the bot is)
+            Checkbox(T("wizard-post-on"), T("wizard-post-off"), id="post", default=True,
+                     when=F["club_chat"] & F["for_trip"]),
             SwitchTo(T("wizard-confirm"), id="confirm", state=NewTripSG.created, on_click=on_publish, when="for_trip"),
             StartWithData(T("wizard-save-template"), "save", SaveTemplateSG.name, data=template_of_draft,
                           when="for_template"),
             Row(back(on_click=on_leave_review), quit_without_saving()),
             state=NewTripSG.summary,
+            getter=summary_getter,
+            preview_data={"club_chat": True},
             on_process_result=on_summary_result,
         ),
         Window(
             T("wizard-created-title"),
             *SUMMARY_LINES,
+            T("wizard-created-posted", when="posted"),
             T("wizard-created-share"),
+            share_button(),
             StartWithData(T("wizard-save-as-template"), "save_tpl", SaveTemplateSG.name, data=created_trip),
             Start(T("wizard-main-menu"), id="home", state=MainSG.menu, mode=StartMode.RESET_STACK),
             getter=created_getter,
             state=NewTripSG.created,
-            preview_data={"link": "https://t.me/club_carpool_bot?start=trip_42"},
+            preview_data={"link": "https://t.me/club_carpool_bot?start=trip_42", "posted": True, "can_share": True,
+                          "share_query": "trip_42"},
         ),
     ]
 

@@ -14,3 +14,4 @@ error-not-text = ⚠️ Bitte als Textnachricht senden oder die Knöpfe benutzen
 language-en = 🇬🇧 English
 language-ru = 🇷🇺 Русский
 language-de = 🇩🇪 Deutsch
+share = 📣 Teilen

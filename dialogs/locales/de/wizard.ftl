@@ -50,3 +50,6 @@ wizard-created-share =
     Teil sie mit dem Club: { $link }
 wizard-save-as-template = 💾 Als Vorlage speichern
 wizard-main-menu = 🏠 Hauptmenü
+wizard-post-on = ✅ Im Vereinschat posten
+wizard-post-off = ⬜ Im Vereinschat posten
+wizard-created-posted = 📣 Im Vereinschat gepostet.

@@ -14,3 +14,4 @@ error-not-text = ⚠️ Please send this as a text message, or use the buttons.
 language-en = 🇬🇧 English
 language-ru = 🇷🇺 Русский
 language-de = 🇩🇪 Deutsch
+share = 📣 Share

@@ -50,3 +50,6 @@ wizard-created-share =
     Share it with the club: { $link }
 wizard-save-as-template = 💾 Save as template
 wizard-main-menu = 🏠 Main menu
+wizard-post-on = ✅ Post to the club chat
+wizard-post-off = ⬜ Post to the club chat
+wizard-created-posted = 📣 Posted in the club chat.

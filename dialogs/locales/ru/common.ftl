@@ -14,3 +14,4 @@ error-not-text = ⚠️ Отправь это текстовым сообщен�
 language-en = 🇬🇧 English
 language-ru = 🇷🇺 Русский
 language-de = 🇩🇪 Deutsch
+share = 📣 Поделиться

@@ -52,3 +52,6 @@ wizard-created-share =
     Поделись ею с клубом: { $link }
 wizard-save-as-template = 💾 Сохранить как шаблон
 wizard-main-menu = 🏠 Главное меню
+wizard-post-on = ✅ Написать в чат клуба
+wizard-post-off = ⬜ Написать в чат клуба
+wizard-created-posted = 📣 Опубликовано в чате клуба.
