@@ -12,7 +12,7 @@ from models import queries, users
 from models.tables import LANGUAGES
 
 from ..common import PreviewUser, acting_user, q, role_label, tg_user_id
-from ..i18n import T, Tr, current_locale, tr_of
+from ..i18n import T, Tr, current_locale, localized_preview, tr_of
 from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, PastSG, SwitchRoleSG, TemplatesSG
 from ..trips.dialog import open_card
 from ..trips.render import preview_rows, trip_button, trip_entry
@@ -25,11 +25,6 @@ async def menu_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     user = acting_user(dialog_manager)
     rows, _ = queries.list_upcoming(0, page_size=NEXT_RIDES, viewer=user.telegram_id)
     return _menu_data(tr_of(dialog_manager), q(user.name), user.role, user.is_driver, rows)
-
-
-async def menu_preview(dialog_manager: DialogManager, **kwargs) -> dict:
-    user = PreviewUser()
-    return _menu_data(tr_of(dialog_manager), user.name, user.role, True, preview_rows()[:NEXT_RIDES])
 
 
 def _menu_data(tr: Tr, name: str, role: str | None, is_driver: bool, rows: list[queries.TripRow]) -> dict:
@@ -45,8 +40,11 @@ def _menu_data(tr: Tr, name: str, role: str | None, is_driver: bool, rows: list[
 
 
 async def language_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    tr = tr_of(dialog_manager)
-    return {"language": tr(f"language-{tr.locale}")}
+    return _language_data(tr_of(dialog_manager))
+
+
+def _language_data(tr: Tr) -> dict:
+    return {"language": tr(f"language-{tr.locale}")}  # the language the player reads now
 
 
 async def on_language_chosen(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -81,7 +79,8 @@ def build_main_dialog() -> Dialog:
             ),
             getter=menu_getter,
             state=MainSG.menu,
-            preview_data=menu_preview,
+            preview_data=localized_preview(lambda tr: _menu_data(
+                tr, PreviewUser().name, PreviewUser().role, True, preview_rows()[:NEXT_RIDES])),
         ),
         Window(
             T("menu-language-now"),
@@ -90,7 +89,7 @@ def build_main_dialog() -> Dialog:
             back_to(MainSG.menu),
             getter=language_getter,
             state=MainSG.language,
-            preview_data=language_getter,
+            preview_data=localized_preview(_language_data),
         ),
         launch_mode=LaunchMode.ROOT,
     )

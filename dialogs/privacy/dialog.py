@@ -12,7 +12,7 @@ from aiogram_dialog.widgets.text import Format, Multi
 from models import DomainError, privacy
 
 from ..common import refresh_windows, show_error, tg_user_id, wake_notifier
-from ..i18n import T, Tr, tr_of
+from ..i18n import T, Tr, localized_preview, tr_of
 from ..states import ForgetSG
 from ..widgets import confirm_window
 
@@ -34,10 +34,6 @@ def _effects(plan: privacy.Forgetting, tr: Tr) -> dict:
 
 async def forget_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     return _effects(privacy.forget_plan(tg_user_id(dialog_manager)), tr_of(dialog_manager))
-
-
-async def forget_preview(dialog_manager: DialogManager, **kwargs) -> dict:
-    return _effects(privacy.Forgetting(seats=1, trips=2, templates=3), tr_of(dialog_manager))
 
 
 async def on_forget_confirmed(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -73,6 +69,6 @@ def build_forget_dialog() -> Dialog:
             ForgetSG.confirm,
             no=Cancel(T("privacy-no"), id="back"),
             getter=forget_getter,
-            preview_data=forget_preview,
+            preview_data=localized_preview(lambda tr: _effects(privacy.Forgetting(seats=1, trips=2, templates=3), tr)),
         ),
     )

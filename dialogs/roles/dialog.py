@@ -13,7 +13,7 @@ from aiogram_dialog.widgets.text import Format
 from models import ROLE_DRIVER, ROLE_PASSENGER, queries, users
 
 from ..common import PreviewUser, acting_user, q, role_label, tg_user_id
-from ..i18n import T, Tr, tr_of
+from ..i18n import T, Tr, localized_preview, tr_of
 from ..states import MainSG, RegisterSG, SwitchRoleSG
 from ..widgets import close
 
@@ -78,10 +78,6 @@ async def switch_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     return _switch_data(user.role, queries.role_stats(user.telegram_id), tr_of(dialog_manager))
 
 
-async def switch_preview(dialog_manager: DialogManager, **kwargs) -> dict:
-    return _switch_data(ROLE_DRIVER, queries.RoleStats(driving=2, riding=1), tr_of(dialog_manager))
-
-
 async def on_switch_confirmed(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
     user = users.set_role(tg_user_id(manager), users.other_role(acting_user(manager).role))
     await event.answer(tr_of(manager)(NOW_KEYS[user.role]))
@@ -95,6 +91,7 @@ def build_switch_role_dialog() -> Dialog:
             Row(close(), to_menu("roles-confirm", "confirm", on_switch_confirmed)),
             getter=switch_getter,
             state=SwitchRoleSG.confirm,
-            preview_data=switch_preview,
+            preview_data=localized_preview(
+                lambda tr: _switch_data(ROLE_DRIVER, queries.RoleStats(driving=2, riding=1), tr)),
         ),
     )
