@@ -11,7 +11,7 @@ import pytest
 from aiogram import Bot
 from aiogram.types import WebhookInfo
 
-from bot.commands import register_commands
+from bot.commands import MENUS, register_commands
 from bot.runmodes.startup import StartupRefused, ensure_polling, ensure_webhook, webhook_mismatch
 from bot.devtools.fakeapi import BENIGN_ERRORS, FakeTelegram
 from bot.devtools.fakeapi.client import fake_bot
@@ -91,8 +91,10 @@ async def test_commands_are_set_only_when_telegrams_differ(tg):
         telegram_call(tg, "setMyCommands", commands=[{"command": "start", "description": "Old menu"}],
                       scope={"type": "all_private_chats"})
         assert await register_commands(bot)  # changed by hand (or an older version): put back
-    assert len(calls(tg, "setMyCommands")) == 3  # the test's own call included
-    assert len(calls(tg, "getMyCommands")) == 4
+    menus = len(MENUS) * 2  # each language's menu, for private chats and for groups
+    # the first run sets every menu; only the menu changed by hand is set again; the test's own call
+    assert len(calls(tg, "setMyCommands")) == menus + 1 + 1
+    assert len(calls(tg, "getMyCommands")) == 4 * menus
 
 
 # --- the real process --------------------------------------------------------------------------
@@ -103,7 +105,7 @@ def test_a_restarted_webhook_replica_leaves_webhook_and_commands_alone(tg, tmp_p
     try:
         first.start(wait_polling=False)
         web.wait_serving(first)
-        assert len(calls(tg, "setWebhook")) == 1 and len(calls(tg, "setMyCommands")) == 1
+        assert len(calls(tg, "setWebhook")) == 1 and len(calls(tg, "setMyCommands")) == len(MENUS) * 2
         assert first.stop()[0] == 0
     finally:
         first.kill()
