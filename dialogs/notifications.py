@@ -220,6 +220,15 @@ def rider_answer(n: Notice) -> Rendered:
                     _trip_button(n))
 
 
+# --- to whoever set the bot up in the club chat (issue #20) ----------------------------------
+
+
+@renders("club_chat_lost")
+def club_chat_lost(n: Notice) -> Rendered:
+    """The bot was removed from the club chat or lost its rights: posting has stopped."""
+    return Rendered(n.tr("notice-club-chat-lost", status=str(n.params.get("status", ""))))
+
+
 # --- to passengers -------------------------------------------------------------------------
 
 

@@ -21,7 +21,8 @@ import peewee as pw
 
 from .base import db, utcnow
 from .errors import Conflict
-from .tables import CHAT_ACTIVE, POST_BOARD, POST_TRIP, ClubChat, GroupPost, Trip
+from . import outbox
+from .tables import CHAT_ACTIVE, POST_BOARD, POST_TRIP, ClubChat, GroupPost, Trip, User
 
 DEBOUNCE = timedelta(seconds=3)  # changes within this make one edit
 BOARD_COOLDOWN = timedelta(minutes=5)  # /board posts the board anew at most this often
@@ -45,7 +46,8 @@ def _active(status: str) -> bool:
 def chat_status(chat_id: int, status: str, can_pin: bool = False, by: int | None = None,
                 now: datetime | None = None) -> ChatChange:
     """Telegram told where the bot stands in a group (my_chat_member, or a check at start).
-    Joining (or returning) makes the board due; leaving stops every post of that chat."""
+    Joining (or returning) makes the board due; leaving stops every post of that chat, and
+    whoever had configured the bot is told (notification `club_chat_lost`)."""
     now = now or utcnow()
     with db.atomic():
         chat, _ = ClubChat.get_or_create(chat_id=chat_id, defaults={"status": "left"})
@@ -57,6 +59,10 @@ def chat_status(chat_id: int, status: str, can_pin: bool = False, by: int | None
         chat.save()
         if active:
             _touch_board(chat_id, now)
+        elif was_active and chat.configured_by is not None:
+            admin = User.get_or_none(User.telegram_id == chat.configured_by)
+            if admin is not None:
+                outbox.notify(admin, "club_chat_lost", status=status)
         return ChatChange(chat_id, was_active, active, chat.can_pin, chat.configured_by)
 
 

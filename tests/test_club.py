@@ -103,3 +103,16 @@ def test_board_repost_has_a_cool_down(dee):
     club.request_board(CHAT, now + club.BOARD_COOLDOWN)
     with pytest.raises(Conflict):
         club.request_board(-999, now)
+
+
+def test_whoever_configured_the_bot_is_told_when_it_loses_the_chat(dee):
+    from models import Notification
+
+    club.chat_status(CHAT, "administrator", can_pin=True, by=1)  # Dee added it
+    club.chat_status(CHAT, "member")  # demoted: still posting, nobody told
+    assert Notification.select().count() == 0
+    club.chat_status(CHAT, "left")
+    (told,) = Notification.select()
+    assert (told.kind, told.recipient_id, told.chat_id) == ("club_chat_lost", dee.id, 1)
+    club.chat_status(CHAT, "left")  # no news: no second message
+    assert Notification.select().count() == 1

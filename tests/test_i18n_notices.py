@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dialogs.i18n import MISSING, PSEUDO, tr_for
 from dialogs.notifications import RENDERERS, NoticeButton, NotificationRenderer, Rendered
 from models.lifecycle import CANT_GO_REASON
-from models import ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, lifecycle, manage, privacy, queries, rides, trips
+from models import ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, club, lifecycle, manage, privacy, queries, rides, trips
 from models import users
 from models.tables import LANGUAGES
 from models.trips import to_utc
@@ -92,6 +92,8 @@ def every_kind(show: Callable[[Notification, datetime], None]) -> None:
     gym = _trip(1, "Club gym", day, ("Oak Street 12", time(20)))
     rides.join_trip(5, gym.id, queries.pickup_points(gym.id)[0].id)
     manage.cancel_trip(1, gym.id)
+    club.chat_status(-100123, "administrator", by=1)  # Dee added the bot to the club chat…
+    club.chat_status(-100123, "kicked")  # …which then lost it: Dee is told
     step()
 
 

@@ -24,7 +24,7 @@ from aiogram.types import (
     ChatMemberUpdated, ChosenInlineResult, InlineQuery, InlineQueryResultArticle, InputTextMessageContent, Message,
 )
 
-from models import DomainError, club, outbox, queries, users
+from models import DomainError, club, queries
 from models.logids import tg
 from models.outbox import now_precise
 
@@ -105,11 +105,11 @@ async def on_bot_membership(event: ChatMemberUpdated, **data) -> None:
         if notifier is not None:
             notifier.wake()
         return
-    log.warning("The bot is %s in the club chat %s: posting stopped", status, tg(event.chat.id))
-    if change.was_active and change.configured_by is not None:
-        admin = users.get_user(change.configured_by)
-        if admin is not None:
-            outbox.notify(admin, "club_chat_lost", status=status)
+    log.warning("The bot is %s in the club chat %s: posting stopped%s", status, tg(event.chat.id),
+                f"; {tg(change.configured_by)} is told" if change.was_active and change.configured_by else "")
+    notifier = data.get("notifier")
+    if notifier is not None:
+        notifier.wake()
 
 
 # --- inline mode --------------------------------------------------------------------------------

@@ -42,3 +42,7 @@ notice-cancelled-why =
 notice-start-first = Sende zuerst /start und wähle eine Rolle.
 notice-trip-gone = Diese Fahrt gibt es nicht (mehr).
 notice-stale = Dieser Button ist veraltet.
+notice-club-chat-lost = ⚠️ { $status ->
+    [restricted] Ich darf im Vereinschat nicht mehr schreiben,
+   *[other] Ich wurde aus dem Vereinschat entfernt,
+  } daher werden Fahrten und die Übersicht dort nicht mehr gepostet. Füge mich wieder hinzu (als Administrator mit „Nachrichten anheften“ bleibt die Übersicht angeheftet), dann mache ich weiter.

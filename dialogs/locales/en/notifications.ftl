@@ -46,3 +46,7 @@ notice-cancelled-why =
 notice-start-first = Send /start first and choose a role.
 notice-trip-gone = That trip does not exist (any more).
 notice-stale = That button is out of date.
+notice-club-chat-lost = ⚠️ { $status ->
+    [restricted] I may no longer post in the club chat,
+   *[other] I was removed from the club chat,
+  } so the trips and the board are not posted there any more. Add me back (an administrator with "Pin messages" keeps the board pinned) and I carry on.
