@@ -174,11 +174,13 @@ def init_sentry(settings: Settings, *, transport=None) -> bool:
 def name_update(update: Update) -> str:
     """The transaction's first name (SentryNameMiddleware renames it after the handler).
     Only the bot's own commands are named: "/…" may be anything a user typed."""
-    from .commands import COMMANDS
+    from dialogs.club.handlers import GROUP_COMMANDS
+    from dialogs.menu.commands import COMMANDS
 
     if update.message and update.message.text and update.message.text.startswith("/"):
         command = update.message.text.split()[0].split("@")[0]
-        return f"command {command}" if command[1:] in {c for c, _ in COMMANDS} else "command"
+        known = {c.name for c in COMMANDS} | set(GROUP_COMMANDS)
+        return f"command {command}" if command[1:] in known else "command"
     return f"update.{update.event_type}"
 
 
