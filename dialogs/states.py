@@ -20,6 +20,7 @@ class SwitchRoleSG(StatesGroup):
 class NewTripSG(StatesGroup):
     role = State()  # a passenger is asked to switch to driver first
     template = State()
+    event = State()  # the club's upcoming events first, or "Somewhere else" (issue #21)
     destination = State()
     date = State()
     seats = State()
@@ -50,6 +51,7 @@ class TripSG(StatesGroup):
 
 class MyTripsSG(StatesGroup):
     list = State()
+    request = State()  # one of the player's ride requests: change the area, withdraw (issue #21)
 
 
 class CarSG(StatesGroup):
