@@ -124,3 +124,91 @@ def test_an_unticked_trip_gets_no_post_but_is_on_the_board(world):
     assert world.post_of("Quiet Lake") is None
     trip = world.trip_id("Quiet Lake")
     assert trip is not None and [p["kind"] for p in world.posts() if p["trip_id"] == trip] == []
+
+
+def test_a_post_deleted_by_an_admin_is_posted_anew_at_the_next_change(world):
+    trip = world.create_trip("Forest Run", at=clock(7, 15))
+    post = world.wait_post("Forest Run")
+    world.wait_settled()
+    board = world.board()
+    world.allow("message to edit not found")  # the poster's edit of the deleted messages: then it posts anew
+    world.tg.delete_by_admin(CLUB, post.message_id)
+    world.tg.delete_by_admin(CLUB, board.message_id)
+    since = time.monotonic()
+    world.join(PAT, trip)
+    again = world.wait_post("Forest Run", "2 of 3 seats free")
+    new_board = world.wait_board("Forest Run · Dee · 2 seats left")
+    assert again.message_id != post.message_id and new_board.message_id != board.message_id
+    world.wait_group(lambda: world.tg.pinned(CLUB) == new_board.message_id, "the new board pinned")
+    world.wait_settled()
+    assert world.sends(since) == 2, "one new message each, no more"
+
+
+def test_in_the_group_the_bot_answers_its_commands_only(world):
+    world.wait_settled()
+    ada = world.people[ADMIN]
+    old = world.board()
+    ada.send_in_group(CLUB, f"/board@{BOT}")
+    board = world.wait_board(lambda b: b.message_id > old.message_id)  # at the bottom
+    world.wait_group(lambda: world.tg.pinned(CLUB) == board.message_id, "the new board pinned")
+    again = ada.send_in_group(CLUB, f"/board@{BOT}")
+    refusal = world.wait_group(lambda: world.replies_to(again), "the cool-down answered")[0]
+    assert "The board was posted a moment ago" in refusal.text and "5 minutes" in refusal.text
+    assert world.board().message_id == board.message_id
+
+    trips = ada.send_in_group(CLUB, f"/trips@{BOT}")
+    listed = world.wait_group(lambda: world.replies_to(trips), "/trips answered")[0]
+    assert listed.text.startswith("🗓 Rides this week")
+    helped = ada.send_in_group(CLUB, "/help")  # the bot has posted here: a bare command reaches it too
+    assert "/board" in world.wait_group(lambda: world.replies_to(helped), "/help answered")[0].text
+
+    # The bot (an admin) sees every message; it answers none of these and starts no dialog. Ada's
+    # updates in this chat are handled one at a time, in order (one event lock per chat and user):
+    # once the /help after them is answered, they were handled.
+    private = len(ada.messages())
+    chatter = [ada.send_in_group(CLUB, text) for text in ("Who drives on Sunday?", f"/newtrip@{BOT}", "/start")]
+    last = ada.send_in_group(CLUB, f"/help@{BOT}")
+    world.wait_group(lambda: world.replies_to(last), "/help answered")
+    assert [world.replies_to(m) for m in chatter[:2]] == [[], []]
+    assert len(ada.messages()) == private, "nothing in the private chat either"
+
+
+def inline_answer(world, query_id: str) -> dict:
+    return world.wait_group(lambda: world.tg.inline_answer(query_id), f"inline query {query_id} answered", 10)
+
+
+def test_inline_mode_lists_trips_own_first_and_shares_a_card_with_the_join_button(world):
+    sooner = world.create_trip("Riverside Cup", days=2, at=clock(10, 0))
+    later = world.create_trip("Riverside Cup", days=3, at=clock(11, 0))
+    world.create_trip("Mountain Hut", days=2)
+    world.join(PAT, later)  # Pat rides in the later one: his own come first
+    pat, ray = world.people[PAT], world.people[RAY]
+
+    answer = inline_answer(world, pat.inline_query("riverside"))
+    results = answer["results"]
+    assert results[0]["id"] == f"trip_{later}" and f"trip_{sooner}" in [r["id"] for r in results]
+    assert all("Riverside" in r["title"] for r in results), "the query filters by destination"
+    assert answer["is_personal"] is True
+    for result in results:
+        join = result["reply_markup"]["inline_keyboard"][0][0]
+        assert (join["text"], join["url"]) == ("🙋 Join", f"https://t.me/{BOT}?start={result['id']}")
+    by_day = inline_answer(world, pat.inline_query(f"{world.day(2):%d}"))  # a query by day
+    assert f"trip_{sooner}" in [r["id"] for r in by_day["results"]]
+    assert f"trip_{later}" not in [r["id"] for r in by_day["results"]]
+
+    query = pat.inline_query("riverside")  # chosen into the group: the card with its Join button
+    inline_answer(world, query)
+    card = pat.choose_inline_result(query, f"trip_{sooner}", CLUB)
+    assert card.via_bot and "🏁 Riverside Cup" in card.text and "Driver: Dee" in card.text
+    assert card.urls[0] == f"https://t.me/{BOT}?start=trip_{sooner}"
+    ray.press("🙋 Join", message=card, chat_id=CLUB)
+    ray.wait_screen(lambda s: "Riverside Cup" in s.text and "🙋 Join" in buttons(s))
+
+    # 📣 Share on Pat's card: the chat picker, then that trip only, sent into a chat with Ray
+    pat.send(f"/start trip_{later}")
+    pat.wait_screen(lambda s: "Riverside Cup" in s.text and "You have a seat" in s.text)
+    shared = pat.press("📣 Share")
+    assert [r["id"] for r in inline_answer(world, shared)["results"]] == [f"trip_{later}"]
+    card = pat.choose_inline_result(shared, f"trip_{later}", RAY)
+    ray.press("🙋 Join", message=card)
+    ray.wait_screen(lambda s: f"{world.day(3):%a %d %b}" in s.text and "Riverside Cup" in s.text)
