@@ -14,16 +14,16 @@ Data only: the dialogs format it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import peewee as pw
 
 from .base import utcnow
-from .errors import NotFound
+from .errors import NotFound, PermissionDenied
 from .rules import TRIP_GONE, is_row_id
 from .tables import (
-    CHAT_ACTIVE, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, ClubChat, Participant, PickupPoint, TemplatePickupPoint, Trip,
-    TripTemplate, User,
+    CHAT_ACTIVE, EVENT_CANCELLED, EVENT_OPEN, REQUEST_OPEN, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, ClubChat, Event,
+    Participant, PickupPoint, RideAlert, RideRequest, TemplatePickupPoint, Trip, TripTemplate, User,
 )
 from .users import get_user, require_owner, require_user
 
@@ -405,3 +405,309 @@ def destination_of_own_trip(actor_telegram_id: int, trip_id: int) -> str | None:
 def club_chat_ready() -> bool:
     """Whether the bot is in a club chat, where a new trip can be announced (issue #20)."""
     return ClubChat.select().where(ClubChat.status.in_(CHAT_ACTIVE)).exists()
+
+
+# --- club events and ride requests (issue #21) -------------------------------------------------
+#
+# "Cars" are an event's open trips not over yet (a car that has left is still going), "free
+# seats" the seats left in those still to depart, "need a ride" its open requests.
+
+EVENT_GONE = "error-event-gone"
+REQUEST_GONE = "error-request-gone"
+EVENTS_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    cars: int = 0
+    free_seats: int = 0
+    need_ride: int = 0
+
+
+def _summaries(event_ids: list[int], now: datetime) -> dict[int, EventSummary]:
+    """Summaries of these events (two queries, whatever their number)."""
+    if not event_ids:
+        return {}
+    cars: dict[int, int] = {}
+    free: dict[int, int] = {}
+    trips = (Trip.select(Trip.event, Trip.seats, Trip.departs_at, _taken().alias("taken"))
+             .where(Trip.event.in_(event_ids) & (Trip.status == TRIP_OPEN) & (Trip.ends_at > now)).dicts())
+    for t in trips:
+        cars[t["event"]] = cars.get(t["event"], 0) + 1
+        if t["departs_at"] > now:
+            free[t["event"]] = free.get(t["event"], 0) + max(t["seats"] - (t["taken"] or 0), 0)
+    needs = dict(RideRequest.select(RideRequest.event, pw.fn.COUNT(RideRequest.id))
+                 .where(RideRequest.event.in_(event_ids) & (RideRequest.status == REQUEST_OPEN))
+                 .group_by(RideRequest.event).tuples())
+    return {i: EventSummary(cars.get(i, 0), free.get(i, 0), needs.get(i, 0)) for i in event_ids}
+
+
+def event_summary(event_id: int, now: datetime | None = None) -> EventSummary:
+    """(cars, free seats, still need a ride) of one event: its card, the club chat's board."""
+    return _summaries([event_id], now or utcnow())[event_id]
+
+
+def event_summaries(event_ids: list[int], now: datetime | None = None) -> dict[int, EventSummary]:
+    """`event_summary` of several events at once (the board): two queries."""
+    return _summaries(list(event_ids), now or utcnow())
+
+
+@dataclass
+class EventChoice:
+    """An upcoming event as the trip wizard offers it."""
+
+    id: int
+    kind: str
+    title: str
+    venue: str
+    date: date
+    start_time: time
+
+
+@dataclass
+class EventRow(EventChoice):
+    """An upcoming event in the list, with its summary."""
+
+    weekly: bool = False
+    cars: int = 0
+    free_seats: int = 0
+    need_ride: int = 0
+
+
+def _upcoming_events(now: datetime) -> pw.ModelSelect:
+    return (Event.select().where((Event.status == EVENT_OPEN) & (Event.starts_at > now))
+            .order_by(Event.starts_at, Event.id))
+
+
+def upcoming_events(now: datetime | None = None, limit: int = EVENTS_LIMIT) -> list[EventRow]:
+    """Open events still to start, soonest first, each with its summary (three queries)."""
+    now = now or utcnow()
+    events = list(_upcoming_events(now).limit(limit))
+    sums = _summaries([e.id for e in events], now)
+    return [EventRow(e.id, e.kind, e.title, e.venue, e.date, e.start_time, e.weekly, *_counts(sums[e.id]))
+            for e in events]
+
+
+def _counts(summary: EventSummary) -> tuple[int, int, int]:
+    return summary.cars, summary.free_seats, summary.need_ride
+
+
+def event_choices(now: datetime | None = None, limit: int = 6) -> list[tuple[int, EventChoice]]:
+    """Upcoming open events for the wizard's first step, soonest first: (id, what its button
+    and text show). One query."""
+    return [(e.id, EventChoice(e.id, e.kind, e.title, e.venue, e.date, e.start_time))
+            for e in _upcoming_events(now or utcnow()).limit(limit)]
+
+
+def event_exists(event_id: int) -> bool:
+    """Whether `event_id` names an event (a forged id names none)."""
+    return is_row_id(event_id) and Event.select().where(Event.id == event_id).exists()
+
+
+def event(event_id: int) -> Event:
+    """One event as stored (NotFound for a forged or stale id)."""
+    found = Event.get_or_none(Event.id == event_id) if is_row_id(event_id) else None
+    if found is None:
+        raise NotFound(EVENT_GONE)
+    return found
+
+
+def next_in_series(event_id: int, now: datetime | None = None) -> Event | None:
+    """The next open occurrence still to start of the weekly series `event_id` belongs to
+    (a template's event); None when there is none (the series ended)."""
+    if not is_row_id(event_id):
+        return None
+    series = Event.select(Event.series).where(Event.id == event_id).scalar()
+    if series is None:
+        return None
+    return _upcoming_events(now or utcnow()).where(Event.series == series).first()
+
+
+def first_name(user: User) -> str:
+    """What lists show of a player: the first word of their name."""
+    return (user.name or "").split(" ")[0]
+
+
+@dataclass
+class EventPoint:
+    id: int
+    address: str
+    time: time
+    riders: int  # seats taken at this point
+
+
+@dataclass
+class EventTrip(TripRow):
+    """A car going to the event: a trip list's row (`driver_name` a first name) with its pickup
+    points, each with the seats taken there."""
+
+    driver_id: int = 0
+    driver_forgotten: bool = False  # used /forget_me: show "Former player"
+    departs_at: datetime | None = None
+    points: list[EventPoint] = field(default_factory=list)
+
+
+@dataclass
+class Need:
+    """An open request to the event, as drivers see it."""
+
+    request_id: int
+    user_id: int
+    first_name: str
+    forgotten: bool
+    area: str  # "" = anywhere
+
+
+@dataclass
+class EventCard:
+    event: Event
+    trips: list[EventTrip]
+    needs: list[Need]
+    my_request: RideRequest | None = None
+    my_seat_trip_id: int | None = None
+    is_driving: bool = False
+
+    @property
+    def summary(self) -> EventSummary:
+        now = utcnow()
+        return EventSummary(len(self.trips), sum(t.seats_left for t in self.trips if t.departs_at > now),
+                            len(self.needs))
+
+    @property
+    def started(self) -> bool:
+        return self.event.starts_at <= utcnow()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.event.status == EVENT_CANCELLED
+
+    @property
+    def needs_ride(self) -> bool:
+        """The viewer's request is open."""
+        return self.my_request is not None and self.my_request.status == REQUEST_OPEN
+
+
+def event_card(event_id: int, viewer_tid: int | None, now: datetime | None = None) -> EventCard:
+    """An event with its cars (open trips not over, soonest first, each pickup point with its
+    seats taken) and who still needs a ride, as `viewer_tid` sees it. Seven queries at most."""
+    now = now or utcnow()
+    found = event(event_id)
+    viewer = get_user(viewer_tid) if viewer_tid else None
+    trips = list(Trip.select(Trip, User, _taken().alias("taken")).join(User)
+                 .where((Trip.event == found.id) & (Trip.status == TRIP_OPEN) & (Trip.ends_at > now))
+                 .order_by(Trip.departs_at, Trip.id))
+    ids = [t.id for t in trips]
+    points: dict[int, list[EventPoint]] = {i: [] for i in ids}
+    riders: dict[int, int] = {}
+    my_seat_trip_id = None
+    if ids:
+        for trip_id, point_id, passenger in (Participant.select(Participant.trip, Participant.pickup_point,
+                                                                Participant.passenger)
+                                             .where(Participant.trip.in_(ids)).tuples()):
+            riders[point_id] = riders.get(point_id, 0) + 1
+            if viewer is not None and passenger == viewer.id:
+                my_seat_trip_id = trip_id
+        for p in (PickupPoint.select().where(PickupPoint.trip.in_(ids))
+                  .order_by(PickupPoint.time, PickupPoint.position)):
+            points[p.trip_id].append(EventPoint(p.id, p.address, p.time, riders.get(p.id, 0)))
+    rows = [EventTrip(t.id, t.destination, t.departure_date, points[t.id][0].time if points[t.id] else None,
+                      first_name(t.driver), t.seats, t.taken or 0, driving=viewer is not None and t.driver_id == viewer.id,
+                      riding=my_seat_trip_id == t.id, driver_id=t.driver_id,
+                      driver_forgotten=t.driver.forgotten_at is not None, departs_at=t.departs_at, points=points[t.id])
+            for t in trips]
+    needs = [Need(r.id, r.passenger_id, first_name(r.passenger), r.passenger.forgotten_at is not None, r.area)
+             for r in RideRequest.select(RideRequest, User).join(User)
+             .where((RideRequest.event == found.id) & (RideRequest.status == REQUEST_OPEN))
+             .order_by(RideRequest.updated_at, RideRequest.id)]
+    mine = RideRequest.get_or_none((RideRequest.event == found.id) & (RideRequest.passenger == viewer.id)) \
+        if viewer is not None else None
+    return EventCard(event=found, trips=rows, needs=needs, my_request=mine, my_seat_trip_id=my_seat_trip_id,
+                     is_driving=any(t.driving for t in rows))
+
+
+@dataclass
+class RequestRow:
+    """One of a player's ride requests: to an event (`event_id`, its kind, title, venue, date
+    and start), or free (`destination` and `date`, no event)."""
+
+    id: int
+    status: str
+    area: str
+    date: date | None
+    event_id: int | None = None
+    kind: str = ""
+    title: str = ""
+    venue: str = ""
+    start_time: time | None = None
+    destination: str = ""
+    event_cancelled: bool = False
+
+
+def _request_rows(where: pw.Expression) -> list[RequestRow]:
+    query = (RideRequest.select(RideRequest, Event).join(Event, pw.JOIN.LEFT_OUTER).where(where)
+             .order_by(pw.fn.COALESCE(Event.date, RideRequest.date), RideRequest.id))
+    rows = []
+    for r in query:
+        e = r.event if r.event_id is not None else None
+        rows.append(RequestRow(
+            id=r.id, status=r.status, area=r.area, date=e.date if e else r.date, event_id=r.event_id,
+            kind=e.kind if e else "", title=e.title if e else "", venue=e.venue if e else "",
+            start_time=e.start_time if e else None, destination=r.destination,
+            event_cancelled=bool(e and e.status == EVENT_CANCELLED)))
+    return rows
+
+
+def _current(now: datetime) -> pw.Expression:
+    """A request still ahead: its event has not started; a free one's date (local: a day's
+    leeway for the time zone) has not passed."""
+    return ((RideRequest.event.is_null(False) & (Event.starts_at > now))
+            | (RideRequest.event.is_null() & (RideRequest.date >= (now - timedelta(days=1)).date())))
+
+
+def my_requests(telegram_id: int, now: datetime | None = None) -> list[RequestRow]:
+    """The player's open requests still ahead, soonest first ("My trips"). One query."""
+    user = get_user(telegram_id)
+    if user is None:
+        return []
+    return _request_rows((RideRequest.passenger == user.id) & (RideRequest.status == REQUEST_OPEN)
+                         & _current(now or utcnow()))
+
+
+def my_request(telegram_id: int, request_id: int) -> RequestRow:
+    """One of the player's requests (MyTripsSG.request); a forged or stale id is NotFound,
+    someone else's refused."""
+    actor = require_user(telegram_id)
+    request = RideRequest.get_or_none(RideRequest.id == request_id) if is_row_id(request_id) else None
+    if request is None:
+        raise NotFound(REQUEST_GONE)
+    if request.passenger_id != actor.id:
+        raise PermissionDenied("error-request-not-yours")
+    return _request_rows(RideRequest.id == request.id)[0]
+
+
+@dataclass
+class AlertRow:
+    id: int
+    event_id: int | None
+    title: str  # the event's ("" without one)
+    kind: str
+    destination: str
+    weekday: int | None
+
+
+def my_alerts(telegram_id: int) -> list[AlertRow]:
+    """The player's alerts, oldest first. One query."""
+    query = (RideAlert.select(RideAlert, Event).join(Event, pw.JOIN.LEFT_OUTER)
+             .switch(RideAlert).join(User, on=(RideAlert.user == User.id))
+             .where(User.telegram_id == telegram_id).order_by(RideAlert.id))
+    return [AlertRow(a.id, a.event_id, a.event.title if a.event_id else "", a.event.kind if a.event_id else "",
+                     a.destination, a.weekday) for a in query]
+
+
+def has_alert(telegram_id: int, event_id: int) -> bool:
+    """Whether the player hears of new trips to this event (or its weekly series)."""
+    ev = Event.select(Event.id, Event.series).where(Event.id == event_id).first() if is_row_id(event_id) else None
+    if ev is None:
+        return False
+    return (RideAlert.select().join(User, on=(RideAlert.user == User.id))
+            .where((User.telegram_id == telegram_id) & RideAlert.event.in_({ev.id, ev.series_id or ev.id})).exists())

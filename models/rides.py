@@ -13,7 +13,7 @@ import contextlib
 
 import peewee as pw
 
-from . import club, outbox, queries
+from . import club, matching, outbox, queries
 from .base import db
 from .errors import Conflict, PermissionDenied
 from .rules import require_open, require_trip
@@ -42,7 +42,8 @@ def _point_of(trip: Trip, pickup_point_id: int) -> PickupPoint:
 def join_trip(
     actor_telegram_id: int, trip_id: int, pickup_point_id: int, seen_version: int | None = None
 ) -> Participant:
-    """Take a seat at a pickup point; the driver is told. Atomic against overbooking.
+    """Take a seat at a pickup point; the driver is told. Atomic against overbooking. The
+    joiner's request for the trip's event (or date and destination) closes: "seated".
 
     `seen_version`: the trip version the passenger's screen showed; if the driver
     changed the trip since, the join is refused so they can look at it first.
@@ -69,6 +70,7 @@ def join_trip(
         if taken >= trip.seats:
             raise Conflict("error-trip-full")
         seat = Participant.create(trip=trip, passenger=actor, pickup_point=point)
+        matching.seat_taken(trip, actor)  # their ride request to its event is answered (issue #21)
         outbox.notify(trip.driver, "joined", trip=trip, passenger=actor.id, seats_left=trip.seats - taken - 1,
                       **_point_params(trip, point))
         club.touch(trip)  # seats left, in the club chat's post and board

@@ -8,11 +8,14 @@ checks again.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
-from .base import utcnow
+import peewee as pw
+
+from .base import db, utcnow
 from .errors import Conflict, NotFound, ValidationError
-from .tables import TRIP_CANCELLED, TRIP_OPEN, Trip
+from .tables import EVENT_CANCELLED, TRIP_CANCELLED, TRIP_OPEN, Event, Trip
 
 PICKUPS_MAX = 10  # pickup points of a trip or a template
 
@@ -22,6 +25,8 @@ TRIP_LEFT = "error-trip-left"
 TRIP_OVER = "error-trip-over"
 PICKUPS_NONE = "error-pickups-none"
 PICKUPS_TOO_MANY = "error-pickups-too-many"  # with most=PICKUPS_MAX
+EVENT_GONE = "error-event-gone"
+EVENT_STARTED = "error-event-started"
 MAX_ID = 2**63 - 1
 
 
@@ -66,3 +71,39 @@ def require_room_for_pickup(count: int) -> None:
     """One more pickup point may be added to `count` (the pickup editor asks before it opens)."""
     if count >= PICKUPS_MAX:
         raise ValidationError(PICKUPS_TOO_MANY, most=PICKUPS_MAX)
+
+
+# --- events (issue #21) ------------------------------------------------------------------------
+
+
+def locked_event(event_id: int) -> Event | None:
+    """The event, read inside a write transaction that holds it until the end: `FOR UPDATE` on
+    PostgreSQL; on SQLite the transaction's write lock (it must have written already, or be
+    `IMMEDIATE`) is the whole database's. Operations that read "who still needs a ride" and
+    change it (asking, joining a trip to the event, attaching a trip) meet here, so two of them
+    never both miss the other's row. Lock order: a trip, then its event."""
+    if not is_row_id(event_id):
+        return None
+    query = Event.select().where(Event.id == event_id)
+    return (query if isinstance(db.obj, pw.SqliteDatabase) else query.for_update()).first()
+
+
+@contextlib.contextmanager
+def event_lock(event_id: int):
+    """A write transaction holding the event's lock (`locked_event`) for the check-then-write
+    that follows; yields the event (None if there is none)."""
+    with db.atomic("IMMEDIATE") if isinstance(db.obj, pw.SqliteDatabase) else db.atomic():
+        yield locked_event(event_id)
+
+
+def require_event(event: Event | None, *, now: datetime | None = None) -> Event:
+    """An event that exists, is not cancelled and has not started: one can still ride to it."""
+    if event is None:
+        raise NotFound(EVENT_GONE)
+    if event.status == EVENT_CANCELLED:
+        if event.cancel_reason:
+            raise Conflict("error-event-cancelled-because", reason=event.cancel_reason)
+        raise Conflict("error-event-cancelled")
+    if event.starts_at <= (now or utcnow()):
+        raise Conflict(EVENT_STARTED)
+    return event

@@ -53,6 +53,47 @@ class User(BaseModel):
         return self.role == ROLE_DRIVER
 
 
+EVENT_TRAINING = "training"
+EVENT_GAME = "game"
+EVENT_OTHER = "other"
+EVENT_KINDS = (EVENT_TRAINING, EVENT_GAME, EVENT_OTHER)
+EVENT_OPEN = "open"
+EVENT_CANCELLED = "cancelled"
+EVENT_STATUSES = (EVENT_OPEN, EVENT_CANCELLED)
+
+
+class Event(BaseModel):
+    """A club event (issue #21): a training, a game, anything players ride to. Created, edited
+    and cancelled by club admins (`models.events`). `date` and `start_time` are local (the
+    club's time zone), `starts_at` the same instant in UTC, kept in step by the operations.
+
+    A weekly event is a series of rows, one per week: `series` points at the first occurrence
+    (itself included), `weekly` on the latest occurrence says the series goes on, and the
+    scheduler adds the next occurrence once the latest has started (`events.roll_weekly`;
+    unique on (series, date), so two schedulers never make it twice). `series` is None for a
+    one-off event."""
+
+    kind = pw.CharField(max_length=16)  # one of EVENT_KINDS
+    title = pw.CharField(max_length=60)
+    venue = pw.CharField(max_length=100)  # the address players go to
+    date = pw.DateField(index=True)
+    start_time = pw.TimeField(formats=["%H:%M:%S", "%H:%M"])
+    starts_at = pw.DateTimeField(index=True)
+    weekly = pw.BooleanField(default=False)
+    series = pw.ForeignKeyField("self", backref="occurrences", null=True, on_delete="SET NULL", index=True)
+    status = pw.CharField(max_length=16, default=EVENT_OPEN)
+    cancel_reason = pw.TextField(default="")
+    created_by = pw.ForeignKeyField(User, backref="events", null=True, on_delete="SET NULL", index=True)
+    creation_key = pw.CharField(max_length=32, null=True)  # the create dialog's intent id, as for Trip
+    version = pw.IntegerField(default=1)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "event"
+        indexes = ((("created_by", "creation_key"), True), (("series", "date"), True))
+
+
 class Trip(BaseModel):
     driver = pw.ForeignKeyField(User, backref="trips", on_delete="CASCADE", index=True)
     destination = pw.CharField(max_length=100)
@@ -67,6 +108,7 @@ class Trip(BaseModel):
     # The wizard's intent id: one confirmation makes one trip, whether Telegram delivers it
     # again after a crash or the driver presses it again (see models.trips.create_trip).
     creation_key = pw.CharField(max_length=32, null=True)
+    event = pw.ForeignKeyField(Event, backref="trips", null=True, on_delete="SET NULL", index=True)  # issue #21
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
 
@@ -107,6 +149,9 @@ class TripTemplate(BaseModel):
     seats = pw.IntegerField()
     comment = pw.TextField(default="")
     creation_key = pw.CharField(max_length=32, null=True)  # the save dialog's intent id, as for Trip
+    # A weekly event's series (its first occurrence): using the template picks the series'
+    # next occurrence (`queries.next_in_series`).
+    event = pw.ForeignKeyField(Event, backref="templates", null=True, on_delete="SET NULL", index=True)
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
 
@@ -235,6 +280,49 @@ class GroupPost(BaseModel):
         indexes = ((("chat_id", "kind", "trip"), True),)
 
 
+REQUEST_OPEN = "open"  # still needs a ride
+REQUEST_SEATED = "seated"  # has a seat in `trip` (joined a trip to the event)
+REQUEST_OWN = "own"  # goes on their own: not in the list of who needs a ride
+REQUEST_WITHDRAWN = "withdrawn"
+REQUEST_STATUSES = (REQUEST_OPEN, REQUEST_SEATED, REQUEST_OWN, REQUEST_WITHDRAWN)
+
+
+class RideRequest(BaseModel):
+    """"I need a ride" (issue #21): to an event, or without one to a free date and destination.
+    At most one row per (passenger, event): asking again reopens it (`models.requests`). A
+    free request has `event` None, a `date` and a `destination`; `area` is where the player
+    would be picked up ("" = anywhere)."""
+
+    passenger = pw.ForeignKeyField(User, backref="ride_requests", on_delete="CASCADE", index=True)
+    event = pw.ForeignKeyField(Event, backref="requests", null=True, on_delete="CASCADE", index=True)
+    date = pw.DateField(null=True)  # a free request's date (None with an event)
+    destination = pw.CharField(max_length=100, default="")  # a free request's ("" with an event)
+    area = pw.CharField(max_length=60, default="")
+    status = pw.CharField(max_length=16, default=REQUEST_OPEN)
+    trip = pw.ForeignKeyField(Trip, backref="ride_requests", null=True, on_delete="SET NULL", index=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "ride_request"
+        indexes = ((("passenger", "event"), True),)
+
+
+class RideAlert(BaseModel):
+    """"Tell me about new trips to …" (issue #21): to an event (a weekly one's series: its first
+    occurrence), or without events to a destination, on one weekday (0 = Monday) or any."""
+
+    user = pw.ForeignKeyField(User, backref="ride_alerts", on_delete="CASCADE", index=True)
+    event = pw.ForeignKeyField(Event, backref="alerts", null=True, on_delete="CASCADE", index=True)
+    destination = pw.CharField(max_length=100, default="")  # "" with an event
+    weekday = pw.IntegerField(null=True)  # 0-6, None: any day
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "ride_alert"
+        indexes = ((("user", "event"), True),)
+
+
 class ProcessedUpdate(BaseModel):
     """Telegram update ids handled recently, so a redelivered update has its effects once.
     Ids are not monotonic over long gaps, so a set with a time limit, not "highest seen"."""
@@ -248,5 +336,5 @@ class ProcessedUpdate(BaseModel):
 
 ALL_MODELS = [
     User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord, Notification,
-    SentReminder, ProcessedUpdate, ClubChat, GroupPost,
+    SentReminder, ProcessedUpdate, ClubChat, GroupPost, Event, RideRequest, RideAlert,
 ]

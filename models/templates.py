@@ -14,8 +14,8 @@ from . import queries
 from .base import db, utcnow
 from .cleaning import clean_text
 from .errors import LimitReached, NameTaken, NotFound, ValidationError
-from .rules import TRIP_GONE, require_pickup_count
-from .tables import TemplatePickupPoint, Trip, TripTemplate, User
+from .rules import TRIP_GONE, is_row_id, require_pickup_count
+from .tables import Event, TemplatePickupPoint, Trip, TripTemplate, User
 from .trips import created_with, validate_address, validate_comment, validate_destination, validate_seats
 from .users import require_driver, require_owner, require_user
 
@@ -30,6 +30,7 @@ class TemplateDraft:
     seats: int
     pickups: list[tuple[str, time]] = field(default_factory=list)
     comment: str = ""
+    event_id: int | None = None  # a weekly event's series (issue #21): the trip goes to its next occurrence
 
 
 def validate_name(raw: str) -> str:
@@ -71,7 +72,7 @@ def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool
             elif TripTemplate.select().where(TripTemplate.driver == actor.id).count() >= TEMPLATES_MAX:
                 raise LimitReached("error-templates-limit", most=TEMPLATES_MAX)
             template = TripTemplate.create(driver=actor, name=name, destination=destination, seats=seats,
-                                           comment=comment, creation_key=key)
+                                           comment=comment, creation_key=key, event=_series(draft.event_id))
             TemplatePickupPoint.insert_many(
                 [{"template": template.id, "address": a, "time": t, "position": i}
                  for i, (a, t) in enumerate(sorted(points, key=lambda p: p[1]))]
@@ -83,15 +84,24 @@ def save_template(actor_telegram_id: int, draft: TemplateDraft, *, replace: bool
     return template
 
 
+def _series(event_id: int | None) -> int | None:
+    """The weekly series an event belongs to (None for a one-off event, or one gone)."""
+    if event_id is None or not is_row_id(event_id):
+        return None
+    return Event.select(Event.series).where(Event.id == event_id).scalar()
+
+
 def draft_from_trip(actor_telegram_id: int, trip_id: int, name: str) -> TemplateDraft:
-    """A template draft copying one of the actor's trips (its date dropped)."""
+    """A template draft copying one of the actor's trips (its date dropped; a trip to a
+    weekly event keeps the event's series)."""
     actor = require_user(actor_telegram_id)
     trip = Trip.get_or_none(Trip.id == trip_id)
     if trip is None:
         raise NotFound(TRIP_GONE)
     require_owner(actor, trip.driver_id, "trip")
     return TemplateDraft(name=name, destination=trip.destination, seats=trip.seats, comment=trip.comment,
-                         pickups=[(p.address, p.time) for p in queries.pickup_points(trip.id)])
+                         pickups=[(p.address, p.time) for p in queries.pickup_points(trip.id)],
+                         event_id=_series(trip.event_id))
 
 
 def rename_template(actor_telegram_id: int, template_id: int, new_name: str) -> TripTemplate:

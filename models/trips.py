@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from . import club
+from . import club, matching
 from .base import db, utcnow
 from .cleaning import clean_text, visible_length
 from .errors import ValidationError
-from .rules import require_pickup_count
+from .rules import event_lock, require_event, require_pickup_count
 from .tables import PickupPoint, Trip, TripTemplate, User
 from .users import require_driver, require_user
 
@@ -105,9 +105,14 @@ def to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
+def has_passed(day: date | None, at: time, tz: ZoneInfo) -> bool:
+    """Whether `at` today (in the club's zone) is already past; any other day: no."""
+    return day is not None and day == local_today(tz) and to_utc(day, at, tz) <= utcnow()
+
+
 def validate_pickup_time(day: date | None, at: time, tz: ZoneInfo) -> time:
     """For a trip today, a pickup time already past is refused."""
-    if day is not None and day == local_today(tz) and to_utc(day, at, tz) <= utcnow():
+    if has_passed(day, at, tz):
         raise ValidationError("error-time-passed", time=f"{at:%H:%M}")
     return at
 
@@ -146,8 +151,13 @@ def validate_draft(draft: TripDraft, tz: ZoneInfo) -> TripDraft:
 
 
 def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: str | None = None,
-                announce: bool = True) -> Trip:
+                announce: bool = True, event_id: int | None = None) -> Trip:
     """Create a trip and its pickup points in one transaction. Drivers only.
+
+    `event_id`: the club event it goes to (issue #21), open and not started; the caller fills
+    the draft's destination and date from it. The event's open requesters and the alert
+    subscribers hear of it (`matching.trip_created`; without an event, those whose free
+    request or alert matches its date and destination).
 
     `announce`: post it in the club chat, where the bot is (the summary's "Post to the club
     chat"); the board shows every trip either way.
@@ -162,7 +172,8 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
     clean = validate_draft(draft, tz)
     times = [to_utc(clean.departure_date, p.time, tz) for p in clean.pickups]
     try:
-        with db.atomic():
+        with event_lock(event_id) if event_id is not None else db.atomic() as locked:
+            event = require_event(locked) if event_id is not None else None  # locked before the trip refers to it
             trip = Trip.create(
                 driver=actor,
                 destination=clean.destination,
@@ -172,6 +183,7 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
                 departs_at=min(times),
                 ends_at=max(times),
                 creation_key=key,
+                event=event,
             )
             PickupPoint.insert_many(
                 [
@@ -183,6 +195,7 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
                 club.announce(trip)
             else:
                 club.touch(trip)  # the board
+            matching.trip_created(trip, event)
     except pw.IntegrityError:  # a concurrent delivery of the same confirmation (another replica) won
         if (made := created_with(Trip, actor, key)) is None:
             raise

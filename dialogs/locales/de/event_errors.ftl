@@ -1,0 +1,21 @@
+## Club events, ride requests and alerts (models/events.py, models/requests.py, models/rules.py; issue #21)
+error-not-admin = Nur Club-Admins können Termine verwalten.
+error-event-kind = Wähle eine Art: Training, Spiel oder Sonstiges.
+error-event-title-length = Der Name des Termins muss { $lo } bis { $hi } Zeichen lang sein (du hast { NUMBER($sent, useGrouping: 0) } geschickt).
+error-event-venue-length = Der Ort muss { $lo } bis { $hi } Zeichen lang sein (du hast { NUMBER($sent, useGrouping: 0) } geschickt).
+error-event-time-passed = { $time } ist heute schon vorbei: wähle eine spätere Startzeit.
+error-event-gone = Diesen Termin gibt es nicht mehr.
+error-event-cancelled = Dieser Termin wurde abgesagt.
+error-event-cancelled-because = Dieser Termin wurde abgesagt: { $reason }
+error-event-started = Dieser Termin hat schon begonnen.
+error-event-date-taken = An diesem Tag gibt es diesen wöchentlichen Termin schon: wähle ein anderes Datum.
+error-area-length = Die Gegend darf höchstens { $most } Zeichen lang sein (du hast { NUMBER($sent, useGrouping: 0) } geschickt).
+error-request-driving = Du fährst selbst zu diesem Termin: du musst nicht um eine Mitfahrt bitten.
+error-request-seated = Du hast schon einen Platz in einem Auto zu diesem Termin.
+error-request-gone = Diese Mitfahrbitte gibt es nicht mehr.
+error-request-not-yours = Diese Mitfahrbitte ist nicht deine.
+error-request-closed = Diese Bitte ist geschlossen: bitte noch einmal um eine Mitfahrt, wenn du noch eine brauchst.
+error-alert-weekday = Wähle einen Wochentag oder jeden Tag.
+error-alert-what = Sag, welchen Termin oder welches Ziel du beobachten willst.
+error-alert-gone = Diese Benachrichtigung gibt es nicht mehr.
+error-alert-not-yours = Diese Benachrichtigung ist nicht deine.

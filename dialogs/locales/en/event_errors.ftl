@@ -1,0 +1,21 @@
+## Club events, ride requests and alerts (models/events.py, models/requests.py, models/rules.py; issue #21)
+error-not-admin = Only club admins can manage events.
+error-event-kind = Pick a kind of event: training, game or other.
+error-event-title-length = The event's name must be { $lo } to { $hi } characters long (you sent { NUMBER($sent, useGrouping: 0) }).
+error-event-venue-length = The venue must be { $lo } to { $hi } characters long (you sent { NUMBER($sent, useGrouping: 0) }).
+error-event-time-passed = { $time } today has already passed: pick a later start time.
+error-event-gone = That event no longer exists.
+error-event-cancelled = This event has been cancelled.
+error-event-cancelled-because = This event has been cancelled: { $reason }
+error-event-started = This event has already started.
+error-event-date-taken = This weekly event already has an occurrence on that day: pick another date.
+error-area-length = Keep the area under { $most } characters (you sent { NUMBER($sent, useGrouping: 0) }).
+error-request-driving = You are driving to this event: no need to ask for a ride.
+error-request-seated = You already have a seat in a car to this event.
+error-request-gone = That ride request no longer exists.
+error-request-not-yours = That ride request is someone else's.
+error-request-closed = That request is closed: ask for a ride again if you still need one.
+error-alert-weekday = Pick a day of the week, or any day.
+error-alert-what = Say which event or destination to watch.
+error-alert-gone = That alert no longer exists.
+error-alert-not-yours = That alert is someone else's.
