@@ -37,6 +37,7 @@ from .config import Settings
 from .infra.resilience import ReconnectingPeeweeStorage, install as install_outage_guard, is_outage
 from .middlewares import outcomes
 from .middlewares.access import gates
+from .middlewares.admins import AdminsMiddleware
 from .middlewares.dedupe import make_dedupe
 from .middlewares.inflight import InFlight
 from .middlewares.retry import UPDATE_TIMEOUT, UpdateDeadline
@@ -232,6 +233,7 @@ def build_dispatcher(
     dp.update.outer_middleware(dedupe)
     dp.update.outer_middleware(SentryMiddleware())
     dp.update.outer_middleware(UserMiddleware())
+    dp.update.outer_middleware(AdminsMiddleware.from_settings(settings))  # club_admins: who manages events
     dp.message.middleware(SentryNameMiddleware())
     dp.callback_query.middleware(SentryNameMiddleware())
     dp.include_router(build_error_router())

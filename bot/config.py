@@ -71,6 +71,7 @@ class Settings:
     sender_lease_timeout: float = 30.0  # PostgreSQL: a frozen sender's lock is freed after this many seconds
     default_language: str = "en"  # for players whose Telegram reports no language the bot speaks
     club_chat_id: int | None = None  # only members of this Telegram group may use the bot; None: open
+    club_admins: frozenset[int] = frozenset()  # Telegram ids who manage events (with the club chat's administrators)
     throttle_rate: int = 5  # updates per second one user may send; 0: no limit
     # From `carpool-bot run --force-polling` / `--reset-webhook` (bot/runmodes/startup.py), never from the environment:
     # a setting left in .env would let every later start take Telegram's updates from another deployment.
@@ -96,6 +97,16 @@ def parse_offsets(raw: str) -> tuple[timedelta, ...]:
         n, unit = int(m.group(1)), m.group(2)
         result.append(timedelta(hours=n) if unit == "h" else timedelta(minutes=n))
     return tuple(sorted(set(result), reverse=True))
+
+
+def parse_admins(raw: str) -> frozenset[int]:
+    """`12345678, 87654321` -> Telegram user ids (positive numbers); empty -> none."""
+    ids = set()
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        if not re.fullmatch(r"[0-9]{1,20}", part) or int(part) == 0:
+            raise ValueError(f"{part!r} is not a Telegram user id")
+        ids.add(int(part))
+    return frozenset(ids)
 
 
 def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bool = True) -> Settings:
@@ -138,6 +149,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     retention_days = env.int("NOTIFICATION_RETENTION_DAYS", 30, validate=Range(1, 3650, error="must be 1 to 3650 days"))
     lease_timeout = env.float("SENDER_LEASE_TIMEOUT", 30.0, validate=Range(2, 600, error="must be 2 to 600 seconds"))
     club_chat_raw = env.str("CLUB_CHAT_ID", "").strip()
+    club_admins_raw = env.str("CLUB_ADMINS", "")
     throttle_rate = env.int("THROTTLE_RATE", 5, validate=Range(0, 1000, error="must be 0 (off) to 1000"))
     default_language = env.str("DEFAULT_LANGUAGE", "en", validate=OneOf(
         LANGUAGES, error="must be one of " + ", ".join(LANGUAGES)))
@@ -181,6 +193,12 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
                             "(or empty: the bot is open to everyone)")
         else:
             club_chat_id = int(club_chat_raw)
+    club_admins: frozenset[int] = frozenset()
+    try:
+        club_admins = parse_admins(club_admins_raw)
+    except ValueError as exc:
+        problems.append(f"CLUB_ADMINS: {exc}; use Telegram user ids separated by commas, e.g. 12345678,87654321 "
+                        "(empty: only the club chat's administrators)")
     if log_dir:
         problem = _folder_problem(Path(log_dir))
         if problem:
@@ -223,6 +241,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         notification_retention_days=retention_days,
         sender_lease_timeout=lease_timeout,
         club_chat_id=club_chat_id,
+        club_admins=club_admins,
         throttle_rate=throttle_rate,
         default_language=default_language,
     )

@@ -9,6 +9,8 @@ from aiogram import Router
 from .menu import build_main_dialog
 from .menu.commands import build_commands_router
 from .car import build_car_dialog
+from .events.dialog import build_events_dialog
+from .events.edit import build_event_edit_dialog
 from .history import build_past_dialog
 from .manage import build_edit_dialog
 from .notifications import build_notice_router
@@ -37,6 +39,8 @@ def build_dialogs() -> list:
         build_templates_dialog(),
         build_save_template_dialog(),
         build_forget_dialog(),
+        build_events_dialog(),
+        build_event_edit_dialog(),
     ]
 
 

@@ -91,7 +91,34 @@ class ForgetSG(StatesGroup):
     confirm = State()
 
 
+class EventsSG(StatesGroup):
+    """The club's events (issue #21): the list, an event's card, asking for a ride (to an event, or
+    to a free place and date), and the player's alerts of new trips."""
+
+    list = State()
+    card = State()
+    request = State()  # the area (optional), then ✅ Ask for a ride
+    free_place = State()  # a ride to somewhere that is no event: where
+    free_date = State()  # and when; then `request`
+    alerts = State()  # the player's alerts: remove one, or add one for a place and weekday
+    alert_place = State()
+    alert_day = State()
+
+
+class EventEditSG(StatesGroup):
+    """Admins create an event (kind → … → summary) or edit one (from the summary), or cancel one."""
+
+    kind = State()
+    title = State()
+    venue = State()
+    date = State()
+    time = State()
+    weekly = State()
+    summary = State()
+    cancel = State()
+
+
 ALL_STATES_GROUPS = [
     MainSG, RegisterSG, SwitchRoleSG, NewTripSG, PickupSG, FindSG, TripSG, MyTripsSG, CarSG, EditTripSG,
-    TemplatesSG, SaveTemplateSG, PastSG, ForgetSG,
+    TemplatesSG, SaveTemplateSG, PastSG, ForgetSG, EventsSG, EventEditSG,
 ]

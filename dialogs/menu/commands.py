@@ -19,7 +19,9 @@ from models import ROLE_PASSENGER, queries, users
 from ..common import tg_user_id
 from ..i18n import Tr, tr_of
 from ..wizard import start_new_trip
-from ..states import ForgetSG, FindSG, MainSG, MyTripsSG, PastSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG
+from ..states import (
+    EventsSG, ForgetSG, FindSG, MainSG, MyTripsSG, PastSG, RegisterSG, SwitchRoleSG, TemplatesSG, TripSG,
+)
 
 TRIP_ID = re.compile(r"[0-9]{1,11}")  # the id in a share link, /start trip_<id>
 
@@ -143,6 +145,7 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("trips", "menu-cmd-trips", "menu-help-trips", opens(FindSG.list)),
     BotCommandSpec("mytrips", "menu-cmd-mytrips", "menu-help-mytrips", opens(MyTripsSG.list)),
     BotCommandSpec("newtrip", "menu-cmd-newtrip", "menu-help-newtrip", cmd_new_trip),
+    BotCommandSpec("events", "menu-cmd-events", "menu-help-events", opens(EventsSG.list)),
     BotCommandSpec("templates", "menu-cmd-templates", "menu-help-templates", cmd_templates,
                    aliases=("list_templates",)),
     BotCommandSpec("history", "menu-cmd-history", "menu-help-history", opens(PastSG.list)),

@@ -13,7 +13,7 @@ from models.tables import LANGUAGES
 
 from ..common import PreviewUser, acting_user, q, role_label, tg_user_id
 from ..i18n import T, Tr, current_locale, localized_preview, tr_of
-from ..states import CarSG, FindSG, MainSG, MyTripsSG, NewTripSG, PastSG, SwitchRoleSG, TemplatesSG
+from ..states import CarSG, EventsSG, FindSG, MainSG, MyTripsSG, NewTripSG, PastSG, SwitchRoleSG, TemplatesSG
 from ..trips.dialog import open_card
 from ..trips.render import preview_rows, trip_button, trip_entry
 from ..widgets import back_to
@@ -72,7 +72,10 @@ def build_main_dialog() -> Dialog:
                 Start(T("menu-templates"), id="tpls", state=TemplatesSG.list, when="is_driver"),
                 Start(T("menu-car"), id="car", state=CarSG.edit, when="is_driver"),
             ),
-            Start(T("menu-past"), id="past", state=PastSG.list),
+            Row(
+                Start(T("menu-events"), id="events", state=EventsSG.list),
+                Start(T("menu-past"), id="past", state=PastSG.list),
+            ),
             Row(
                 Start(T("menu-switch-role"), id="role", state=SwitchRoleSG.confirm),
                 SwitchTo(T("menu-language"), id="lang", state=MainSG.language),
