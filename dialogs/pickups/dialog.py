@@ -3,12 +3,17 @@
 The points being edited live in `dialog_data` (the list the sub-dialog returns); the address
 being typed is held by its widget until the time completes the point. Every fixed jump is a
 widget; handlers only check and store.
+
+A trip to a club event (issue #21) is opened with a suggested time (`suggested`, "HH:MM": a
+while before the event starts, `models.events.suggested_pickup`) and the event's start
+(`starts`): the time step offers the suggestion as one button.
 """
 
 from __future__ import annotations
 
 from datetime import date, time
 
+from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Next, Row, SwitchTo, TimeSelect
@@ -26,18 +31,22 @@ from ..widgets import ItemSwitchTo, TextField, back, back_to, close, go_to
 Point = dict  # {"address": str, "time": "HH:MM"} and whatever else the caller put in (an "id")
 
 
-async def start_pickups(manager: DialogManager, points: list[Point], day: str | None) -> None:
-    await manager.start(PickupSG.points, data={"points": points, "day": day})
+async def start_pickups(manager: DialogManager, points: list[Point], day: str | None,
+                        suggested: str | None = None, starts: str | None = None) -> None:
+    await manager.start(PickupSG.points, data=pickups_data(points, day, suggested, starts))
 
 
-def pickups_data(points: list[Point], day: str | None) -> dict:
-    """The sub-dialog's start data, for a `StartWithData` that opens it."""
-    return {"points": points, "day": day}
+def pickups_data(points: list[Point], day: str | None, suggested: str | None = None,
+                 starts: str | None = None) -> dict:
+    """The sub-dialog's start data, for a `StartWithData` that opens it: with `suggested` (and
+    the event's start, `starts`), both "HH:MM", the time step offers that time."""
+    return {"points": points, "day": day, "suggested": suggested, "starts": starts}
 
 
 async def on_start(start_data: dict | None, manager: DialogManager) -> None:
     data = start_data if isinstance(start_data, dict) else {}
-    manager.dialog_data.update(points=_sorted(list(data.get("points") or [])), day=data.get("day"))
+    manager.dialog_data.update(points=_sorted(list(data.get("points") or [])), day=data.get("day"),
+                               suggested=data.get("suggested"), starts=data.get("starts"))
     if not manager.dialog_data["points"]:  # nothing to list yet: ask for the first address
         await manager.switch_to(PickupSG.address)
 
@@ -131,13 +140,16 @@ async def on_keep_address(event: CallbackQuery, button, manager: DialogManager) 
 
 
 async def time_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    day = dialog_manager.dialog_data.get("day")
-    point = _editing(dialog_manager)
+    data = dialog_manager.dialog_data
+    day, point = data.get("day"), _editing(dialog_manager)
     return {
         "editing": point is not None,
         "current": point["time"] if point else "",
         "address": q(_address(dialog_manager).get_value() or ""),
         "today": bool(day) and date.fromisoformat(day) == trips.local_today(club_tz(dialog_manager)),
+        # an event's trip: a time before its start, one tap (not when changing a point: "Keep" is there)
+        "suggested": (data.get("suggested") or "") if point is None else "",
+        "starts": data.get("starts") or "",
     }
 
 
@@ -176,6 +188,14 @@ async def on_keep_time(event: CallbackQuery, button, manager: DialogManager) -> 
     if point is None:
         raise ValidationError("pickups-time-missing")
     await save_point(event, button, manager, time.fromisoformat(point["time"]))
+
+
+async def on_suggested_time(event: CallbackQuery, button, manager: DialogManager) -> None:
+    """The time suggested for an event's trip (refused like a typed one: passed today)."""
+    suggested = manager.dialog_data.get("suggested")
+    if not suggested:
+        raise ValidationError("pickups-time-missing")
+    await save_point(event, button, manager, time.fromisoformat(suggested))
 
 
 PREVIEW_POINTS = [
@@ -242,15 +262,19 @@ def _point_windows() -> list[Window]:
             T("pickups-time-question"),
             T("pickups-time-hint"),
             T("pickups-time-today", when="today"),
+            T("pickups-time-suggested", when=F["suggested"] & F["starts"]),
             TextField(id="time", type_factory=trips.parse_time, on_success=to_the_list, on_error=on_input_error),
             TimeSelect(id="tsel", on_value_changed=on_time_picked, hour_header=T("pickups-hour"),
                        minute_header=T("pickups-minute")),
             SwitchTo(T("pickups-keep-time"), id="keep", state=PickupSG.points, on_click=on_keep_time,
                      when="editing"),
+            SwitchTo(T("pickups-use-suggested"), id="suggested", state=PickupSG.points, on_click=on_suggested_time,
+                     when="suggested"),
             back(),
             getter=time_getter,
             state=PickupSG.time,
-            preview_data={"address": "Oak Street 12", "today": False, "editing": True, "current": "18:00"},
+            preview_data={"address": "Oak Street 12", "today": False, "editing": True, "current": "18:00",
+                          "suggested": "17:15", "starts": "18:00"},
         ),
     ]
 

@@ -25,3 +25,8 @@ pickups-hour = — Stunde —
 pickups-minute = — Minute —
 pickups-keep-time = ➡️ { $current } behalten
 pickups-time-missing = Wähl bitte die Uhrzeit.
+# A trip to a club event (issue #21): a time before the event starts, offered as one button.
+pickups-time-suggested =
+    {""}
+    🏐 Los geht's um { $starts }: mit { $suggested } seid ihr rechtzeitig da.
+pickups-use-suggested = 👍 { $suggested } (Vorschlag)

@@ -25,3 +25,8 @@ pickups-hour = — hour —
 pickups-minute = — minute —
 pickups-keep-time = ➡️ Keep { $current }
 pickups-time-missing = Pick the time, please.
+# A trip to a club event (issue #21): a time before the event starts, offered as one button.
+pickups-time-suggested =
+    {""}
+    🏐 The event starts at { $starts }: { $suggested } gets everyone there in time.
+pickups-use-suggested = 👍 { $suggested } (suggested)

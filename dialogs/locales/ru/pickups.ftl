@@ -25,3 +25,8 @@ pickups-hour = — час —
 pickups-minute = — минуты —
 pickups-keep-time = ➡️ Оставить { $current }
 pickups-time-missing = Выбери время, пожалуйста.
+# A trip to a club event (issue #21): a time before the event starts, offered as one button.
+pickups-time-suggested =
+    {""}
+    🏐 Начало в { $starts }: выезд в { $suggested } — и все успевают.
+pickups-use-suggested = 👍 { $suggested } (предлагаю)
