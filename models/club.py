@@ -51,7 +51,7 @@ def chat_status(chat_id: int, status: str, can_pin: bool = False, by: int | None
     now = now or utcnow()
     with db.atomic():
         chat, _ = ClubChat.get_or_create(chat_id=chat_id, defaults={"status": "left"})
-        was_active = _active(chat.status)
+        was_active, out_since = _active(chat.status), chat.updated_at
         active = _active(status)
         chat.status, chat.can_pin, chat.updated_at = status, bool(can_pin and active), now
         if active and by is not None and (not was_active or status == "administrator"):
@@ -59,11 +59,25 @@ def chat_status(chat_id: int, status: str, can_pin: bool = False, by: int | None
         chat.save()
         if active:
             _touch_board(chat_id, now)
+            if not was_active:
+                _back_in(chat_id, out_since, now)
         elif was_active and chat.configured_by is not None:
             admin = User.get_or_none(User.telegram_id == chat.configured_by)
             if admin is not None:
                 outbox.notify(admin, "club_chat_lost", status=status)
         return ChatChange(chat_id, was_active, active, chat.can_pin, chat.configured_by)
+
+
+def _back_in(chat_id: int, out_since: datetime, now: datetime) -> None:
+    """The bot is back in a chat it had left: the board is posted anew at the bottom (where the
+    group sees it is back), and every post whose trip changed meanwhile may be stale — those of
+    trips not over when the bot left are edited (seats, a cancellation, "over")."""
+    (GroupPost.update(repost=True)
+     .where((GroupPost.chat_id == chat_id) & (GroupPost.kind == POST_BOARD) & GroupPost.message_id.is_null(False))
+     .execute())
+    stale = (GroupPost.select(GroupPost.id).join(Trip)
+             .where((GroupPost.chat_id == chat_id) & (GroupPost.kind == POST_TRIP) & (Trip.ends_at >= out_since)))
+    _bump(stale, now)
 
 
 def active_chats() -> list[int]:
@@ -214,7 +228,40 @@ def post_refused(post_id: int, owner: str, version: int, error: str) -> None:
      .where(_mine(post_id, owner)).execute())
 
 
-def chat_lost(chat_id: int, now: datetime | None = None) -> None:
-    """Sending there was refused (403: the bot is out): posting stops until it is back."""
-    (ClubChat.update(status="left", can_pin=False, updated_at=now or utcnow())
-     .where(ClubChat.chat_id == chat_id).execute())
+def chat_lost(chat_id: int, now: datetime | None = None) -> ChatChange:
+    """Sending there was refused (403: the bot is out, and no my_chat_member said so — it was
+    removed while the bot was down, or that update was lost): posting stops until it is back,
+    and whoever configured the bot is told, as `chat_status` does."""
+    return chat_status(chat_id, "left", now=now)
+
+
+def release_post_claims(owner: str) -> list[tuple[int, str]]:
+    """Every post claimed by another poster goes back to pending: (id, owner) of each. Only for
+    the sole possible poster (one process on SQLite) at its start: those posters are dead. A new
+    message it had in flight is sent again (the one duplicate per crash)."""
+    rows = list(GroupPost.select(GroupPost.id, GroupPost.claimed_by)
+                .where((GroupPost.claimed_by != "") & (GroupPost.claimed_by != owner)).tuples())
+    with db.atomic():
+        for post_id, holder in rows:
+            (GroupPost.update(claimed_by="", claimed_at=None)
+             .where((GroupPost.id == post_id) & (GroupPost.claimed_by == holder)).execute())
+    return rows
+
+
+def boards_to_pin() -> list[GroupPost]:
+    """Boards shown but not pinned, in chats where the bot may pin (just sent, or the bot was
+    given the right since): the poster pins them in turn with its other calls."""
+    pinning = ClubChat.select(ClubChat.chat_id).where(ClubChat.status.in_(CHAT_ACTIVE) & ClubChat.can_pin)
+    return list(GroupPost.select()
+                .where((GroupPost.kind == POST_BOARD) & GroupPost.message_id.is_null(False) & ~GroupPost.pinned
+                       & (GroupPost.claimed_by == "") & GroupPost.chat_id.in_(pinning)))
+
+
+def board_pinned(post_id: int, message_id: int) -> None:
+    GroupPost.update(pinned=True).where((GroupPost.id == post_id) & (GroupPost.message_id == message_id)).execute()
+
+
+def cannot_pin(chat_id: int) -> None:
+    """Telegram refused to pin (the right was taken without an update reaching the bot): the
+    board stays unpinned until my_chat_member gives the right again."""
+    ClubChat.update(can_pin=False).where(ClubChat.chat_id == chat_id).execute()

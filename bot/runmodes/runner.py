@@ -74,7 +74,9 @@ def make_poster(settings: Settings, bot: Bot):
     from ..workers.poster import GroupPoster
 
     render = PostRenderer(tr_for(settings.default_language), settings.timezone)
-    return lambda owner: GroupPoster(bot, render, owner)
+    # On SQLite one process runs the bot (bot/infra/db.py's lock): claims found at start are a dead run's.
+    sole = settings.database_url.startswith("sqlite")
+    return lambda owner: GroupPoster(bot, render, owner, recover_claims=sole)
 
 
 async def check_club_chat(bot: Bot, chat_id: int, bot_id: int) -> None:

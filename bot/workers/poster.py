@@ -16,14 +16,21 @@ Outcomes:
 - another 400 → that version is given up (logged); 5xx/network → retried with backoff.
 
 Pacing: Telegram allows about 20 messages a minute in a group, edits included: one call per
-`per_chat_interval` (3 s) per group, pins included; a post for a chat that is not ready waits
-for the next round. Delivery: a post sent but not recorded before a crash is sent again (one
-duplicate per crash, as the notification outbox promises); an edit repeated is harmless.
+`per_chat_interval` (3 s) per group, pins included (a board just sent is pinned at the chat's
+next turn, before its other posts); a post for a chat that is not ready waits for the next
+round. An edit that would show exactly what this poster last showed in that message (a join
+and a leave within the debounce) makes no call at all: the group's budget goes to changes.
+
+Delivery: a post sent but not recorded before a crash is sent again (one duplicate per crash,
+as the notification outbox promises); an edit repeated is harmless. The sole possible poster
+(one process on SQLite, `recover_claims`) takes back the claims of its dead predecessor at
+its first round instead of waiting out `club.CLAIM_TIMEOUT`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from datetime import timedelta
@@ -43,6 +50,7 @@ log = logging.getLogger(__name__)
 GROUP_INTERVAL = 3.0  # seconds between two calls to one group: 20 a minute
 GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
 NOT_MODIFIED = "message is not modified"
+SHOWN_MAX = 5000  # posts whose last shown content is remembered
 
 
 class GroupPoster:
@@ -50,14 +58,17 @@ class GroupPoster:
     posts it handled."""
 
     def __init__(self, bot: Bot, render, owner: str, *, per_chat_interval: float = GROUP_INTERVAL,
-                 backoff: float = 5.0, max_backoff: float = 60.0) -> None:
+                 backoff: float = 5.0, max_backoff: float = 60.0, recover_claims: bool = False) -> None:
         self.bot = bot
         self.render = render  # (post, bot_username, now) -> dialogs.club.render.Post
         self.owner = owner
         self.per_chat_interval = per_chat_interval
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self._recover = recover_claims  # the sole poster: claims found at the first round are a dead run's
         self._next_call: dict[int, float] = {}  # chat id -> monotonic time it may be called again
+        self._shown: dict[int, tuple[int, str]] = {}  # post id -> (message id, digest of what it shows)
+        self._pin_failed: set[tuple[int, int]] = set()  # (post id, message id) Telegram would not pin
         self._username: str | None = None
 
     async def _bot_username(self) -> str:
@@ -72,7 +83,12 @@ class GroupPoster:
         self._next_call[chat_id] = time.monotonic() + (self.per_chat_interval if pause is None else pause)
 
     async def post_due_once(self) -> int:
-        handled = 0
+        if self._recover:
+            self._recover = False
+            for post_id, holder in club.release_post_claims(self.owner):
+                log.warning("Group post %s: claim of poster %s released (that poster stopped); a new message "
+                            "it was sending goes out again and may show twice", post_id, holder)
+        handled = await self._pin_boards()
         for post in club.due_posts(now_precise()):
             if not self._ready(post.chat_id):
                 continue
@@ -95,8 +111,12 @@ class GroupPoster:
             log.exception("Group post %s (%s) cannot be rendered", post.id, post.kind)
             club.post_refused(post.id, self.owner, post.version, f"render: {exc}")
             return
+        digest = _digest(rendered)
         try:
             if post.message_id is not None and not post.repost:
+                if self._shown.get(post.id) == (post.message_id, digest):  # nothing to change: no call
+                    club.post_sent(post.id, self.owner, post.version, post.message_id)
+                    return
                 message_id = await self._edit(post, rendered)
                 if message_id is None:
                     return
@@ -107,8 +127,11 @@ class GroupPoster:
                                                    reply_markup=rendered.reply_markup, link_preview_options=NO_PREVIEW,
                                                    disable_notification=post.kind == POST_BOARD)
                 message_id = sent.message_id
-                pinned = await self._pin(post, message_id) if post.kind == POST_BOARD else None
+                pinned = False if post.kind == POST_BOARD else None  # pinned at the chat's next turn
             club.post_sent(post.id, self.owner, post.version, message_id, pinned=pinned)
+            if len(self._shown) > SHOWN_MAX:  # a year of a club's posts; forgetting only costs an edit
+                self._shown.clear()
+            self._shown[post.id] = (message_id, digest)
             log.info("Group post %s (%s) shown in %s, version %d", post.id, post.kind, tg(chat), post.version)
         except TelegramRetryAfter as exc:
             self._called(chat, exc.retry_after)
@@ -116,10 +139,10 @@ class GroupPoster:
                             now_precise() + timedelta(seconds=exc.retry_after))
             log.warning("Group %s: flood limit, waiting %ss", tg(chat), exc.retry_after)
         except TelegramForbiddenError as exc:
-            self._lost(post, exc)
+            self._lost(chat, exc, post)
         except TelegramBadRequest as exc:
             if "chat not found" in exc.message.lower():
-                self._lost(post, exc)
+                self._lost(chat, exc, post)
             else:
                 club.post_refused(post.id, self.owner, post.version, exc.message)
                 log.error("Group post %s (%s) refused by Telegram: %s", post.id, post.kind, exc.message)
@@ -148,21 +171,45 @@ class GroupPoster:
             raise
         return post.message_id
 
-    async def _pin(self, post: GroupPost, message_id: int) -> bool:
-        """Pin the board where the bot may (quietly); without the right it works unpinned."""
-        standing = club.chat_of(post.chat_id)
-        if standing is None or not standing.can_pin:
-            return False
-        self._called(post.chat_id)
-        try:
-            await self.bot.pin_chat_message(post.chat_id, message_id, disable_notification=True)
-        except TelegramBadRequest as exc:
-            log.warning("Cannot pin the board in %s: %s", tg(post.chat_id), exc.message)
-            return False
-        return True
+    async def _pin_boards(self) -> int:
+        """Pin (quietly) the boards shown but not pinned where the bot may pin, each at its chat's
+        turn; without the right the board works unpinned. Returns how many it tried."""
+        tried = 0
+        for board in club.boards_to_pin():
+            key = (board.id, board.message_id)
+            if key in self._pin_failed or not self._ready(board.chat_id):
+                continue
+            tried += 1
+            self._called(board.chat_id)
+            try:
+                await self.bot.pin_chat_message(board.chat_id, board.message_id, disable_notification=True)
+            except TelegramRetryAfter as exc:
+                self._called(board.chat_id, exc.retry_after)
+                log.warning("Group %s: flood limit, waiting %ss", tg(board.chat_id), exc.retry_after)
+            except TelegramForbiddenError as exc:
+                self._lost(board.chat_id, exc)
+            except TelegramBadRequest as exc:
+                if "rights" in exc.message.lower():  # taken without an update reaching the bot
+                    club.cannot_pin(board.chat_id)
+                else:  # the board is gone (its next edit posts it anew), or another refusal
+                    self._pin_failed.add(key)
+                log.warning("Cannot pin the board in %s: %s", tg(board.chat_id), exc.message)
+            except Exception as exc:  # noqa: BLE001 - network, 5xx: at the chat's next turn
+                log.warning("Pinning the board in %s failed (%s); trying again", tg(board.chat_id), exc)
+            else:
+                club.board_pinned(board.id, board.message_id)
+                log.info("Board pinned in %s", tg(board.chat_id))
+        return tried
 
-    def _lost(self, post: GroupPost, exc: Exception) -> None:
-        club.chat_lost(post.chat_id)
-        club.post_retry(post.id, self.owner, f"bot not in the group: {exc}", now_precise())
-        log.warning("The bot cannot post in %s any more (%s): posting stopped until it is back",
-                    tg(post.chat_id), exc)
+    def _lost(self, chat_id: int, exc: Exception, post: GroupPost | None = None) -> None:
+        change = club.chat_lost(chat_id)
+        if post is not None:
+            club.post_retry(post.id, self.owner, f"bot not in the group: {exc}", now_precise())
+        log.warning("The bot cannot post in %s any more (%s): posting stopped until it is back%s", tg(chat_id), exc,
+                    f"; {tg(change.configured_by)} is told" if change.was_active and change.configured_by else "")
+
+
+def _digest(rendered) -> str:
+    """What a message shows (text and buttons), to tell an edit that changes nothing."""
+    markup = rendered.reply_markup.model_dump_json(exclude_none=True) if rendered.reply_markup is not None else ""
+    return hashlib.sha256(f"{rendered.text}\0{markup}".encode()).hexdigest()
