@@ -8,8 +8,8 @@ read the trip as it is now (a seat given up since: the reminder no longer matter
 sent as it is.
 
 Buttons: each message carries what its reader needs next — "🚗 Open trip" (the trip
-card), "🔎 Find another ride" (the trip list) — as callback buttons (`nt:trip:<id>`,
-`nt:find`) handled by `build_notice_router`. Callback buttons, not `t.me/<bot>?start=`
+card), "🔎 Find another ride" (the trip list), "🏐 Open event" (an event's card, issue #21) —
+as callback buttons (`nt:trip:<id>`, `nt:find`, `nt:event:<id>`) handled by `build_notice_router`. Callback buttons, not `t.me/<bot>?start=`
 links: one tap opens the card in this chat with no "/start trip_42" message echoed,
 rendering needs no `getMe`, and old messages keep working if the bot is renamed. Like
 any callback data they can be forged: the card checks the trip exists, the operations
@@ -36,17 +36,20 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_dialog import DialogManager
 
 from models import TRIP_OPEN, Notification, NotFound, User, outbox, queries, users
+from models.tables import EVENT_OPEN, REQUEST_OPEN, RideRequest
 
 from .common import contact_link, q, reason_text
 from .i18n import DEFAULT_LANGUAGE, Tr, tr_for, tr_of
 from .menu.commands import on_top_of_menu
 from .reminders.keyboards import ask_keyboard
-from .states import FindSG, TripSG
+from .states import EventsSG, FindSG, TripSG
 
 log = logging.getLogger(__name__)
 
 OPEN_TRIP = "notice-open-trip"
 FIND_RIDE = "notice-find-ride"
+OPEN_EVENT = "notice-open-event"
+NEEDS_SHOWN = 10  # players named in a "ride_requests" message; the rest are counted
 
 
 class Obsolete(Exception):
@@ -157,7 +160,8 @@ class NotificationRenderer:
 
 
 class NoticeButton(CallbackData, prefix="nt"):
-    """`nt:trip:<id>` opens a trip card, `nt:find:0` the list of trips."""
+    """`nt:trip:<id>` opens a trip card, `nt:find:0` the list of trips, `nt:event:<id>` an
+    event's card (the id in `trip_id`: the packed form stays `nt:<to>:<id>`)."""
 
     to: str
     trip_id: int = 0
@@ -174,6 +178,10 @@ def open_trip(trip_id: int | None, tr: Tr) -> tuple[str, NoticeButton]:
 
 def find_ride(tr: Tr) -> tuple[str, NoticeButton]:
     return tr(FIND_RIDE), NoticeButton(to="find")
+
+
+def open_event(event_id: int, tr: Tr) -> tuple[str, NoticeButton]:
+    return tr(OPEN_EVENT), NoticeButton(to="event", trip_id=event_id)
 
 
 def _trip_button(notice: Notice) -> InlineKeyboardMarkup | None:
@@ -249,22 +257,131 @@ CHANGE_LINES: dict[str, Callable[[object, Tr], str]] = {  # in the order they ar
 }
 
 
+def _changes(n: Notice, first_line: str, lines: dict[str, Callable]) -> str:
+    """The first line, then "• …" for each change in `params["changes"]`, in `lines`' order."""
+    changes = n.params["changes"]
+    return "\n".join([first_line, *(f"• {line(changes[key], n.tr)}" for key, line in lines.items() if key in changes)])
+
+
+def _with_reason(n: Notice, key: str, reason_param: str, **args) -> str:
+    """`key`, or `key`-why with the reason when the row has one."""
+    if n.params.get(reason_param):
+        return n.tr(f"{key}-why", reason=n.reason(reason_param), **args)
+    return n.tr(key, **args)
+
+
 @renders("trip_changed")
 def trip_changed(n: Notice) -> Rendered:
-    changes = n.params["changes"]
-    lines = [f"• {line(changes[key], n.tr)}" for key, line in CHANGE_LINES.items() if key in changes]
     title = n.tr("notice-changed", destination=n.text("destination"), date=n.date)
-    return Rendered("\n".join([title, *lines]), _trip_button(n))
+    return Rendered(_changes(n, title, CHANGE_LINES), _trip_button(n))
 
 
 @renders("trip_cancelled")
 def trip_cancelled(n: Notice) -> Rendered:
-    args = dict(destination=n.text("destination"), date=n.date)
-    if n.params.get("cancel_reason"):
-        text = n.tr("notice-cancelled-why", reason=n.reason("cancel_reason"), **args)
-    else:
-        text = n.tr("notice-cancelled", **args)
+    text = _with_reason(n, "notice-cancelled", "cancel_reason", destination=n.text("destination"), date=n.date)
     return Rendered(text, _keyboard(find_ride(n.tr)))
+
+
+# --- club events and ride requests (issue #21) ----------------------------------------------
+
+
+EVENT_KINDS = {"training": "notice-event-kind-training", "game": "notice-event-kind-game",
+               "other": "notice-event-kind-other"}
+EVENT_CHANGE_LINES: dict[str, Callable[[list, Tr], str]] = {  # in the order they are listed
+    "title": lambda v, tr: tr("notice-event-change-title", old=q(v[0]), new=q(v[1])),
+    "kind": lambda v, tr: tr("notice-event-change-kind", old=tr(EVENT_KINDS[v[0]]), new=tr(EVENT_KINDS[v[1]])),
+    "venue": lambda v, tr: tr("notice-event-change-venue", old=q(v[0]), new=q(v[1])),
+    "date": lambda v, tr: tr("notice-event-change-date", old=tr.date(v[0]), new=tr.date(v[1])),
+    "time": lambda v, tr: tr("notice-event-change-time", old=_hm(v[0]), new=_hm(v[1])),
+}
+
+
+def _event_button(n: Notice) -> InlineKeyboardMarkup:
+    return _keyboard(open_event(int(n.params["event"]), n.tr))
+
+
+@renders("event_changed")
+def event_changed(n: Notice) -> Rendered:
+    """To the drivers and open requesters of an event an admin changed."""
+    title = n.tr("notice-event-changed", title=n.text("title"), date=n.date)
+    return Rendered(_changes(n, title, EVENT_CHANGE_LINES), _event_button(n))
+
+
+@renders("event_cancelled")
+def event_cancelled(n: Notice) -> Rendered:
+    text = _with_reason(n, "notice-event-cancelled", "reason", title=n.text("title"), date=n.date)
+    return Rendered(text, _event_button(n))
+
+
+def _live_event(n: Notice) -> queries.EventCard:
+    """The event as it is now; a message about one cancelled, started or gone no longer matters."""
+    try:
+        card = queries.event_card(int(n.params["event"]), None, now=n.now)
+    except NotFound:
+        raise Obsolete(f"event {n.params['event']} is gone") from None
+    if card.event.status != EVENT_OPEN or card.event.starts_at <= n.now:
+        raise Obsolete(f"event {card.event.id} is cancelled or has started")
+    return card
+
+
+def _who(first_name: str, forgotten: bool, tr: Tr) -> str:
+    return tr("notice-former-player") if forgotten else q(first_name)
+
+
+@renders("ride_requests")
+def ride_requests(n: Notice) -> Rendered:
+    """To a driver going to an event: who still needs a ride, as it is when it is sent (one
+    message however many asked since the last one)."""
+    card = _live_event(n)
+    if not card.needs:
+        raise Obsolete(f"nobody needs a ride to event {card.event.id} any more")
+    tr, event = n.tr, card.event
+    lines = [tr("notice-ride-requests", n=len(card.needs), title=q(event.title), day=tr.day(event.date),
+                time=tr.time(event.start_time))]
+    for need in card.needs[:NEEDS_SHOWN]:
+        who = _who(need.first_name, need.forgotten, tr)
+        lines.append(tr("notice-need-from", name=who, area=q(need.area)) if need.area
+                     else tr("notice-need", name=who))
+    if len(card.needs) > NEEDS_SHOWN:
+        lines.append(tr("notice-need-more", n=len(card.needs) - NEEDS_SHOWN))
+    return Rendered("\n".join(lines), _keyboard(open_event(event.id, tr)))
+
+
+def _new_trip(n: Notice) -> queries.TripCard:
+    """The new trip as it is now: still open, not departed, a seat left."""
+    card = _live_card(n)
+    if card.departed or card.seats_left == 0:
+        raise Obsolete(f"trip {card.trip.id} has left or is full")
+    return card
+
+
+def _trip_args(card: queries.TripCard, n: Notice) -> dict:
+    first = card.points[0].point if card.points else None
+    return dict(day=n.tr.day(card.trip.departure_date), driver=link(card.driver, n.tr),
+                time=n.tr.time(first.time if first else None), address=q(first.address if first else ""),
+                seats=n.tr("notice-seats-left", n=card.seats_left))
+
+
+@renders("event_new_trip")
+def event_new_trip(n: Notice) -> Rendered:
+    """To a player who asked for a ride: a new trip to their event (or date and destination)."""
+    request_id = n.params.get("request")
+    if request_id is not None:
+        status = RideRequest.select(RideRequest.status).where(RideRequest.id == request_id).scalar()
+        if status != REQUEST_OPEN:
+            raise Obsolete(f"request {request_id} is no longer open")
+    card = _new_trip(n)
+    title = card.trip.event.title if card.trip.event_id else card.trip.destination
+    return Rendered(n.tr("notice-event-new-trip", title=q(title), **_trip_args(card, n)),
+                    _keyboard(open_trip(card.trip.id, n.tr)))
+
+
+@renders("alert_new_trip")
+def alert_new_trip(n: Notice) -> Rendered:
+    """To a player with an alert on the event or the destination: a new trip there."""
+    card = _new_trip(n)
+    return Rendered(n.tr("notice-alert-new-trip", destination=q(card.trip.destination), **_trip_args(card, n)),
+                    _keyboard(open_trip(card.trip.id, n.tr)))
 
 
 # --- reminders: the trip as it is when the reminder goes out -------------------------------
@@ -339,12 +456,17 @@ async def on_notice_button(callback: CallbackQuery, callback_data: NoticeButton,
     if callback_data.to == "trip" and not queries.trip_exists(trip_id):
         await callback.answer(tr("notice-trip-gone"), show_alert=True)
         return
-    if callback_data.to not in ("trip", "find"):
+    if callback_data.to == "event" and not queries.event_exists(trip_id):
+        await callback.answer(tr("notice-event-gone"), show_alert=True)
+        return
+    if callback_data.to not in ("trip", "find", "event"):
         await callback.answer(tr(STALE))
         return
     await dialog_manager.answer_callback()
     if callback_data.to == "trip":
         await on_top_of_menu(dialog_manager, TripSG.card, {"trip_id": trip_id})
+    elif callback_data.to == "event":
+        await on_top_of_menu(dialog_manager, EventsSG.card, {"event_id": trip_id})
     else:
         await on_top_of_menu(dialog_manager, FindSG.list)
 

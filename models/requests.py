@@ -207,9 +207,9 @@ def add_alert(actor_tid: int, *, event_id: int | None = None, destination: str =
         raise ValidationError("error-alert-what")
     destination = validate_destination(destination)
     with db.atomic():
-        same = RideAlert.get_or_none((RideAlert.user == actor.id) & RideAlert.event.is_null()
-                                     & (RideAlert.destination == destination)
-                                     & (RideAlert.weekday.is_null() if weekday is None else RideAlert.weekday == weekday))
+        day = RideAlert.weekday.is_null() if weekday is None else RideAlert.weekday == weekday
+        mine = RideAlert.select().where((RideAlert.user == actor.id) & RideAlert.event.is_null() & day)
+        same = next((a for a in mine if a.destination.casefold() == destination.casefold()), None)
         return same or RideAlert.create(user=actor, destination=destination, weekday=weekday)
 
 

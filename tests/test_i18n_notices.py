@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 from dialogs.i18n import MISSING, PSEUDO, tr_for
 from dialogs.notifications import RENDERERS, NoticeButton, NotificationRenderer, Rendered
 from models.lifecycle import CANT_GO_REASON
-from models import ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, club, lifecycle, manage, privacy, queries, rides, trips
+from models import (
+    ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, club, events, lifecycle, manage, privacy, queries, requests, rides,
+    trips,
+)
 from models import users
 from models.tables import LANGUAGES
 from models.trips import to_utc
@@ -95,6 +98,30 @@ def every_kind(show: Callable[[Notification, datetime], None]) -> None:
     club.chat_status(-100123, "administrator", by=1)  # Dee added the bot to the club chat…
     club.chat_status(-100123, "kicked")  # …which then lost it: Dee is told
     step()
+    _events(day, step)
+
+
+def _events(day, step: Callable[[], None]) -> None:
+    """Club events (issue #21): a new car told to who asked and who watches, the requests
+    batched to the driver, an admin's change and cancellations."""
+    admins = frozenset({1})
+    game = events.create_event(1, events.EventDraft("game", "Away game", "Riverside Arena", day, time(19)), UTC, admins)
+    requests.request_ride(3, game.id, "Oak Street")  # asked before any car: told of the new one
+    requests.add_alert(2, event_id=game.id)
+    requests.add_alert(5, destination="riverside", weekday=day.weekday())
+    trips.create_trip(1, trips.TripDraft("Away game · Riverside Arena", day, 3,
+                                         [trips.PickupDraft("Club gym", time(18, 15))]), UTC, event_id=game.id)
+    step()
+    requests.request_ride(5, game.id)  # the driver hears of Bob (from Oak Street) and Eve, in one message
+    requests.request_ride(2, game.id)  # …still one message
+    step()
+    events.edit_event(1, game.id, events.EventDraft("training", "Cup game", "North Hall", day + timedelta(days=1),
+                                                    time(19, 30)), UTC, admins)
+    events.cancel_event(1, game.id, "the pitch is flooded", admins=admins)
+    other = events.create_event(1, events.EventDraft("other", "Club party", "Club house", day, time(20)), UTC, admins)
+    requests.request_ride(3, other.id)
+    events.cancel_event(1, other.id, admins=admins)
+    step()
 
 
 def _texts(message: Rendered) -> list[str]:
@@ -125,7 +152,11 @@ def test_every_kind_in_every_language(database):
     for variant in ("(can't go)", "(left the club bot)", "Former player", "(the game was moved)", "18:15. 1 seat left.",
                     "The car is now full.", "is tomorrow (", "is today at <b>18:15</b>", ": nobody", "💺 3 of 3 seats taken.",
                     "Reason: the driver left the club bot", "the driver's note is removed", "• your pickup address",
-                    "Still going?", "Let the driver know", "🔎 Find another ride", "🚗 On my way"):
+                    "Still going?", "Let the driver know", "🔎 Find another ride", "🚗 On my way",
+                    "🙋 3 players still need a ride to <b>Away game</b>", "• Bob, from Oak Street\n• Eve\n• Ann",
+                    "🚗 A new car is going to <b>Away game</b>", "🔔 New trip to <b>Away game · Riverside Arena</b>",
+                    "• kind: game → <b>training</b>", "• start: 19:00 → <b>19:30</b>", "🏐 Open event",
+                    "Reason: the pitch is flooded", "❌ <b>Club party</b> on"):
         assert variant in english, variant
     for language in ("ru", "de"):
         for en, theirs in zip(shown["en"], shown[language], strict=True):

@@ -46,3 +46,30 @@ notice-club-chat-lost = ⚠️ { $status ->
     [restricted] Ich darf im Vereinschat nicht mehr schreiben,
    *[other] Ich wurde aus dem Vereinschat entfernt,
   } daher werden Fahrten und die Übersicht dort nicht mehr gepostet. Füge mich wieder hinzu (als Administrator mit „Nachrichten anheften“ bleibt die Übersicht angeheftet), dann mache ich weiter.
+
+## Club events and ride requests (issue #21). $title, $area, $name: user text, escaped; $old / $new of a
+## kind: one of the notice-event-kind-* words.
+notice-open-event = 🏐 Termin öffnen
+notice-event-gone = Diesen Termin gibt es nicht (mehr).
+notice-event-kind-training = Training
+notice-event-kind-game = Spiel
+notice-event-kind-other = Sonstiges
+notice-event-changed = ✏️ <b>{ $title }</b> am { $date } hat sich geändert:
+notice-event-change-title = Name: { $old } → <b>{ $new }</b>
+notice-event-change-kind = Art: { $old } → <b>{ $new }</b>
+notice-event-change-venue = Ort: { $old } → <b>{ $new }</b>
+notice-event-change-date = Datum: { $old } → <b>{ $new }</b>
+notice-event-change-time = Beginn: { $old } → <b>{ $new }</b>
+notice-event-cancelled = ❌ <b>{ $title }</b> am { $date } ist abgesagt.
+notice-event-cancelled-why =
+    ❌ <b>{ $title }</b> am { $date } ist abgesagt.
+    Grund: { $reason }
+notice-ride-requests = { $n ->
+    [one] 🙋 1 Person braucht noch eine Mitfahrt zu <b>{ $title }</b> ({ $day }, { $time }):
+   *[other] 🙋 { $n } Personen brauchen noch eine Mitfahrt zu <b>{ $title }</b> ({ $day }, { $time }):
+  }
+notice-need = • { $name }
+notice-need-from = • { $name }, ab { $area }
+notice-need-more = …und { $n } weitere: öffne den Termin.
+notice-event-new-trip = 🚗 Ein neues Auto fährt zu <b>{ $title }</b> am { $day }: { $driver } fährt, erster Treffpunkt um { $time }, { $address }. { $seats }
+notice-alert-new-trip = 🔔 Neue Fahrt nach <b>{ $destination }</b> am { $day }: { $driver } fährt, erster Treffpunkt um { $time }, { $address }. { $seats }

@@ -50,3 +50,33 @@ notice-club-chat-lost = ⚠️ { $status ->
     [restricted] I may no longer post in the club chat,
    *[other] I was removed from the club chat,
   } so the trips and the board are not posted there any more. Add me back (an administrator with "Pin messages" keeps the board pinned) and I carry on.
+
+## Club events and ride requests (issue #21). $title, $area, $name: user text, escaped; $old / $new of a
+## kind: one of the notice-event-kind-* words.
+notice-open-event = 🏐 Open event
+notice-event-gone = That event does not exist (any more).
+notice-event-kind-training = training
+notice-event-kind-game = game
+notice-event-kind-other = other
+# The first line of an admin's change; each change follows on its own line ("• …").
+notice-event-changed = ✏️ <b>{ $title }</b> on { $date } has changed:
+notice-event-change-title = name: { $old } → <b>{ $new }</b>
+notice-event-change-kind = kind: { $old } → <b>{ $new }</b>
+notice-event-change-venue = venue: { $old } → <b>{ $new }</b>
+notice-event-change-date = date: { $old } → <b>{ $new }</b>
+notice-event-change-time = start: { $old } → <b>{ $new }</b>
+notice-event-cancelled = ❌ <b>{ $title }</b> on { $date } is cancelled.
+notice-event-cancelled-why =
+    ❌ <b>{ $title }</b> on { $date } is cancelled.
+    Reason: { $reason }
+# To a driver going to the event: who still needs a ride, as it is when the message goes out.
+notice-ride-requests = { $n ->
+    [one] 🙋 1 player still needs a ride to <b>{ $title }</b> ({ $day }, { $time }):
+   *[other] 🙋 { $n } players still need a ride to <b>{ $title }</b> ({ $day }, { $time }):
+  }
+notice-need = • { $name }
+notice-need-from = • { $name }, from { $area }
+notice-need-more = …and { $n } more: open the event.
+# To a player who asked for a ride, and to one with an alert: a new trip.
+notice-event-new-trip = 🚗 A new car is going to <b>{ $title }</b> on { $day }: { $driver } drives, first pickup { $time } at { $address }. { $seats }
+notice-alert-new-trip = 🔔 New trip to <b>{ $destination }</b> on { $day }: { $driver } drives, first pickup { $time } at { $address }. { $seats }

@@ -48,3 +48,32 @@ notice-club-chat-lost = ⚠️ { $status ->
     [restricted] Мне больше нельзя писать в чат клуба,
    *[other] Меня удалили из чата клуба,
   } поэтому поездки и доска туда больше не публикуются. Верни меня (администратор с правом «Закреплять сообщения» держит доску закреплённой), и я продолжу.
+
+## Club events and ride requests (issue #21). $title, $area, $name: user text, escaped; $old / $new of a
+## kind: one of the notice-event-kind-* words.
+notice-open-event = 🏐 Открыть событие
+notice-event-gone = Этого события нет (больше нет).
+notice-event-kind-training = тренировка
+notice-event-kind-game = игра
+notice-event-kind-other = другое
+notice-event-changed = ✏️ <b>{ $title }</b> { $date } — изменения:
+notice-event-change-title = название: { $old } → <b>{ $new }</b>
+notice-event-change-kind = тип: { $old } → <b>{ $new }</b>
+notice-event-change-venue = место: { $old } → <b>{ $new }</b>
+notice-event-change-date = дата: { $old } → <b>{ $new }</b>
+notice-event-change-time = начало: { $old } → <b>{ $new }</b>
+notice-event-cancelled = ❌ <b>{ $title }</b> { $date } отменяется.
+notice-event-cancelled-why =
+    ❌ <b>{ $title }</b> { $date } отменяется.
+    Причина: { $reason }
+notice-ride-requests = { $n ->
+    [one] 🙋 { $n } игроку всё ещё нужно доехать до <b>{ $title }</b> ({ $day }, { $time }):
+    [few] 🙋 { $n } игрокам всё ещё нужно доехать до <b>{ $title }</b> ({ $day }, { $time }):
+    [many] 🙋 { $n } игрокам всё ещё нужно доехать до <b>{ $title }</b> ({ $day }, { $time }):
+   *[other] 🙋 { $n } игрока всё ещё нужно доехать до <b>{ $title }</b> ({ $day }, { $time }):
+  }
+notice-need = • { $name }
+notice-need-from = • { $name }, из района { $area }
+notice-need-more = …и ещё { $n }: открой событие.
+notice-event-new-trip = 🚗 Новая машина едет на <b>{ $title }</b> { $day }: за рулём { $driver }, первая точка сбора в { $time }, { $address }. { $seats }
+notice-alert-new-trip = 🔔 Новая поездка до <b>{ $destination }</b> { $day }: за рулём { $driver }, первая точка сбора в { $time }, { $address }. { $seats }
