@@ -3,11 +3,15 @@ saving a trip (or the wizard's draft) as a template, where a name already taken 
 the same window: replace that template, or send another name.
 
 Every jump is a widget; handlers only call `models.templates`.
+
+A template saved from a trip to a weekly club event keeps the event's series (issue #21): its
+card names the series' next occurrence, and "Use" takes that date, straight to the wizard's
+summary.
 """
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from aiogram import F
 from aiogram.types import CallbackQuery, Message
@@ -18,7 +22,7 @@ from aiogram_dialog.widgets.text import Format
 from models import DomainError, LimitReached, NameTaken, queries, templates
 
 from ..common import on_input_error, q, short, show_error, tg_user_id
-from ..i18n import T, tr_of
+from ..i18n import T, Tr, localized_preview, tr_of
 from ..pickups.dialog import PREVIEW_POINTS, listing
 from ..states import NewTripSG, SaveTemplateSG, TemplatesSG
 from ..trips.render import BUTTON_MAX
@@ -140,11 +144,14 @@ def use_template(manager: DialogManager) -> dict:
 
 async def card_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     template, points = queries.template(tg_user_id(dialog_manager), _template_id(dialog_manager))
+    upcoming = queries.next_in_series(template.event_id) if template.event_id else None
     return _card_data(template.name, template.destination, template.seats, template.comment,
-                      [{"address": p.address, "time": f"{p.time:%H:%M}"} for p in points])
+                      [{"address": p.address, "time": f"{p.time:%H:%M}"} for p in points], tr_of(dialog_manager),
+                      event=(upcoming.title, upcoming.date) if upcoming else None)
 
 
-def _card_data(name, destination, seats, comment, points) -> dict:
+def _card_data(name, destination, seats, comment, points, tr: Tr, event: tuple[str, date] | None = None) -> dict:
+    """`event`: the title and date of the next occurrence of the template's weekly event."""
     return {
         "name": q(name),
         "destination": q(destination),
@@ -152,6 +159,10 @@ def _card_data(name, destination, seats, comment, points) -> dict:
         "pickups": listing(points),
         "comment": q(comment),
         "max": templates.NAME_MAX,
+        "weekly": event is not None,
+        "any_day": event is None,
+        "title": q(event[0]) if event else "",
+        "day": tr.day(event[1]) if event else "",
     }
 
 
@@ -164,7 +175,9 @@ async def on_delete(event: CallbackQuery, button, manager: DialogManager) -> Non
     await event.answer(tr_of(manager)("templates-deleted"))
 
 
-CARD_PREVIEW = _card_data("Tuesday training", "Club gym", 3, "Bring the ball bag, please.", PREVIEW_POINTS)
+CARD_PREVIEW = localized_preview(lambda tr: _card_data(
+    "Tuesday training", "Club gym", 3, "Bring the ball bag, please.", PREVIEW_POINTS, tr,
+    event=("Tuesday training", date(2026, 12, 8))))
 ON_CARD = {"getter": card_getter, "preview_data": CARD_PREVIEW}  # the card and the windows acting on it
 
 
@@ -188,7 +201,9 @@ def build_templates_dialog() -> Dialog:
             T("templates-card-seats"),
             T("templates-card-pickups"),
             Format("💬 {comment}", when="comment"),
-            StartWithData(T("templates-use"), "use", NewTripSG.date, data=use_template),
+            T("templates-card-event", when="weekly"),
+            StartWithData(T("templates-use"), "use", NewTripSG.date, data=use_template, when="any_day"),
+            StartWithData(T("templates-use-event"), "use_ev", NewTripSG.summary, data=use_template, when="weekly"),
             Row(
                 SwitchTo(T("templates-rename"), id="rename", state=TemplatesSG.rename),
                 SwitchTo(T("templates-delete"), id="delete", state=TemplatesSG.delete),

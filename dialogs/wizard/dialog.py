@@ -1,4 +1,4 @@
-"""The trip wizard: template → destination → date → seats → pickups → comment → summary → created.
+"""The trip wizard: event → destination → date → seats → pickups → comment → summary → created.
 
 The draft is held where its values were given: the text fields `dest`, `seats_t` and `comment`
 hold theirs (the seat buttons and a template write into them), `dialog_data` keeps the day the
@@ -9,6 +9,14 @@ One handler moves on, `advance`: to the next step that still needs a value, so a
 from the summary goes back to it and a draft from a template goes from its date straight to the
 summary. Every other jump is a widget. A passenger who starts the wizard is asked first whether
 to switch to driver (the one extra tap it takes); a template (`{"mode": "template"}`) has no date.
+
+Club events (issue #21): /newtrip offers the upcoming events first (then the driver's templates,
+or "Somewhere else": a free destination). An event fills the destination ("Away game · Riverside
+Arena") and the date, the pickup editor suggests a time before its start, and the trip is
+created with `event_id`. Started with `{"event_id": id}` (the event card's "🚗 I'm driving") the
+wizard opens at the seats with the event filled in. A template of a weekly event (its `event`:
+the series) fills everything, the series' next occurrence included: picked among the events or
+the templates, it goes straight to the summary.
 """
 
 from __future__ import annotations
@@ -22,15 +30,17 @@ from aiogram_dialog import Data, Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Checkbox, Group, Next, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from models import ROLE_DRIVER, queries, trips, users
+from models import ROLE_DRIVER, DomainError, ValidationError, events, queries, trips, users
+from models.rules import require_event
 
-from ..common import acting_user, club_tz, on_input_error, q, short, tg_user_id
-from ..i18n import T, Tr, tr_of
+from ..common import acting_user, club_tz, on_input_error, q, short, show_error, tg_user_id
+from ..i18n import T, Tr, localized_preview, tr_of
 from ..pickups import start_pickups
 from ..pickups.dialog import PREVIEW_POINTS, listing, pickups_data
 from ..roles.dialog import switch_notes
 from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
 from ..templates.dialog import template_items
+from ..events.render import event_button, event_entry, preview_rows as preview_events
 from ..trips.render import BUTTON_MAX
 from ..widgets import (
     NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, pick_list, quit_without_saving, share_button,
@@ -41,6 +51,9 @@ from .calendar import ClubCalendar
 __all__ = ["ClubCalendar", "build_wizard_dialog", "start_new_trip"]  # ClubCalendar: trip editing's too
 
 REVIEW = "review"  # a step opened from the summary: its Back goes back there
+# dialog_data: the club event the trip goes to, {"id", "starts": "HH:MM", "pickup": "HH:MM"} (issue #21)
+EVENT = "event"
+FROM_CARD = "from_card"  # started from the event's card: Back from the seats returns there
 
 
 async def start_new_trip(manager: DialogManager, event: Message | CallbackQuery | None = None) -> None:
@@ -68,6 +81,7 @@ def draft(manager: DialogManager) -> dict:
         "seats": _held(manager, "seats_t"),
         "pickups": manager.dialog_data.get("pickups") or [],
         "comment": _held(manager, "comment"),
+        "event": manager.dialog_data.get(EVENT),
     }
 
 
@@ -81,10 +95,76 @@ def _fill(manager: DialogManager, values: dict | None) -> None:
 
 
 def _template(manager: DialogManager, template_id: int) -> dict:
-    """The values a template fills in, as the draft holds them (the owner's only)."""
+    """The values a template fills in, as the draft holds them (the owner's only); `series`: the
+    weekly event it goes to."""
     template, points = queries.template(tg_user_id(manager), template_id)
     return {"destination": template.destination, "seats": template.seats, "comment": template.comment,
-            "pickups": [{"address": p.address, "time": f"{p.time:%H:%M}"} for p in points]}
+            "pickups": [{"address": p.address, "time": f"{p.time:%H:%M}"} for p in points],
+            "series": template.event_id}
+
+
+def _use_template(manager: DialogManager, template_id: int) -> None:
+    """A template into the draft; a weekly event's template with its series' next occurrence."""
+    values = _template(manager, template_id)
+    _fill(manager, values)
+    manager.dialog_data.pop(EVENT, None)
+    upcoming = queries.next_in_series(values["series"]) if values["series"] else None
+    if upcoming is not None:
+        _set_event(manager, upcoming)
+
+
+# --- club events (issue #21) --------------------------------------------------------------------
+
+
+def event_destination(title: str, venue: str) -> str:
+    """Where a trip to an event goes: "Away game · Riverside Arena" (as long as a destination may be)."""
+    return short(f"{title} · {venue}", trips.DESTINATION_MAX)
+
+
+def _set_event(manager: DialogManager, event) -> None:
+    """The event fills the destination and the date, and the pickup time the editor suggests."""
+    manager.dialog_data[EVENT] = {"id": event.id, "starts": f"{event.start_time:%H:%M}",
+                                  "pickup": f"{events.suggested_pickup(event):%H:%M}"}
+    _hold(manager, "dest", event_destination(event.title, event.venue))
+    manager.dialog_data["date"] = event.date.isoformat()
+
+
+def _take_event(manager: DialogManager, event_id: int) -> None:
+    """The event picked (or the card's): refused when forged, cancelled or started. A fresh draft
+    takes the driver's template of the event's weekly series too (seats, pickups, comment)."""
+    event = require_event(queries.event(event_id))
+    series = event.series_id
+    if series is not None and _held(manager, "seats_t") is None:
+        template = next((t for t in queries.list_templates(tg_user_id(manager)) if t.event_id == series), None)
+        if template is not None:
+            _fill(manager, _template(manager, template.id))
+    _set_event(manager, event)
+
+
+def _drop_event(manager: DialogManager) -> None:
+    """"Somewhere else": the event's destination and date go with it."""
+    if manager.dialog_data.pop(EVENT, None) is not None:
+        _hold(manager, "dest", None)
+        manager.dialog_data.pop("date", None)
+
+
+EVENTS_SHOWN = 6  # events the first step offers (a club's next week or two)
+
+
+def _any_event() -> bool:
+    return bool(queries.event_choices(limit=1))
+
+
+def _first_step(manager: DialogManager):
+    """Where a driver starts: the seats (or the summary) for the event the wizard was started
+    with, else the events, else the templates, else the destination."""
+    if manager.dialog_data.get(EVENT) is not None:
+        return NewTripSG.summary if _has_value(manager, NewTripSG.seats) else NewTripSG.seats
+    if _any_event():
+        return NewTripSG.event
+    if queries.list_templates(tg_user_id(manager)):
+        return NewTripSG.template
+    return NewTripSG.destination
 
 
 def _has_value(manager: DialogManager, state) -> bool:
@@ -111,17 +191,28 @@ async def on_step(event, widget, manager: DialogManager, *value) -> None:
 
 
 async def on_start(start_data: Data, manager: DialogManager) -> None:
-    """`{"template_id": id}` fills everything but the date. Opened on the template list
-    (/newtrip), it asks a passenger whether to switch to driver, and goes straight to the
-    destination for a driver who has no template."""
+    """`{"template_id": id}` fills everything but the date (a weekly event's template: the date
+    too). Opened on the template list (/newtrip) or with `{"event_id": id}` (an event's card), it
+    asks a passenger whether to switch to driver, and takes a driver to the first step that
+    needs them (`_first_step`)."""
     start = start_data if isinstance(start_data, dict) else {}
     if start.get("template_id") is not None:
-        _fill(manager, _template(manager, int(start["template_id"])))
-    if manager.current_context().state != NewTripSG.template:
+        _use_template(manager, int(start["template_id"]))
+    if start.get("event_id") is not None:
+        try:
+            _take_event(manager, int(start["event_id"]))
+            manager.dialog_data[FROM_CARD] = True
+        except DomainError as exc:  # cancelled or started since the card was drawn: the other events
+            await show_error(manager.event, exc)
+    elif manager.current_context().state == NewTripSG.summary and not manager.dialog_data.get("date"):
+        await manager.switch_to(NewTripSG.date)  # a weekly event's template whose next date has gone
+        return
+    elif manager.current_context().state != NewTripSG.template:
         return
     user = acting_user(manager)
-    if not (user.is_driver and queries.list_templates(user.telegram_id)):
-        await manager.switch_to(NewTripSG.destination if user.is_driver else NewTripSG.role)
+    first = _first_step(manager) if user.is_driver else NewTripSG.role
+    if first != manager.current_context().state:
+        await manager.switch_to(first)
 
 
 # --- a passenger's way in ------------------------------------------------------------------
@@ -129,11 +220,11 @@ async def on_start(start_data: Data, manager: DialogManager) -> None:
 
 async def role_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     uid = tg_user_id(dialog_manager)
-    return {"notes": switch_notes(uid, tr_of(dialog_manager)), "has_templates": bool(queries.list_templates(uid))}
+    return {"notes": switch_notes(uid, tr_of(dialog_manager)), "first": _first_step(dialog_manager).state}
 
 
 async def role_preview(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"notes": tr_of(dialog_manager)("roles-keep-riding", n=1), "has_templates": True}
+    return {"notes": tr_of(dialog_manager)("roles-keep-riding", n=1), "first": NewTripSG.event.state}
 
 
 async def on_become_driver(event: CallbackQuery, button, manager: DialogManager) -> None:
@@ -141,27 +232,64 @@ async def on_become_driver(event: CallbackQuery, button, manager: DialogManager)
     await event.answer(tr_of(manager)("wizard-became-driver"))
 
 
-# --- the first steps: a template, or the destination -------------------------------------------
+# --- the first steps: an event, a template, or the destination ---------------------------------
+
+
+async def events_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    uid = tg_user_id(dialog_manager)
+    rows = queries.upcoming_events(limit=EVENTS_SHOWN)  # with their cars and who still needs a ride
+    return _events_data(rows, tr_of(dialog_manager), bool(queries.list_templates(uid)))
+
+
+def _events_data(rows: list[queries.EventRow], tr: Tr, has_templates: bool) -> dict:
+    """The upcoming events as the events list shows them: each in the text (when, where, its cars
+    and who still needs a ride) and as a button short enough for a phone ("🏐 Sat 05 Dec · Cup final")."""
+    return {
+        "event_items": [(row.id, event_button(row.kind, row.date, row.title, tr)) for row in rows],
+        "event_listing": "\n".join(event_entry(n, row, tr) for n, row in enumerate(rows, 1)),
+        "has_templates": has_templates,
+    }
+
+
+async def on_event(event: CallbackQuery, widget, manager: DialogManager, event_id: int) -> None:
+    _take_event(manager, event_id)
+    await advance(manager)  # the seats, or the summary when a template filled them
+
+
+async def on_elsewhere(event: CallbackQuery, button, manager: DialogManager) -> None:
+    _drop_event(manager)
 
 
 async def templates_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"templates": template_items(tg_user_id(dialog_manager))}
+    """The driver's templates: those of a weekly event with an upcoming occurrence go straight to
+    the summary (🏐), the others ask the date (📋)."""
+    uid = tg_user_id(dialog_manager)
+    series = {t.id: t.event_id for t in queries.list_templates(uid)}
+    ready = {tid for tid, event_id in series.items() if event_id and queries.next_in_series(event_id)}
+    items = template_items(uid)
+    return {"templates": [i for i in items if i[0] not in ready], "ready": [i for i in items if i[0] in ready],
+            "has_events": _any_event()}
 
 
 async def on_template(event: CallbackQuery, widget, manager: DialogManager, template_id: int) -> None:
-    _fill(manager, _template(manager, template_id))
+    _use_template(manager, template_id)
+    if widget.widget_id == "tpl_ev" and not manager.dialog_data.get(EVENT):
+        raise ValidationError("wizard-series-over")  # its next occurrence was cancelled meanwhile
 
 
 async def on_scratch(event: CallbackQuery, button, manager: DialogManager) -> None:
     _fill(manager, None)  # whatever a template filled in before Back
     manager.dialog_data.pop("date", None)
+    manager.dialog_data.pop(EVENT, None)
 
 
 async def destination_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     uid = tg_user_id(dialog_manager)
-    to_list = not _for_template(dialog_manager) and bool(queries.list_templates(uid))
+    trip = not _for_template(dialog_manager)
+    to_events = trip and _any_event()
+    to_list = trip and not to_events and bool(queries.list_templates(uid))
     recent = [(trip_id, short(place, BUTTON_MAX)) for trip_id, place in queries.recent_destination_choices(uid)]
-    return {"recent": recent, "to_list": to_list, "leave": not to_list}
+    return {"recent": recent, "to_events": to_events, "to_list": to_list, "leave": not (to_events or to_list)}
 
 
 async def on_recent(event: CallbackQuery, widget, manager: DialogManager, trip_id: int) -> None:
@@ -187,12 +315,18 @@ async def on_seats(event, widget, manager: DialogManager, seats) -> None:
     if manager.dialog_data.get("pickups"):
         await advance(manager)
     else:
-        await start_pickups(manager, [], _day(manager))
+        await start_pickups(manager, [], _day(manager), *_suggestion(manager))
 
 
 def _day(manager: DialogManager) -> str | None:
     """The trip's date for the pickup editor (a template has none)."""
     return None if _for_template(manager) else manager.dialog_data.get("date")
+
+
+def _suggestion(manager: DialogManager) -> tuple[str | None, str | None]:
+    """For a trip to an event: the pickup time the editor suggests, and the event's start."""
+    event = manager.dialog_data.get(EVENT) or {}
+    return event.get("pickup"), event.get("starts")
 
 
 def _took_points(manager: DialogManager, result: Data) -> bool:
@@ -245,13 +379,14 @@ async def on_publish(event: CallbackQuery, button, manager: DialogManager) -> No
         # the wizard's intent id: this confirmation makes one trip, however often it arrives
         announce = queries.club_chat_ready() and manager.find("post").is_checked()
         trip = trips.create_trip(tg_user_id(manager), trip_draft(draft(manager)), club_tz(manager),
-                                 key=manager.current_context().id, announce=announce)
+                                 key=manager.current_context().id, announce=announce,
+                                 event_id=(manager.dialog_data.get(EVENT) or {}).get("id"))
     manager.dialog_data.update(trip_id=trip.id, posted=announce)
     await event.answer(tr_of(manager)("wizard-created-toast"))
 
 
 def pickups_of_draft(manager: DialogManager) -> dict:
-    return pickups_data(manager.dialog_data.get("pickups") or [], _day(manager))
+    return pickups_data(manager.dialog_data.get("pickups") or [], _day(manager), *_suggestion(manager))
 
 
 def template_of_draft(manager: DialogManager) -> dict:
@@ -271,19 +406,25 @@ async def on_summary_result(start_data: Data, result: Data, manager: DialogManag
 
 
 async def draft_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    review = bool(dialog_manager.dialog_data.get(REVIEW))
+    data = dialog_manager.dialog_data
     return draft_view(draft(dialog_manager), tr_of(dialog_manager), for_template=_for_template(dialog_manager),
-                      review=review)
+                      review=bool(data.get(REVIEW)), from_card=bool(data.get(FROM_CARD)))
 
 
 async def draft_preview(dialog_manager: DialogManager, **kwargs) -> dict:
     return draft_view(PREVIEW_DRAFT, tr_of(dialog_manager), for_template=False, review=False)
 
 
-def draft_view(d: dict, tr: Tr, *, for_template: bool, review: bool) -> dict:
+def draft_view(d: dict, tr: Tr, *, for_template: bool, review: bool, from_card: bool = False) -> dict:
     """What every window shows of the draft, and where its buttons lead."""
     seats = d["seats"]
+    event = d.get("event")
     return {
+        "has_event": event is not None,
+        "no_event": event is None,
+        "starts": event["starts"] if event else "",
+        "from_card": from_card,
+        "by_event": event is not None and not from_card,
         "destination": q(d["destination"] or ""),
         "date": tr.date(d["date"]) if d["date"] else "",
         "seats": str(seats) if seats else "",
@@ -316,10 +457,12 @@ async def created_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> d
 PREVIEW_DRAFT = {"destination": "Away game at Riverside Arena", "date": "2026-12-05", "seats": 3,
                  "pickups": PREVIEW_POINTS, "comment": "Bring the ball bag, please."}
 GOING_ON = F["going_on"]
+FIRST_STEPS = (NewTripSG.event, NewTripSG.template, NewTripSG.destination, NewTripSG.seats, NewTripSG.summary)
 SEAT_CHOICES = list(range(trips.SEATS_MIN, trips.SEATS_MAX + 1))
 SUMMARY_LINES = (  # user data and texts the getter made in the player's language
     Format("🏁 <b>{destination}</b>"),
     Format("📅 {date}", when="date"),
+    T("wizard-summary-starts", when="has_event"),
     Format("💺 {seats_line}"),
     T("wizard-summary-pickups"),
     Format("💬 {comment}", when="comment"),
@@ -350,10 +493,8 @@ def _first_windows() -> list[Window]:
         Window(
             T("wizard-role-question"),
             Format("{notes}"),  # built by the getter, in the player's language
-            SwitchTo(T("wizard-become-driver"), id="drive_t", state=NewTripSG.template,
-                     on_click=on_become_driver, when="has_templates"),
-            SwitchTo(T("wizard-become-driver"), id="drive", state=NewTripSG.destination,
-                     on_click=on_become_driver, when=~F["has_templates"]),
+            *[SwitchTo(T("wizard-become-driver"), id=f"drive_{state.state.split(':')[1]}", state=state,
+                       on_click=on_become_driver, when=F["first"] == state.state) for state in FIRST_STEPS],
             close(),
             getter=role_getter,
             state=NewTripSG.role,
@@ -361,12 +502,26 @@ def _first_windows() -> list[Window]:
         ),
         Window(
             T("wizard-template-question"),
+            ItemSwitchTo("tpl_ev", "ready", NewTripSG.summary, on_click=on_template, label="🏐 {item[1]}"),
             ItemSwitchTo("tpl", "templates", NewTripSG.date, on_click=on_template, label="📋 {item[1]}"),
-            Next(T("wizard-from-scratch"), id="scratch", on_click=on_scratch),
-            quit_without_saving(),
+            SwitchTo(T("wizard-from-scratch"), id="scratch", state=NewTripSG.destination, on_click=on_scratch),
+            Row(back_to(NewTripSG.event, when="has_events"), quit_without_saving()),
             getter=templates_getter,
             state=NewTripSG.template,
-            preview_data={"templates": [(1, "Tuesday training"), (2, "Cup final")]},
+            preview_data={"templates": [(2, "Cup final")], "ready": [(1, "Tuesday training")], "has_events": True},
+        ),
+        Window(
+            T("wizard-event-question"),
+            Format("{event_listing}"),  # built by the getter, in the player's language
+            T("wizard-event-hint"),
+            pick_list("ev", "event_items", on_event),
+            SwitchTo(T("wizard-from-template"), id="to_tpl", state=NewTripSG.template,
+                     when=GOING_ON & F["has_templates"]),
+            SwitchTo(T("wizard-somewhere-else"), id="elsewhere", state=NewTripSG.destination, on_click=on_elsewhere),
+            step_back(close("back_out")),
+            getter=events_getter,
+            state=NewTripSG.event,
+            preview_data=localized_preview(lambda tr: _events_data(preview_events(), tr, True)),
         ),
         Window(
             T("wizard-destination-question"),
@@ -378,10 +533,12 @@ def _first_windows() -> list[Window]:
             Next(T(NEXT), id="next", when=GOING_ON & F["has_destination"] & F["for_trip"]),
             SwitchTo(T(NEXT), id="next_t", state=NewTripSG.seats,
                      when=GOING_ON & F["has_destination"] & F["for_template"]),
-            step_back(Group(back(when="to_list"), close("back_out", when="leave"), width=1)),
+            step_back(Group(back(when="to_events"), back_to(NewTripSG.template, "back_t", when="to_list"),
+                            close("back_out", when="leave"), width=1)),
             getter=destination_getter,
             state=NewTripSG.destination,
-            preview_data={"recent": [(7, "Riverside Arena"), (8, "Club gym")], "to_list": True, "leave": False},
+            preview_data={"recent": [(7, "Riverside Arena"), (8, "Club gym")], "to_events": True, "to_list": False,
+                          "leave": False},
         ),
     ]
 
@@ -405,7 +562,9 @@ def _middle_windows() -> list[Window]:
             Next(T(NEXT), id="next", when=GOING_ON & F["has_seats"]),
             StartWithData(T(NEXT), "next_p", PickupSG.points, data=pickups_of_draft,  # Back from them
                           when=GOING_ON & F["seats"] & ~F["has_seats"]),
-            step_back(Group(back(when="for_trip"), back_to(NewTripSG.destination, "back_d", when="for_template"),
+            step_back(Group(close("back_card", when="from_card"), back_to(NewTripSG.event, "back_e", when="by_event"),
+                            back(when=F["for_trip"] & F["no_event"]),
+                            back_to(NewTripSG.destination, "back_d", when=F["for_template"] & F["no_event"]),
                             width=1)),
             state=NewTripSG.seats,
             on_process_result=on_points,
@@ -430,8 +589,9 @@ def _last_windows() -> list[Window]:
             *SUMMARY_LINES,
             T("wizard-summary-hint-trip", when="for_trip"),
             T("wizard-summary-hint-template", when="for_template"),
-            Row(edit("wizard-edit-destination", "e_destination", NewTripSG.destination),
-                edit("wizard-edit-date", "e_date", NewTripSG.date, when="for_trip"),
+            Row(edit("wizard-edit-event", "e_event", NewTripSG.event, when="has_event"),
+                edit("wizard-edit-destination", "e_destination", NewTripSG.destination, when="no_event"),
+                edit("wizard-edit-date", "e_date", NewTripSG.date, when=F["for_trip"] & F["no_event"]),
                 edit("wizard-edit-seats", "e_seats", NewTripSG.seats)),
             Row(StartWithData(T("wizard-edit-pickups"), "e_pickups", PickupSG.points, data=pickups_of_draft),
                 edit("wizard-edit-comment", "e_comment", NewTripSG.comment)),

@@ -25,3 +25,7 @@ templates-rename-ask = ✏️ Schick den neuen Namen für „{ $name }“ (1–{
 templates-delete-ask = 🗑 Vorlage „{ $name }“ löschen? Fahrten, die daraus entstanden sind, bleiben, wie sie sind.
 templates-delete-yes = 🗑 Ja, löschen
 templates-deleted = Vorlage gelöscht.
+
+# A template of a weekly club event (issue #21): $title, $day: its next occurrence ("Tue 08 Dec").
+templates-card-event = 🏐 Zu { $title }, jede Woche: nächster Termin { $day }
+templates-use-event = 🚗 Nutzen: { $day }

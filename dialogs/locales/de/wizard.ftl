@@ -53,3 +53,16 @@ wizard-main-menu = 🏠 Hauptmenü
 wizard-post-on = ✅ Im Vereinschat posten
 wizard-post-off = ⬜ Im Vereinschat posten
 wizard-created-posted = 📣 Im Vereinschat gepostet.
+
+## Club events (issue #21): the first step offers the upcoming events
+wizard-event-question =
+    🏐 <b>Zu welchem Termin fährst du?</b>
+    {""}
+wizard-event-hint =
+    {""}
+    Tipp einen an: Ort und Datum werden übernommen. Woanders hin? Tipp auf „Woanders hin“.
+wizard-from-template = 📋 Aus einer Vorlage
+wizard-somewhere-else = 📍 Woanders hin
+wizard-edit-event = 🏐 Termin
+wizard-summary-starts = 🏐 Der Termin beginnt um { $starts }
+wizard-series-over = Dieser Termin hat kein kommendes Datum mehr: wähl die Vorlage noch mal und such dir einen Tag aus.

@@ -25,3 +25,7 @@ templates-rename-ask = ✏️ Send the new name for “{ $name }” (1–{ $max 
 templates-delete-ask = 🗑 Delete the template “{ $name }”? Trips made from it stay as they are.
 templates-delete-yes = 🗑 Yes, delete
 templates-deleted = Template deleted.
+
+# A template of a weekly club event (issue #21): $title, $day: its next occurrence ("Tue 08 Dec").
+templates-card-event = 🏐 For { $title }, every week: next on { $day }
+templates-use-event = 🚗 Use: { $day }

@@ -53,3 +53,16 @@ wizard-main-menu = 🏠 Main menu
 wizard-post-on = ✅ Post to the club chat
 wizard-post-off = ⬜ Post to the club chat
 wizard-created-posted = 📣 Posted in the club chat.
+
+## Club events (issue #21): the first step offers the upcoming events
+wizard-event-question =
+    🏐 <b>Which event are you driving to?</b>
+    {""}
+wizard-event-hint =
+    {""}
+    Tap one: its place and date are filled in. Going somewhere else? Tap “Somewhere else”.
+wizard-from-template = 📋 From a template
+wizard-somewhere-else = 📍 Somewhere else
+wizard-edit-event = 🏐 Event
+wizard-summary-starts = 🏐 The event starts at { $starts }
+wizard-series-over = That event has no upcoming date any more: pick the template again to choose a day.

@@ -27,3 +27,7 @@ templates-rename-ask = ✏️ Отправь новое название для 
 templates-delete-ask = 🗑 Удалить шаблон «{ $name }»? Поездки, созданные по нему, останутся как есть.
 templates-delete-yes = 🗑 Да, удалить
 templates-deleted = Шаблон удалён.
+
+# A template of a weekly club event (issue #21): $title, $day: its next occurrence ("Tue 08 Dec").
+templates-card-event = 🏐 На { $title }, каждую неделю: ближайшее — { $day }
+templates-use-event = 🚗 Поехать: { $day }

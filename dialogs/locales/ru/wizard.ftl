@@ -55,3 +55,16 @@ wizard-main-menu = 🏠 Главное меню
 wizard-post-on = ✅ Написать в чат клуба
 wizard-post-off = ⬜ Написать в чат клуба
 wizard-created-posted = 📣 Опубликовано в чате клуба.
+
+## Club events (issue #21): the first step offers the upcoming events
+wizard-event-question =
+    🏐 <b>На какое событие едешь?</b>
+    {""}
+wizard-event-hint =
+    {""}
+    Нажми на событие — место и дата подставятся сами. Едешь в другое место? Жми «Другое место».
+wizard-from-template = 📋 Из шаблона
+wizard-somewhere-else = 📍 Другое место
+wizard-edit-event = 🏐 Событие
+wizard-summary-starts = 🏐 Начало в { $starts }
+wizard-series-over = У этого события больше нет ближайших дат: выбери шаблон ещё раз и укажи день.
