@@ -4,27 +4,32 @@ Every jump is a widget: the lists open the card with `ItemStart`, the card's pic
 buttons and the confirmations are `SwitchTo`s whose `on_click` runs the operation first.
 Every press re-reads the trip and the operation re-checks it: a card shown before the trip
 filled up or was cancelled refuses with the reason, then shows the fresh card.
+
+"My trips" also lists the player's open ride requests (issue #21); one opens MyTripsSG.request,
+where its area is changed (typed) or cleared, or the request withdrawn (`models.requests`, which
+lets only the requester do either).
 """
 
 from __future__ import annotations
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
-from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, manage, queries, rides, users
+from models import TRIP_CANCELLED, TRIP_OPEN, DomainError, NotFound, manage, queries, requests, rides, users
+from models.tables import REQUEST_OPEN
 
-from ..common import q, show_error, tg_user_id, wake_notifier
+from ..common import on_input_error, q, show_error, tg_user_id, wake_notifier
 from ..i18n import T, Tr, localized_preview, tr_of
-from ..states import EditTripSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
+from ..states import EditTripSG, EventsSG, FindSG, MyTripsSG, SaveTemplateSG, TripSG
 from ..widgets import (
-    ItemStart, ItemSwitchTo, StartWith, back_to, close, confirm_window, page_data, pager, paged, share_button,
-    share_data,
+    ItemStart, ItemSwitchTo, StartWith, StartWithData, TextField, back_to, close, confirm_window, go_to, page_data,
+    pager, paged, share_button, share_data,
 )
 from .render import (
-    button, card_text, list_legend, numbered, preview_card, preview_driven, preview_rides, preview_rows,
-    trip_button, trip_entry, when,
+    button, card_text, list_legend, numbered, preview_card, preview_driven, preview_requests, preview_rides,
+    preview_rows, trip_button, trip_entry, when,
 )
 
 
@@ -157,14 +162,18 @@ async def only_the_driver(event: CallbackQuery, button, manager: DialogManager) 
 
 async def mine_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     tid = tg_user_id(dialog_manager)
-    return _mine_data(queries.my_rides(tid), queries.driven_trips(tid), tr_of(dialog_manager))
+    return _mine_data(queries.my_rides(tid), queries.driven_trips(tid), tr_of(dialog_manager),
+                      queries.my_requests(tid))
 
 
-def _mine_data(rides_: list[queries.RideRow], driven: list[queries.DrivenRow], tr: Tr) -> dict:
-    """Both lists numbered in one run: each heading of the text with its trips below it, and
-    the buttons marked as their heading (🚗 you drive, 🙋 your seat; ❌ cancelled)."""
+def _mine_data(rides_: list[queries.RideRow], driven: list[queries.DrivenRow], tr: Tr,
+               asked: list[queries.RequestRow] = ()) -> dict:
+    """The lists numbered in one run: each heading of the text with its trips (or requests) below
+    it, and the buttons marked as their heading (🚗 you drive, 🙋 your seat, ⏳ waiting for a
+    ride; ❌ cancelled)."""
     drives = [(n, d, "❌" if d.status == "cancelled" else "🚗") for n, d in enumerate(driven, 1)]
     seats = [(n, r, "❌" if r.status == "cancelled" else "🙋") for n, r in enumerate(rides_, len(driven) + 1)]
+    waits = [(n, r, "❌" if r.event_cancelled else "⏳") for n, r in enumerate(asked, len(driven) + len(rides_) + 1)]
     text = []
     if drives:
         text.append(tr("trips-mine-driving"))
@@ -175,15 +184,84 @@ def _mine_data(rides_: list[queries.RideRow], driven: list[queries.DrivenRow], t
         text += [f"{n}. {mark} <b>{q(r.destination)}</b> — "
                  + tr("trips-mine-ride", when=when(r.departure_date, r.time, tr), address=q(r.address))
                  for n, r, mark in seats]
+    if waits:
+        text.append(("\n" if text else "") + tr("trips-mine-requests"))
+        text += [f"{n}. {mark} {request_place(r, tr)} — {when(r.date, r.start_time, tr)}"
+                 + (" · " + tr("trips-request-from", area=q(r.area)) if r.area else "") for n, r, mark in waits]
     return {
         "driven": [(d.trip_id, numbered(mark, n, d.departure_date, d.first_pickup, d.destination, tr))
                    for n, d, mark in drives],
         "rides": [(r.trip_id, numbered(mark, n, r.departure_date, r.time, r.destination, tr))
                   for n, r, mark in seats],
+        "requests": [(r.id, numbered(mark, n, r.date, r.start_time, r.title or r.destination, tr))
+                     for n, r, mark in waits],
         "listing": "\n".join(text),
         "empty": not text,
         **page_data(0, 1, tr),  # one page: every upcoming trip of the player
     }
+
+
+def request_place(row: queries.RequestRow, tr: Tr) -> str:
+    """Where a request goes, for HTML: "🏐 <b>Cup final</b> · Riverside Arena", or a free destination."""
+    if row.event_id is None:
+        return f"🏁 <b>{q(row.destination)}</b>"
+    # the event's kind mark (dialogs.events.render.kind_mark; importing it here would be a cycle)
+    return f"{tr('events-mark', kind=row.kind)} <b>{q(row.title)}</b> · {q(row.venue)}"
+
+
+# --- one ride request (MyTripsSG.request) -----------------------------------------------------------
+
+
+def _request_id(manager: DialogManager) -> int:
+    return int(manager.dialog_data.get("request_id", 0))
+
+
+async def on_request(event: CallbackQuery, widget, manager: DialogManager, request_id: int) -> None:
+    """A request of the list: the player's own (a forged or stale id is refused here)."""
+    queries.my_request(tg_user_id(manager), request_id)
+    manager.dialog_data["request_id"] = request_id
+
+
+async def request_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    try:
+        row = queries.my_request(tg_user_id(dialog_manager), _request_id(dialog_manager))
+    except NotFound:
+        row = None  # gone meanwhile (its event's data erased): say it is closed
+    return _request_data(row, tr_of(dialog_manager))
+
+
+def _request_data(row: queries.RequestRow | None, tr: Tr) -> dict:
+    live = row is not None and row.status == REQUEST_OPEN and not row.event_cancelled
+    return {
+        "place": request_place(row, tr) if row else "",
+        "when": (tr.date(row.date) + (f", {tr.time(row.start_time)}" if row.start_time else "")) if row else "",
+        "area": q(row.area) if row else "",
+        "live": live,
+        "has_area": live and bool(row.area),
+        "anywhere": live and not row.area,
+        "cancelled": row is not None and row.event_cancelled,
+        "closed": row is None or row.status != REQUEST_OPEN,
+        "for_event": row is not None and row.event_id is not None,
+        "event_id": row.event_id if row else None,
+    }
+
+
+async def change_area(event, widget, manager: DialogManager, area: str = "") -> None:
+    requests.change_area(tg_user_id(manager), _request_id(manager), area)
+
+
+async def on_anywhere(event: CallbackQuery, button, manager: DialogManager) -> None:
+    await change_area(event, button, manager, "")
+
+
+async def on_withdraw(event: CallbackQuery, button, manager: DialogManager) -> None:
+    requests.withdraw_request(tg_user_id(manager), _request_id(manager))
+    await event.answer(tr_of(manager)("trips-request-withdrawn"))
+
+
+def the_event(manager: DialogManager) -> dict:
+    """The event card's start data: the request's event."""
+    return {"event_id": queries.my_request(tg_user_id(manager), _request_id(manager)).event_id}
 
 
 CARD_PREVIEW = localized_preview(lambda tr: _card_data(preview_card(), tr))
@@ -194,10 +272,11 @@ CONFIRM_PREVIEW = localized_preview(lambda tr: {"destination": "Away game at Riv
                                       "point": "17:45 — Oak Street 12"})
 
 
-def trip_list(state, title: str, empty: str, *lists: ItemStart, getter, preview_data) -> Dialog:
+def trip_list(state, title: str, empty: str, *lists: ItemStart | ItemSwitchTo, getter, preview_data,
+              more: tuple[Window, ...] = ()) -> Dialog:
     """A dialog listing trips: the `title` text (a catalog key), the numbered `listing` in the text
     (or the `empty` text), a button per trip that opens its card, the pager (shown when the getter
-    has more than one page), Back."""
+    has more than one page), Back; and the windows `more` (a request of "My trips")."""
     return Dialog(
         Window(
             T(title),
@@ -211,6 +290,7 @@ def trip_list(state, title: str, empty: str, *lists: ItemStart, getter, preview_
             state=state,
             preview_data=preview_data,
         ),
+        *more,
         launch_mode=LaunchMode.SINGLE_TOP,
     )
 
@@ -276,7 +356,33 @@ def build_trip_dialog() -> Dialog:
     )
 
 
+def _request_window() -> Window:
+    return Window(
+        T("trips-request-title"),
+        Format("{place}"),  # the event, or the destination: user text, escaped
+        Format("📅 {when}"),
+        T("trips-request-area", when="has_area"),
+        T("trips-request-anywhere", when="anywhere"),
+        T("trips-request-cancelled", when="cancelled"),
+        T("trips-request-closed", when="closed"),
+        T("trips-request-hint", when="live"),
+        TextField(id="area", type_factory=requests.validate_area, on_success=go_to(MyTripsSG.request, change_area),
+                  on_error=on_input_error),
+        Button(T("trips-request-clear-area"), id="anywhere", on_click=on_anywhere, when="has_area"),
+        StartWithData(T("trips-request-event"), "event", EventsSG.card, data=the_event, when="for_event"),
+        SwitchTo(T("trips-request-withdraw"), id="withdraw", state=MyTripsSG.list, on_click=on_withdraw,
+                 when="live"),
+        back_to(MyTripsSG.list),
+        getter=request_getter,
+        state=MyTripsSG.request,
+        preview_data=localized_preview(lambda tr: _request_data(preview_requests()[0], tr)),
+    )
+
+
 def build_my_trips_dialog() -> Dialog:
     return trip_list(MyTripsSG.list, "trips-mine-title", "trips-mine-empty",
-                     open_card("drive", "driven"), open_card("ride", "rides"), getter=mine_getter,
-                     preview_data=localized_preview(lambda tr: _mine_data(preview_rides(), preview_driven(), tr)))
+                     open_card("drive", "driven"), open_card("ride", "rides"),
+                     ItemSwitchTo("req", "requests", MyTripsSG.request, on_click=on_request), getter=mine_getter,
+                     preview_data=localized_preview(lambda tr: _mine_data(preview_rides(), preview_driven(), tr,
+                                                                          preview_requests())),
+                     more=(_request_window(),))

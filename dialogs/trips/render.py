@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from models import TRIP_CANCELLED, TRIP_DONE, Participant, PickupPoint, Trip, User
-from models.queries import DrivenRow, PointView, RideRow, TripCard, TripRow
+from models.queries import DrivenRow, PointView, RequestRow, RideRow, TripCard, TripRow
 
 from ..common import TEXT_MAX, contact_link, q, reason_text, short, visible_length
 from ..i18n import Tr, tr_of
@@ -176,3 +176,12 @@ def preview_rides() -> list[RideRow]:
 def preview_driven() -> list[DrivenRow]:
     day = date.today() + timedelta(days=8)
     return [DrivenRow(44, "Club gym", day + timedelta(days=4), time(19, 0), 2, 1, "open")]
+
+
+def preview_requests() -> list[RequestRow]:
+    day = date.today() + timedelta(days=8)
+    return [
+        RequestRow(11, "open", "Oak Street 12", day, event_id=7, kind="game", title="Cup final",
+                   venue="Riverside Arena", start_time=time(18, 30)),
+        RequestRow(12, "open", "", day + timedelta(days=2), destination="Club gym"),
+    ]

@@ -58,3 +58,19 @@ trips-mine-driving = 🚗 <b>Fahrten, die du fährst</b> (tipp eine an, um Mitfa
 trips-mine-booked = { $taken }/{ $seats } gebucht
 trips-mine-seats = 🙋 <b>Deine Plätze</b>:
 trips-mine-ride = { $when } ab { $address }
+
+## My trips: ride requests (issue #21); $area: where the player would be picked up
+trips-mine-requests = ⏳ <b>Du suchst eine Mitfahrt</b> (tipp an, um sie zu ändern oder zurückzuziehen):
+trips-request-from = ab { $area }
+trips-request-title = ⏳ <b>Deine Mitfahr-Anfrage</b>
+trips-request-area = 📍 Ab: { $area }
+trips-request-anywhere = 📍 Ab: egal wo
+trips-request-hint =
+    {""}
+    Wer dorthin fährt, sieht deine Anfrage. Schick eine Straße oder Gegend, um zu ändern, wo du einsteigst.
+trips-request-cancelled = ❌ <b>Der Termin ist abgesagt.</b>
+trips-request-closed = Diese Anfrage ist erledigt: du hast einen Platz, oder du hast sie zurückgezogen.
+trips-request-clear-area = 🌍 Egal wo
+trips-request-event = 🏐 Termin öffnen
+trips-request-withdraw = 🗑 Anfrage zurückziehen
+trips-request-withdrawn = Anfrage zurückgezogen.

@@ -58,3 +58,19 @@ trips-mine-driving = 🚗 <b>Trips you drive</b> (tap one to see passengers, edi
 trips-mine-booked = { $taken }/{ $seats } booked
 trips-mine-seats = 🙋 <b>Your seats</b>:
 trips-mine-ride = { $when } at { $address }
+
+## My trips: ride requests (issue #21); $area: where the player would be picked up
+trips-mine-requests = ⏳ <b>Waiting for a ride</b> (tap one to change or withdraw):
+trips-request-from = from { $area }
+trips-request-title = ⏳ <b>Your ride request</b>
+trips-request-area = 📍 From: { $area }
+trips-request-anywhere = 📍 From: anywhere
+trips-request-hint =
+    {""}
+    Drivers going there see your request. Send a street or area to change where you'd get in.
+trips-request-cancelled = ❌ <b>The event is cancelled.</b>
+trips-request-closed = This request is closed: you have a seat, or you withdrew it.
+trips-request-clear-area = 🌍 From anywhere
+trips-request-event = 🏐 Open the event
+trips-request-withdraw = 🗑 Withdraw request
+trips-request-withdrawn = Request withdrawn.

@@ -64,3 +64,19 @@ trips-mine-driving = 🚗 <b>Ты за рулём</b> (нажми на поез�
 trips-mine-booked = занято { $taken }/{ $seats }
 trips-mine-seats = 🙋 <b>Твои места</b>:
 trips-mine-ride = { $when }, посадка: { $address }
+
+## My trips: ride requests (issue #21); $area: where the player would be picked up
+trips-mine-requests = ⏳ <b>Ждёшь машину</b> (нажми, чтобы изменить или отменить):
+trips-request-from = от { $area }
+trips-request-title = ⏳ <b>Твоя заявка на поездку</b>
+trips-request-area = 📍 Откуда: { $area }
+trips-request-anywhere = 📍 Откуда: откуда угодно
+trips-request-hint =
+    {""}
+    Водители, которые едут туда, видят твою заявку. Отправь улицу или район, чтобы изменить, откуда тебя забрать.
+trips-request-cancelled = ❌ <b>Событие отменено.</b>
+trips-request-closed = Заявка закрыта: у тебя уже есть место или заявка отменена.
+trips-request-clear-area = 🌍 Откуда угодно
+trips-request-event = 🏐 Открыть событие
+trips-request-withdraw = 🗑 Отменить заявку
+trips-request-withdrawn = Заявка отменена.
