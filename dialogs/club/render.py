@@ -18,6 +18,7 @@ from models import TRIP_CANCELLED, TRIP_DONE, queries
 from models.tables import POST_BOARD, GroupPost
 
 from ..common import q, reason_text, short
+from ..events.render import kind_mark, summary_text
 from ..i18n import Tr
 from ..trips.render import first_name
 
@@ -69,17 +70,36 @@ def trip_post(card: queries.TripCard, tr: Tr, bot_username: str, now: datetime) 
     return Post("\n".join(lines), markup)
 
 
+def _last_day(tz: ZoneInfo) -> date:
+    """The board's week: today and the next seven days, in the club's time zone."""
+    return datetime.now(tz).date() + timedelta(days=7)
+
+
 def board_rows(now: datetime, tz: ZoneInfo) -> list[queries.TripRow]:
     """The week's open trips, soonest first."""
     rows, _ = queries.list_upcoming(0, BOARD_MAX_TRIPS, now=now)
-    last = datetime.now(tz).date() + timedelta(days=7)
-    return [row for row in rows if row.departure_date <= last]
+    return [row for row in rows if row.departure_date <= _last_day(tz)]
 
 
-def board(rows: list[queries.TripRow], tr: Tr, bot_username: str, updated: datetime) -> Post:
-    """"Rides this week": a line per trip (day, time, destination, driver's first name, seats or
+def board_events(now: datetime, tz: ZoneInfo) -> list[queries.EventRow]:
+    """The week's club events still to start, soonest first, with how their rides stand (issue #21)."""
+    return [row for row in queries.upcoming_events(now) if row.date <= _last_day(tz)]
+
+
+def event_line(row: queries.EventRow, tr: Tr) -> str:
+    """"🏐 Sat · <b>Cup final</b>: 🚗 3 cars · 💺 5 free seats · 🙋 2 still need a ride"."""
+    return (f"{kind_mark(row.kind, tr)} {tr.weekday(row.date)} · <b>{q(short(row.title, 60))}</b>: "
+            f"{summary_text(row.cars, row.free_seats, row.need_ride, tr)}")
+
+
+def board(rows: list[queries.TripRow], tr: Tr, bot_username: str, updated: datetime,
+          events: list[queries.EventRow] = ()) -> Post:
+    """"Rides this week": the week's events first, each with its cars, free seats and who still
+    needs a ride; then a line per trip (day, time, destination, driver's first name, seats or
     FULL) with a Join link; the day groups them."""
     lines = [tr("club-board-title"), ""]
+    if events:
+        lines += [event_line(row, tr) for row in events] + [""]
     day: date | None = None
     for row in rows:
         if row.departure_date != day:
@@ -113,5 +133,6 @@ class PostRenderer:
 
     def __call__(self, post: GroupPost, bot_username: str, now: datetime) -> Post:
         if post.kind == POST_BOARD:
-            return board(board_rows(now, self.tz), self.tr, bot_username, local_time(now, self.tz))
+            return board(board_rows(now, self.tz), self.tr, bot_username, local_time(now, self.tz),
+                         board_events(now, self.tz))
         return trip_post(queries.trip_card(post.trip_id, None), self.tr, bot_username, now)
