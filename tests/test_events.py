@@ -248,3 +248,14 @@ def test_a_started_event_is_not_upcoming_nor_editable(club):
     with pytest.raises(Conflict) as asking:
         requests.request_ride(11, event.id)
     assert asking.value.key == "error-event-started"
+
+
+def test_the_scheduler_rolls_weekly_events_on_at_each_tick(club):
+    from bot.workers.scheduler import Scheduler
+
+    weekly = make_event(days=1, weekly=True, title="Training", kind="training")
+    scheduler = Scheduler((), UTC, retention=None)
+    assert scheduler.tick(weekly.starts_at - timedelta(minutes=1)).events == 0
+    assert scheduler.tick(weekly.starts_at + timedelta(minutes=1)).events == 1
+    assert scheduler.tick(weekly.starts_at + timedelta(minutes=2)).events == 0  # once
+    assert [e.date for e in Event.select().order_by(Event.date)] == [weekly.date, weekly.date + timedelta(days=7)]

@@ -1,5 +1,6 @@
 """The scheduler: one task in the bot that, every `interval` seconds, closes finished
-trips and enqueues the reminders that are due (`models.lifecycle`), and once an hour
+trips, enqueues the reminders that are due (`models.lifecycle`) and gives each weekly club
+event whose latest occurrence has started its next one (`models.events.roll_weekly`), and once an hour
 deletes the finished notifications (sent, failed, dropped, expired) older than the
 retention period (`NOTIFICATION_RETENTION_DAYS`, `models.outbox.purge_finished`).
 
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import sentry_sdk
 
-from models import lifecycle, outbox, utcnow
+from models import events, lifecycle, outbox, utcnow
 
 from .loop import stop_loop
 
@@ -35,6 +36,7 @@ class TickResult:
     closed: int
     reminders: int
     purged: int = 0
+    events: int = 0  # weekly events' next occurrences made
 
 
 class Scheduler:
@@ -63,7 +65,8 @@ class Scheduler:
         self._task: asyncio.Task | None = None
 
     def tick(self, now: datetime | None = None) -> TickResult:
-        """Close finished trips, then enqueue due reminders; wake the notifier if any."""
+        """Close finished trips, then enqueue due reminders (waking the notifier if any), then
+        roll the weekly events on."""
         now = now or utcnow()
         closed = lifecycle.close_finished_trips(now)
         sent = lifecycle.send_due_reminders(now, self.offsets, self.tz)
@@ -71,7 +74,8 @@ class Scheduler:
             self.notifier.wake()
         if closed or sent:
             log.info("Scheduler: %d trip(s) closed, %d reminder(s) enqueued", closed, sent)
-        return TickResult(closed, sent, self._purge(now))
+        rolled = events.roll_weekly(now, self.tz)
+        return TickResult(closed, sent, self._purge(now), rolled)
 
     def _purge(self, now: datetime) -> int:
         """Delete one chunk of expired history, once per `purge_every` — or at every tick
