@@ -281,21 +281,18 @@ async def test_a_ride_to_a_place_that_is_no_event(club):
     assert (request.event_id, request.destination, request.date, request.status) == (None, "Club gym", day(4), "open")
 
 
-async def test_i_m_driving_opens_the_wizard_for_the_event(club):
-    event = seed_event()
+async def test_i_m_driving_opens_the_wizard_at_the_seats_for_the_event(club):
+    seed_event()
     dee = await new_driver(club, 5, "Dee")
     await open_event(dee)
-    screen = await dee.click("🚗 I'm driving")
-    assert "Cup final" in screen.text or "seats" in screen.text  # the wizard, with the event filled in
-    stack = await club.dp.storage.get_data(_stack_key(club, 5))
-    assert stack  # a dialog is open above the card
-    assert event.id
-
-
-def _stack_key(env, uid):
-    from aiogram.fsm.storage.base import StorageKey
-
-    return StorageKey(bot_id=env.bot.id, chat_id=uid, user_id=uid, destiny="aiogd:stack:")
+    screen = await dee.click("🚗 I'm driving")  # the event is the destination and the date: seats next
+    assert "How many free seats?" in screen.text
+    screen = await dee.click("⬅️ Back")
+    assert "🏐 <b>Cup final</b>" in screen.text and dee.has_button("🚗 I'm driving")  # the card again
+    ann = await new_passenger(club, 6, "Ann")
+    await open_event(ann)
+    screen = await ann.click("🚗 I'm driving")  # a passenger is asked to switch first
+    assert "switch to driver?" in screen.text
 
 
 async def test_a_notification_opens_the_card_and_back_closes_it(club):

@@ -30,8 +30,8 @@ from ..trips.dialog import open_card
 from ..widgets import NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, go_to
 from ..wizard.calendar import ClubCalendar
 from .render import (
-    ANY_DAY, alert_button, alert_entry, car_button, card_text, event_button, event_entry, event_when, is_admin,
-    admins_of, preview_alerts, preview_card, preview_rows, weekday_choices, weekday_name,
+    ANY_DAY, admins_of, alert_button, alert_entry, car_button, card_text, event_button, event_entry, event_when,
+    is_admin, now, preview_alerts, preview_card, preview_rows, weekday_choices, weekday_name,
 )
 
 MODE = "mode"  # what the request window asks for: "event" (the card's) or "free" (a place and a day)
@@ -266,7 +266,7 @@ def _request_windows() -> list[Window]:
         ),
         Window(
             T("events-free-place-question"),
-            T("events-now", args=lambda data: {"value": data["place"]}, when="place"),
+            now("place"),
             TextField(id="free_dest", type_factory=trips.validate_destination, on_success=Next(id="free_ok"),
                       on_error=on_input_error),
             Next(T(NEXT), id="next", when="place"),
@@ -277,15 +277,28 @@ def _request_windows() -> list[Window]:
         ),
         Window(
             T("events-free-date-question"),
+            now("day"),
             ClubCalendar(id="free_cal", on_click=go_to(EventsSG.request, take_free_date)),
+            SwitchTo(T(NEXT), id="next", state=EventsSG.request, when="day"),
             back(),
+            getter=free_date_getter,
             state=EventsSG.free_date,
+            preview_data={"day": ""},
         ),
     ]
 
 
 async def free_place_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     return {"place": q(dialog_manager.find("free_dest").get_value() or "")}
+
+
+async def free_date_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    day = dialog_manager.dialog_data.get("free_date")
+    return {"day": tr_of(dialog_manager).date(day) if day else ""}
+
+
+async def alert_place_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    return {"place": q(dialog_manager.find("alert_dest").get_value() or "")}
 
 
 def _alert_windows() -> list[Window]:
@@ -304,10 +317,14 @@ def _alert_windows() -> list[Window]:
         ),
         Window(
             T("events-alert-place-question"),
+            now("place"),
             TextField(id="alert_dest", type_factory=trips.validate_destination, on_success=Next(id="ad_ok"),
                       on_error=on_input_error),
+            Next(T(NEXT), id="next", when="place"),
             back_to(EventsSG.alerts),
+            getter=alert_place_getter,
             state=EventsSG.alert_place,
+            preview_data={"place": ""},
         ),
         Window(
             T("events-alert-day-question"),

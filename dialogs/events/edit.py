@@ -33,7 +33,7 @@ from ..i18n import T, Tr, localized_preview, tr_of
 from ..states import EventEditSG
 from ..widgets import NEXT, TextField, back, back_to, close, go_to, quit_without_saving
 from ..wizard.calendar import ClubCalendar
-from .render import PREVIEW_EVENT, admins_of, event_when, kind_label
+from .render import PREVIEW_EVENT, admins_of, event_when, kind_label, now
 
 REVIEW = "review"  # a step opened from the summary goes back there
 STEPS = [EventEditSG.kind, EventEditSG.title, EventEditSG.venue, EventEditSG.date, EventEditSG.time,
@@ -212,11 +212,6 @@ async def on_cancel_event(event: CallbackQuery, button, manager: DialogManager) 
 
 
 # --- the windows --------------------------------------------------------------------------------
-
-
-def now(field: str) -> T:
-    """"Now: <i>…</i>": the value a step holds already."""
-    return T("events-now", args=lambda data: {"value": data[field]}, when=field)
 
 
 def step_back(previous) -> Row:

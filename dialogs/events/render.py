@@ -15,7 +15,7 @@ from models.tables import REQUEST_OPEN, REQUEST_OWN, Event, RideRequest
 from models.queries import AlertRow, EventCard, EventPoint, EventRow, EventTrip, Need
 
 from ..common import q, short
-from ..i18n import Tr
+from ..i18n import T, Tr
 from ..trips.render import BUTTON_MAX
 
 POINT_ADDRESS_MAX = 40  # an address in a car's line of the card (the trip card has it whole)
@@ -62,6 +62,11 @@ def event_entry(n: int, row: EventRow, tr: Tr) -> str:
     weekly = " " + tr("events-weekly-mark") if row.weekly else ""
     return (f"{n}. {kind_mark(row.kind, tr)} <b>{q(row.title)}</b> — {event_when(row.date, row.start_time, tr)}"
             f"{weekly}\n      📍 {q(row.venue)}\n      {summary_text(row.cars, row.free_seats, row.need_ride, tr)}")
+
+
+def now(field: str) -> T:
+    """"Now: <i>…</i>": the value a step holds already (when it holds one), from the window's data."""
+    return T("events-now", args=lambda data: {"value": data[field]}, when=field)
 
 
 # --- the card ---------------------------------------------------------------------------------
