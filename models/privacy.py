@@ -6,8 +6,9 @@ seat and trip locks it takes on the way are savepoints of it):
 - their seats in trips not yet over are released, each driver told (`rides.leave_trip`);
 - the open trips they drive that are not over are cancelled, each passenger told
   (`manage.cancel_trip`, reason "the driver left the club bot");
-- their templates are deleted; so is every notification addressed to them (pending ones
-  are never sent; sent ones would tie the anonymous row to their chat id);
+- their templates are deleted, and so are their ride requests and alerts (an area they
+  typed, "from Dorothea's home"; issue #21); so is every notification addressed to them
+  (pending ones are never sent; sent ones would tie the anonymous row to their chat id);
 - the trips they drove that stay (past, cancelled) lose their free text: comment and
   cancel reason blanked, pickup addresses "—" (a phone number in a comment, "Dorothea's
   home, Elm 7");
@@ -42,7 +43,8 @@ import peewee as pw
 from . import club, manage, outbox, queries, rides
 from .base import db, utcnow
 from .tables import (
-    FsmRecord, Notification, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
+    FsmRecord, Notification, Participant, PickupPoint, RideAlert, RideRequest, TemplatePickupPoint, Trip, TripTemplate,
+    User,
 )
 from .users import require_user
 
@@ -123,6 +125,9 @@ def forget_user(telegram_id: int) -> Forgetting:
         templates = TripTemplate.select(TripTemplate.id).where(TripTemplate.driver == user.id)
         TemplatePickupPoint.delete().where(TemplatePickupPoint.template.in_(templates)).execute()
         done.templates = TripTemplate.delete().where(TripTemplate.driver == user.id).execute()
+        if RideRequest.delete().where(RideRequest.passenger == user.id).execute():
+            club.touch_boards()  # "still need a ride" on the board
+        RideAlert.delete().where(RideAlert.user == user.id).execute()
         Notification.delete().where(Notification.recipient == user.id).execute()
         done.redacted = _redact_notifications(user)  # before the trips' free text is blanked: it is read there
         _blank_driven_trips(user)

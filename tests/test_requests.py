@@ -246,3 +246,16 @@ async def test_a_russian_driver_opens_the_event_from_the_batched_message(env, ga
     await dee.client.click(notice(1, message.reply_markup.inline_keyboard[0][0].callback_data), _locator())
     card = dee.screen().text
     assert "Away game" in card and "Едут машины" in card and "Ещё нужно подвезти" in card and "Ann" in card
+
+
+def test_forget_me_removes_the_players_requests_and_alerts(game):
+    from models import privacy
+
+    requests.request_ride(11, game.id, "Dorothea's home, Elm 7")
+    requests.request_free(11, game.date, "Lake beach", tz=UTC)
+    requests.add_alert(11, destination="Lake beach")
+    requests.request_ride(12, game.id)
+    privacy.forget_user(11)
+    assert [r.passenger.name for r in RideRequest.select()] == ["Bob Rider"]
+    assert RideAlert.select().count() == 0
+    assert queries.event_summary(game.id).need_ride == 1
