@@ -40,8 +40,9 @@ def seed(url: str) -> dict:
 
     database = init_database(url)
     try:
-        for tid, name in NAMES.items():
-            users.register_user(tid, name)
+        for tid in NAMES:
+            users.register_user(tid, NAMES[tid])
+        for tid in NAMES:
             users.set_role(tid, ROLE_PASSENGER if tid == PAT else ROLE_DRIVER)
         admins = frozenset({ADA})
         game = events.create_event(ADA, events.EventDraft("game", "Cup final", "Riverside Arena", tomorrow(),
@@ -78,7 +79,7 @@ def label(day: date, title: str, mark: str = "🏐") -> str:
     return f"{mark} {day:%a %d %b} · {title}"
 
 
-def pickup_points(driver: Tapper) -> int:
+def pickup_points(driver: Tapper) -> None:
     """The pickup editor's part, counted apart: an address typed, the suggested time, ✅ Done."""
     driver.wait_screen("send the address")
     driver.send("Central Station")
@@ -87,10 +88,22 @@ def pickup_points(driver: Tapper) -> int:
     driver.user.press(suggested)
     driver.wait_screen(lambda s: "Pickup points" in s.text and "Central Station" in s.text)
     driver.user.press("✅ Done")
-    return 2
 
 
-def skip_and_confirm(driver: Tapper) -> None:
+def event_card(player: Tapper, title: str, shows: str) -> None:
+    """/events, then the event `title` (not counted: the budgets start on its card, which shows
+    the button `shows`)."""
+    player.send("/events")
+    player.wait_screen("Club events")
+    player.user.press(label(tomorrow(), title))
+    player.wait_screen(lambda s: shows in buttons(s))
+
+
+def seats_to_created(driver: Tapper, seats: int) -> None:
+    """From the seats to the created trip: the seats, the pickup points, ⏭ Skip, ✅ Confirm."""
+    driver.wait_screen("How many free seats?")
+    driver.tap(str(seats))
+    pickup_points(driver)
     driver.wait_screen("Any comment")
     driver.tap("⏭ Skip")
     driver.wait_screen("Check your trip")
@@ -103,10 +116,7 @@ def test_a_driver_offers_a_ride_to_an_event_in_four_taps_plus_the_pickup_points(
     dee.send("/newtrip")
     dee.wait_screen("Which event are you driving to?")
     dee.tap(label(tomorrow(), "Cup final"))
-    dee.wait_screen("How many free seats?")
-    dee.tap("3")
-    assert pickup_points(dee) == 2
-    skip_and_confirm(dee)
+    seats_to_created(dee, 3)
     assert dee.taps == 4
     assert trips_of(world, DEE) == [(world.ids["game"], "Cup final · Riverside Arena", tomorrow().isoformat(), 3, 1)]
 
@@ -114,15 +124,9 @@ def test_a_driver_offers_a_ride_to_an_event_in_four_taps_plus_the_pickup_points(
 def test_from_the_event_card_in_four_taps_plus_the_pickup_points(world):
     """Eve is on the game's card (reached through /events); from there, as many taps again."""
     eve = Tapper(world.people[EVE])
-    eve.send("/events")
-    eve.wait_screen("Club events")
-    eve.user.press(label(tomorrow(), "Cup final"))
-    eve.wait_screen(lambda s: "I'm driving" in " ".join(buttons(s)))
+    event_card(eve, "Cup final", "🚗 I'm driving")
     eve.tap("🚗 I'm driving")
-    eve.wait_screen("How many free seats?")
-    eve.tap("4")
-    pickup_points(eve)
-    skip_and_confirm(eve)
+    seats_to_created(eve, 4)
     assert eve.taps == 4
     assert trips_of(world, EVE) == [(world.ids["game"], "Cup final · Riverside Arena", tomorrow().isoformat(), 4, 1)]
 
@@ -142,10 +146,7 @@ def test_a_weekly_events_template_makes_it_two_taps(world):
 
 def test_a_player_asks_for_a_ride_from_the_event_card_in_two_taps(world):
     pat = Tapper(world.people[PAT])
-    pat.send("/events")
-    pat.wait_screen("Club events")
-    pat.user.press(label(tomorrow(), "Cup final"))
-    pat.wait_screen(lambda s: "I need a ride" in " ".join(buttons(s)))
+    event_card(pat, "Cup final", "🙋 I need a ride")
     pat.tap("🙋 I need a ride")
     pat.wait_screen(lambda s: "✅ Ask for a ride" in buttons(s))
     pat.tap("✅ Ask for a ride")
