@@ -8,7 +8,7 @@ from .tables import (
     ALL_MODELS, NOTIFY_DROPPED, NOTIFY_EXPIRED, NOTIFY_FAILED, NOTIFY_PENDING, NOTIFY_SENDING, NOTIFY_SENT,
     NOTIFY_UNSENT, ROLE_DRIVER, ROLE_PASSENGER, ROLES, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, Event, FsmRecord,
     Notification, Participant, PickupPoint, ProcessedUpdate, RideAlert, RideRequest, SentReminder, TemplatePickupPoint,
-    Trip, TripTemplate, User,
+    Trip, TripTemplate, User, WaitEntry,
 )
 
 __all__ = [
@@ -17,5 +17,5 @@ __all__ = [
     "ROLE_DRIVER", "ROLE_PASSENGER", "TRIP_CANCELLED", "TRIP_DONE", "TRIP_OPEN", "BaseModel",
     "Conflict", "DomainError", "Event", "FsmRecord", "LimitReached", "NameTaken", "NotFound", "Notification", "Participant",
     "PermissionDenied", "PickupPoint", "ProcessedUpdate", "RideAlert", "RideRequest", "SentReminder", "TemplatePickupPoint", "Trip", "TripTemplate", "User",
-    "ValidationError", "db", "utcnow",
+    "ValidationError", "WaitEntry", "db", "utcnow",
 ]

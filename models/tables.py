@@ -109,6 +109,12 @@ class Trip(BaseModel):
     # again after a crash or the driver presses it again (see models.trips.create_trip).
     creation_key = pw.CharField(max_length=32, null=True)
     event = pw.ForeignKeyField(Event, backref="trips", null=True, on_delete="SET NULL", index=True)  # issue #21
+    # Issue #22. The driver's "Release unanswered seats at …" (UTC): seats still waiting for a
+    # passenger's re-confirmation are freed then (`manage.release_unanswered`); None: never.
+    release_unanswered_at = pw.DateTimeField(null=True)
+    # A return leg points to its outbound trip (`trips.create_trip(outbound_id=…)`); its pickup
+    # points are its drop-off points, the first one its departure place (the venue by default).
+    outbound = pw.ForeignKeyField("self", backref="return_legs", null=True, on_delete="SET NULL", index=True)
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
 
@@ -132,14 +138,52 @@ class PickupPoint(Stop):
         table_name = "pickup_point"
 
 
+RECONFIRM_NONE = ""  # nothing to confirm
+RECONFIRM_ASKED = "asked"  # the driver changed the trip: "Still OK?" waits for an answer
+RECONFIRM_OK = "ok"  # answered "👍 Still OK"
+
+
 class Participant(BaseModel):
     trip = pw.ForeignKeyField(Trip, backref="participants", on_delete="CASCADE", index=True)
     passenger = pw.ForeignKeyField(User, backref="seats", on_delete="CASCADE", index=True)
     pickup_point = pw.ForeignKeyField(PickupPoint, backref="participants", on_delete="CASCADE", index=True)
     joined_at = pw.DateTimeField(default=utcnow)
+    reconfirm = pw.CharField(max_length=8, default=RECONFIRM_NONE)  # issue #22: one of RECONFIRM_*
+    asked_at = pw.DateTimeField(null=True)  # when "Still OK?" was last asked
 
     class Meta:
         indexes = ((("trip", "passenger"), True),)
+
+
+WAIT_WAITING = "waiting"  # in line
+WAIT_OFFERED = "offered"  # a freed seat is held for them until `offer_expires_at`
+WAIT_TOOK = "took"  # took the seat
+WAIT_LEFT = "left"  # left the line, or passed on the offer
+WAIT_EXPIRED = "expired"  # let the offer run out
+WAIT_CLEARED = "cleared"  # the trip was cancelled or left: the line is closed
+WAIT_STATUSES = (WAIT_WAITING, WAIT_OFFERED, WAIT_TOOK, WAIT_LEFT, WAIT_EXPIRED, WAIT_CLEARED)
+WAIT_ACTIVE = (WAIT_WAITING, WAIT_OFFERED)  # still in line
+
+
+class WaitEntry(BaseModel):
+    """A player in line for a seat in a full trip (issue #22, `models.waitlist`). The line is
+    ordered by id; at most one active (waiting or offered) entry per trip and player, kept so
+    by the operations under the trip's lock. The other statuses are history."""
+
+    trip = pw.ForeignKeyField(Trip, backref="wait_entries", on_delete="CASCADE", index=True)
+    passenger = pw.ForeignKeyField(User, backref="wait_entries", on_delete="CASCADE", index=True)
+    # where they want to get in (None: the point was removed since; they pick one when they take the seat)
+    pickup_point = pw.ForeignKeyField(PickupPoint, backref="wait_entries", null=True, on_delete="SET NULL",
+                                      index=True)
+    status = pw.CharField(max_length=16, default=WAIT_WAITING)
+    offered_at = pw.DateTimeField(null=True)
+    offer_expires_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "wait_entry"
+        indexes = ((("trip", "status"), False), (("status", "offer_expires_at"), False))
 
 
 class TripTemplate(BaseModel):
@@ -336,5 +380,5 @@ class ProcessedUpdate(BaseModel):
 
 ALL_MODELS = [
     User, Trip, PickupPoint, Participant, TripTemplate, TemplatePickupPoint, FsmRecord, Notification,
-    SentReminder, ProcessedUpdate, ClubChat, GroupPost, Event, RideRequest, RideAlert,
+    SentReminder, ProcessedUpdate, ClubChat, GroupPost, Event, RideRequest, RideAlert, WaitEntry,
 ]
