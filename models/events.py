@@ -25,6 +25,32 @@ What they do:
 
 Ride requests and alerts: `models.requests`; what happens to them when a trip is created or
 joined: `models.matching`; what the screens read: `models.queries` (events section).
+
+The API as built, for the dialogs (F1's notes where it differs from or adds to the shared design):
+- Locks: every operation that reads "who still needs a ride" and changes it takes the
+  event's lock (`rules.event_lock` / `rules.locked_event`), after the trip's lock when both.
+- `requests.request_free(actor_tid, day, destination, area="", tz=UTC)`: `tz` added (the date
+  check needs the club's today). `requests.going_alone` is refused like a request while the
+  player has a seat in, or drives, an open trip to the event (Conflict "error-request-seated"
+  / "error-request-driving").
+- `trips.create_trip(..., event_id=None)`: the event must be open and not started (NotFound
+  "error-event-gone", Conflict "error-event-cancelled[-because]" / "error-event-started").
+- Templates: `TemplateDraft.event_id`; `templates.draft_from_trip` fills it with the trip's
+  event's series (None for a one-off event); `queries.next_in_series(template.event_id)` is
+  the occurrence to use.
+- Queries: `upcoming_events(now, limit)` → `EventRow` (an `EventChoice` with weekly, cars,
+  free_seats, need_ride); `event_choices(now, limit=6)` → [(id, EventChoice)];
+  `event_card(event_id, viewer_tid)` → `EventCard` (event; trips: `EventTrip`, a `TripRow`
+  with driver_id, driver_forgotten, departs_at and points: `EventPoint`(id, address, time,
+  riders); needs: `Need`(request_id, user_id, first_name, forgotten, area); my_request,
+  my_seat_trip_id, is_driving; `.summary`, `.started`, `.cancelled`, `.needs_ride`);
+  `event_summary(id)` / `event_summaries(ids)` → `EventSummary`(cars, free_seats,
+  need_ride); `my_requests(tid)` → [`RequestRow`]; `my_request(tid, request_id)`;
+  `my_alerts(tid)` → [`AlertRow`]; `has_alert(tid, event_id)`; `event(id)`, `event_exists(id)`.
+- Notification kinds: "event_changed", "event_cancelled", "ride_requests" (params
+  {"event": id} exactly: the batching compares them), "event_new_trip", "alert_new_trip";
+  rendered in `dialogs.notifications` with a "🏐 Open event" button (`nt:event:<id>`).
+- /forget_me deletes the player's requests and alerts (`models.privacy`).
 """
 
 from __future__ import annotations
