@@ -457,7 +457,10 @@ async def created_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> d
 PREVIEW_DRAFT = {"destination": "Away game at Riverside Arena", "date": "2026-12-05", "seats": 3,
                  "pickups": PREVIEW_POINTS, "comment": "Bring the ball bag, please."}
 GOING_ON = F["going_on"]
-FIRST_STEPS = (NewTripSG.event, NewTripSG.template, NewTripSG.destination, NewTripSG.seats, NewTripSG.summary)
+# where "Switch to driver" goes (`_first_step`), and its button's widget id there ("drive_t" and
+# "drive" as before the events: a role window still on a player's screen keeps working)
+FIRST_STEPS = {NewTripSG.template: "drive_t", NewTripSG.destination: "drive", NewTripSG.event: "drive_e",
+               NewTripSG.seats: "drive_s", NewTripSG.summary: "drive_sum"}
 SEAT_CHOICES = list(range(trips.SEATS_MIN, trips.SEATS_MAX + 1))
 SUMMARY_LINES = (  # user data and texts the getter made in the player's language
     Format("🏁 <b>{destination}</b>"),
@@ -493,8 +496,8 @@ def _first_windows() -> list[Window]:
         Window(
             T("wizard-role-question"),
             Format("{notes}"),  # built by the getter, in the player's language
-            *[SwitchTo(T("wizard-become-driver"), id=f"drive_{state.state.split(':')[1]}", state=state,
-                       on_click=on_become_driver, when=F["first"] == state.state) for state in FIRST_STEPS],
+            *[SwitchTo(T("wizard-become-driver"), id=widget_id, state=state, on_click=on_become_driver,
+                       when=F["first"] == state.state) for state, widget_id in FIRST_STEPS.items()],
             close(),
             getter=role_getter,
             state=NewTripSG.role,
