@@ -390,14 +390,18 @@ async def test_without_a_club_chat_only_club_admins_manage_events():
     assert await AdminsMiddleware(frozenset({7}), None).current(bot) == {7} and bot.calls == 0
 
 
-async def test_the_middleware_puts_club_admins_in_handler_data():
+async def test_the_middleware_puts_club_admins_in_handler_data_asking_only_for_private_chats():
     seen = {}
 
     async def handler(event, data):
         seen.update(data)
 
-    await AdminsMiddleware(frozenset({7}), None)(handler, object(), {"bot": ChatAdmins([])})
-    assert seen["club_admins"] == {7}
+    bot = ChatAdmins([8])
+    admins = AdminsMiddleware(frozenset({7}), -100123)
+    await admins(handler, object(), {"bot": bot, "event_chat": SimpleNamespace(type="supergroup")})
+    assert seen["club_admins"] == {7} and bot.calls == 0  # a group's update never asks
+    await admins(handler, object(), {"bot": bot, "event_chat": SimpleNamespace(type="private")})
+    assert seen["club_admins"] == {7, 8} and bot.calls == 1
 
 
 def test_club_admins_setting(monkeypatch, tmp_path):
@@ -412,3 +416,21 @@ def test_club_admins_setting(monkeypatch, tmp_path):
     assert any(p.startswith("CLUB_ADMINS: '@ada' is not a Telegram user id") for p in bad.value.problems)
     monkeypatch.delenv("CLUB_ADMINS")
     assert load_settings(env_file=None).club_admins == frozenset()
+
+
+def test_the_club_chat_s_administrators_manage_events_on_the_real_bot(tmp_path):
+    """The real process with CLUB_CHAT_ID (tests/club_world.py): the group's owner, in no
+    CLUB_ADMINS, gets "➕ New event" (getChatAdministrators, through aiogram); a member does not."""
+    from tests.club_world import ADMIN as OWNER, PAT, club_world
+
+    with club_world(tmp_path) as world:
+        ada, pat = world.people[OWNER], world.people[PAT]
+        ada.send("/events")
+        listing = ada.wait_screen("Club events")
+        assert "➕ New event" in [b for row in listing.buttons for b in row]
+        ada.press("➕ New event")
+        ada.wait_screen("What kind of event is it?")
+        pat.send("/events")
+        listing = pat.wait_screen("Club events")
+        assert "➕ New event" not in [b for row in listing.buttons for b in row]
+        assert [r.status for r in world.tg.requests if r.method == "getChatAdministrators"] == [200]  # cached

@@ -7,8 +7,9 @@ admins)`): the dialogs only hide the buttons of those who may not.
 
 When Telegram cannot be asked (the network, the bot not in the group) the last list known stays
 in force, and the next try waits `error_ttl` seconds; with none known yet, only `CLUB_ADMINS`
-manage events meanwhile. aiogram-dialog's background updates (a window redrawn for another
-player, `update_id` 0) never wait on Telegram: they take the list as it is.
+manage events meanwhile. Only what a player does in their private chat with the bot (where the
+events dialogs are) may ask Telegram; group updates, `my_chat_member` changes and aiogram-dialog's
+background updates (a window redrawn for another player, `update_id` 0) take the list as it is.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ class AdminsMiddleware(BaseMiddleware):
         return cls(settings.club_admins, settings.club_chat_id)
 
     async def __call__(self, handler, event: Any, data: dict[str, Any]) -> Any:
-        data["club_admins"] = await self.current(data.get("bot"), wait=not isinstance(event, DialogUpdate))
+        chat = data.get("event_chat")
+        ask = not isinstance(event, DialogUpdate) and chat is not None and chat.type == "private"
+        data["club_admins"] = await self.current(data.get("bot"), wait=ask)
         return await handler(event, data)
 
     async def current(self, bot: Bot | None, wait: bool = True) -> frozenset[int]:
