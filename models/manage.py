@@ -1,4 +1,6 @@
-"""Drivers manage their trips: edit (one transaction, with the notifications) and cancel.
+"""Drivers manage their trips: edit (one transaction, with the notifications) and cancel;
+and, issue #22, ask "Still OK?" after a change (release the unanswered seats at a time), say a
+word to the car, remove a passenger (see `models.waitlist` for the issue's design).
 
 An edit is computed against the version of the trip the driver's screen showed
 (`base_version`): if another screen of theirs changed the trip meanwhile, the edit is
@@ -10,18 +12,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import club, outbox, queries
+from . import club, outbox, queries, waitlist
 from .base import utcnow
 from .cleaning import clean_text
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .logids import tg
-from .rides import _trip_lock
-from .rules import TRIP_GONE, require_open, require_pickup_count, require_trip
-from .tables import TRIP_CANCELLED, Participant, PickupPoint, Trip, User
+from .rules import TRIP_GONE, is_row_id, require_open, require_pickup_count, require_trip, trip_lock
+from .tables import (
+    RECONFIRM_ASKED, RECONFIRM_OK, TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User,
+)
 from .trips import (
     to_utc, validate_address, validate_comment, validate_date, validate_destination, validate_pickup_time,
     validate_seats,
@@ -30,6 +33,8 @@ from .users import require_user
 
 log = logging.getLogger(__name__)
 REASON_MAX = 300
+WORD_MAX = 300  # the driver's word to the car
+RECONFIRM_SHIFT = timedelta(minutes=15)  # a pickup moved by more asks "Still OK?"
 
 
 @dataclass
@@ -155,16 +160,21 @@ def plan_edit(actor_telegram_id: int, trip_id: int, edit: TripEdit) -> EditPlan:
 
 def apply_edit(
     actor_telegram_id: int, trip_id: int, base_version: int, edit: TripEdit, tz: ZoneInfo,
-    expected_losers: list[int] | None = None,
+    expected_losers: list[int] | None = None, *, hold: timedelta | None = None,
 ) -> Trip:
     """Write the edit and every passenger's notification in one transaction.
 
     `expected_losers`: Telegram ids of the passengers the driver was told would lose their seat
     (none when no warning was shown). Passengers join and leave without changing the trip's
     version, so if the removal would now cost someone else their seat, the edit is refused.
+
+    Issue #22: a passenger whose pickup moves by more than `RECONFIRM_SHIFT`, whose pickup
+    address changes or whose date changes is asked "Still OK?" (`reconfirm`, instead of
+    `trip_changed`); seats freed or added go to the waiting list (`waitlist.seat_freed`,
+    holding them `hold`).
     """
     actor = require_user(actor_telegram_id)
-    with _trip_lock(trip_id) as locked:
+    with trip_lock(trip_id) as locked:
         require_trip(locked)
         trip = require_open(owned_trip(actor, trip_id, action="edit"))
         if trip.version != base_version:
@@ -222,12 +232,29 @@ def apply_edit(
             point = old_points[s.pickup_point_id]
             outbox.notify(s.passenger, "seat_removed", trip=trip, driver=actor.id, address=point.address,
                           time=point.time, **known)
+        now = utcnow()
         for s in staying:
             changes = _changes_for(s, old, old_points, destination, day, comment, new_by_id)
-            if changes:
+            if changes and _needs_reconfirm(changes):
+                Participant.update(reconfirm=RECONFIRM_ASKED, asked_at=now).where(Participant.id == s.id).execute()
+                outbox.notify(s.passenger, "reconfirm", trip=trip, changes=changes, **known)
+            elif changes:
                 outbox.notify(s.passenger, "trip_changed", trip=trip, changes=changes, **known)
+        waitlist.seat_freed(trip, now, hold)  # seats added or lost with a point go to the line
         club.touch(trip)  # the club chat's post and board show the trip as it is now
     return Trip.get_by_id(trip_id)
+
+
+def _needs_reconfirm(changes: dict) -> bool:
+    """A change the passenger should confirm: another date, another pickup address, or a
+    pickup time moved by more than `RECONFIRM_SHIFT`."""
+    if "date" in changes or "address" in changes:
+        return True
+    if "time" not in changes:
+        return False
+    before, after = changes["time"]
+    moved = abs((after.hour * 60 + after.minute) - (before.hour * 60 + before.minute))
+    return moved > RECONFIRM_SHIFT.total_seconds() // 60
 
 
 def _changes_for(seat, old, old_points, destination, day, comment, new_by_id) -> dict:
@@ -258,7 +285,7 @@ def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
     """Cancel (never delete) the trip; every passenger is told once, with the reason."""
     actor = require_user(actor_telegram_id)
     reason = validate_reason(reason)
-    with _trip_lock(trip_id) as locked:
+    with trip_lock(trip_id) as locked:
         require_trip(locked)
         trip = require_open(owned_trip(actor, trip_id, action="cancel"), until="end")
         Trip.update(status=TRIP_CANCELLED, cancel_reason=reason, version=Trip.version + 1,
@@ -266,5 +293,131 @@ def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
         for seat in Participant.select(Participant, User).join(User).where(Participant.trip == trip.id):
             outbox.notify(seat.passenger, "trip_cancelled", trip=trip, destination=trip.destination,
                           date=trip.departure_date, cancel_reason=reason)
+        waitlist.clear_line(trip, waitlist.CLEARED_CANCELLED)  # the players in line are told
         club.touch(trip)  # "❌ Cancelled: reason" in the club chat
     return Trip.get_by_id(trip_id)
+
+
+# --- re-confirmation after a change (issue #22) -----------------------------------------------
+
+
+def _seat_of(actor: User, trip: Trip) -> Participant:
+    seat = Participant.get_or_none((Participant.trip == trip.id) & (Participant.passenger == actor.id))
+    if seat is None:
+        raise Conflict("error-no-seat")
+    return seat
+
+
+def still_ok(actor_telegram_id: int, trip_id: int) -> Participant:
+    """"👍 Still OK" after the driver's change: the seat is confirmed ("ok"). Quiet: the driver
+    sees it on the card. A seat nobody asked about stays as it is."""
+    actor = require_user(actor_telegram_id)
+    with trip_lock(trip_id) as trip:
+        trip = require_open(trip, until="end")
+        seat = _seat_of(actor, trip)
+        if seat.reconfirm == RECONFIRM_ASKED:
+            seat.reconfirm = RECONFIRM_OK
+            seat.save(only=[Participant.reconfirm])
+    return seat
+
+
+def set_release(actor_telegram_id: int, trip_id: int, at: time | datetime | None, tz: ZoneInfo) -> Trip:
+    """The driver's "Release unanswered seats at …": `at` a local time on the trip's date, or a
+    local date and time (the evening before); None: never. Between now and the departure."""
+    actor = require_user(actor_telegram_id)
+    with trip_lock(trip_id) as locked:
+        require_trip(locked)
+        trip = require_open(owned_trip(actor, trip_id, action="set the release time of"))
+        when = None
+        if at is not None:
+            local = at if isinstance(at, datetime) else datetime.combine(trip.departure_date, at)
+            when = to_utc(local.date(), local.time().replace(second=0, microsecond=0), tz)
+            if not utcnow() < when < trip.departs_at:
+                raise ValidationError("error-release-time")
+        Trip.update(release_unanswered_at=when, updated_at=utcnow()).where(Trip.id == trip.id).execute()
+    return Trip.get_by_id(trip_id)
+
+
+def release_unanswered(now: datetime | None = None, hold: timedelta | None = None) -> int:
+    """The scheduler's: trips whose release time has come free the seats still waiting for a
+    "Still OK?" answer (each passenger told, "released"), and the waiting list gets them. The
+    time is cleared in the same transaction: a restart or a second scheduler releases
+    nothing twice. One transaction per trip. Returns how many seats were freed."""
+    now = now or utcnow()
+    due = [t for (t,) in Trip.select(Trip.id).where(
+        Trip.release_unanswered_at.is_null(False) & (Trip.release_unanswered_at <= now)).tuples()]
+    freed = 0
+    for trip_id in due:
+        with trip_lock(trip_id) as trip:
+            if trip.release_unanswered_at is None or trip.release_unanswered_at > now:
+                continue  # another scheduler did it
+            Trip.update(release_unanswered_at=None).where(Trip.id == trip.id).execute()
+            if trip.status != TRIP_OPEN or trip.departs_at <= now:
+                continue
+            for seat in (Participant.select(Participant, User).join(User)
+                         .where((Participant.trip == trip.id) & (Participant.reconfirm == RECONFIRM_ASKED))):
+                point = seat.pickup_point
+                seat.delete_instance()
+                outbox.notify(seat.passenger, "released", trip=trip, destination=trip.destination,
+                              date=trip.departure_date, address=point.address, time=point.time)
+                freed += 1
+            waitlist.seat_freed(trip, now, hold)
+            club.touch(trip, now)
+    if freed:
+        log.info("Released %d unanswered seat(s)", freed)
+    return freed
+
+
+# --- the driver's word (issue #22) --------------------------------------------------------------
+
+
+def validate_word(raw: str) -> str:
+    """A message to the car: cleaned like a comment, 1 to `WORD_MAX` characters."""
+    text = clean_text(raw, multiline=True)
+    if not text:
+        raise ValidationError("error-word-empty")
+    if len(text) > WORD_MAX:
+        raise ValidationError("error-word-length", most=WORD_MAX, sent=len(text))
+    return text
+
+
+def message_passengers(actor_telegram_id: int, trip_id: int, text: str) -> int:
+    """The driver's short message to every passenger ("driver_word", through the outbox, with
+    the trip's name). Returns how many were told; nobody aboard is refused."""
+    actor = require_user(actor_telegram_id)
+    text = validate_word(text)
+    with trip_lock(trip_id) as locked:
+        require_trip(locked)
+        trip = require_open(owned_trip(actor, trip_id, action="message the passengers of"), until="end")
+        seats = list(Participant.select(Participant, User).join(User).where(Participant.trip == trip.id))
+        if not seats:
+            raise Conflict("error-word-nobody")
+        for seat in seats:
+            outbox.notify(seat.passenger, "driver_word", trip=trip, driver=actor.id, word=text,
+                          destination=trip.destination, date=trip.departure_date)
+    log.info("Trip %s: the driver's word to %d passenger(s)", trip_id, len(seats))
+    return len(seats)
+
+
+def remove_passenger(actor_telegram_id: int, trip_id: int, passenger_user_id: int, reason: str = "", *,
+                     hold: timedelta | None = None) -> None:
+    """The driver takes a passenger (a `User.id`) off the trip, with a reason they are told
+    ("removed"); the seat goes to the waiting list."""
+    actor = require_user(actor_telegram_id)
+    reason = validate_reason(reason)
+    with trip_lock(trip_id) as locked:
+        require_trip(locked)
+        trip = require_open(owned_trip(actor, trip_id, action="remove a passenger of"), until="end")
+        seat = (Participant.select(Participant, User).join(User)
+                .where((Participant.trip == trip.id) & (Participant.passenger == passenger_user_id)).first()
+                if is_row_id(passenger_user_id) else None)
+        if seat is None:
+            raise Conflict("error-passenger-gone")
+        point = seat.pickup_point
+        seat.delete_instance()
+        outbox.notify(seat.passenger, "removed", trip=trip, driver=actor.id, remove_reason=reason,
+                      destination=trip.destination, date=trip.departure_date, address=point.address,
+                      time=point.time)
+        waitlist.seat_freed(trip, hold=hold)
+        club.touch(trip)
+    log.info("Trip %s: the driver removed passenger %s", trip_id, passenger_user_id)

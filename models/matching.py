@@ -11,6 +11,9 @@ operations call inside their own transaction.
   event (a weekly event's alert is on its series) or on a destination the trip's matches,
   on its weekday or any.
 
+Return legs (issue #22, `Trip.outbound`) take nobody to an event or a destination: both
+hooks leave them alone.
+
 Destinations match loosely: the wanted text, case-folded, inside the trip's ("riverside"
 matches "Away game · Riverside Arena").
 """
@@ -32,8 +35,11 @@ def destination_matches(wanted: str, destination: str) -> bool:
 
 def seat_taken(trip: Trip, passenger: User, now: datetime | None = None) -> int:
     """`passenger` took a seat in `trip` (inside the join's transaction, the trip locked):
-    their request for it is closed. Returns how many requests were."""
+    their request for it is closed. Returns how many requests were. A return leg (issue #22)
+    answers nothing: it does not take them there."""
     now = now or utcnow()
+    if trip.outbound_id is not None:
+        return 0
     if trip.event_id is not None:
         locked_event(trip.event_id)  # after the trip's lock: the order every operation keeps
         return (RideRequest.update(status=REQUEST_SEATED, trip=trip.id, updated_at=now)
@@ -51,7 +57,10 @@ def seat_taken(trip: Trip, passenger: User, now: datetime | None = None) -> int:
 
 def trip_created(trip: Trip, event: Event | None) -> int:
     """Tell requesters and alert subscribers of a new trip (inside its creation's transaction;
-    with an event, the event already locked). Returns how many notifications were written."""
+    with an event, the event already locked). Returns how many notifications were written.
+    A return leg (issue #22) is no new car: nobody hears of it."""
+    if trip.outbound_id is not None:
+        return 0
     told = {trip.driver_id}
     count = 0
     if event is not None:

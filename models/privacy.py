@@ -3,7 +3,9 @@
 `forget_user` runs in one transaction (a write lock from the start on SQLite, so the
 seat and trip locks it takes on the way are savepoints of it):
 
-- their seats in trips not yet over are released, each driver told (`rides.leave_trip`);
+- they leave every waiting list they are in (issue #22: a seat offered to them goes to the
+  next in line), and their seats in trips not yet over are released, each driver told
+  (`rides.leave_trip`);
 - the open trips they drive that are not over are cancelled, each passenger told
   (`manage.cancel_trip`, reason "the driver left the club bot");
 - their templates are deleted, and so are their ride requests and alerts (an area they
@@ -40,7 +42,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from . import club, manage, outbox, queries, rides
+from . import club, manage, outbox, queries, rides, waitlist
 from .base import db, utcnow
 from .tables import (
     FsmRecord, Notification, Participant, PickupPoint, RideAlert, RideRequest, TemplatePickupPoint, Trip, TripTemplate,
@@ -56,7 +58,7 @@ BLANKED = "—"  # a pickup address (or a comment quoted in a message) of a forg
 # Notification parameters that hold a driver's own words about their trip (also inside
 # `changes`); a forgotten driver's are blanked. The destination stays: it names a place
 # of the club (a game, a gym), like the trips that are kept.
-BLANKED_PARAMS = frozenset(("address", "comment", "cancel_reason"))
+BLANKED_PARAMS = frozenset(("address", "comment", "cancel_reason", "word", "remove_reason"))  # word, remove_reason: #22
 OUR_WORDS = frozenset((DRIVER_LEFT, PASSENGER_LEFT))  # reasons the bot wrote, not the player
 
 
@@ -113,6 +115,7 @@ def forget_user(telegram_id: int) -> Forgetting:
     with _write_transaction():
         user = require_user(telegram_id)
         done = Forgetting()
+        waitlist.leave_every_line(user)  # issue #22: a seat offered to them goes to the next in line
         for trip_id in _seat_trips(user):
             driver_tid = Trip.select(User.telegram_id).join(User).where(Trip.id == trip_id).scalar()
             rides.leave_trip(telegram_id, trip_id, reason=PASSENGER_LEFT)

@@ -22,8 +22,9 @@ from .base import utcnow
 from .errors import NotFound, PermissionDenied
 from .rules import TRIP_GONE, is_row_id
 from .tables import (
-    CHAT_ACTIVE, EVENT_CANCELLED, EVENT_OPEN, REQUEST_OPEN, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, ClubChat, Event,
-    Participant, PickupPoint, RideAlert, RideRequest, TemplatePickupPoint, Trip, TripTemplate, User,
+    CHAT_ACTIVE, EVENT_CANCELLED, EVENT_OPEN, REQUEST_OPEN, TRIP_CANCELLED, TRIP_DONE, TRIP_OPEN, WAIT_ACTIVE,
+    WAIT_OFFERED, ClubChat, Event, Participant, PickupPoint, RideAlert, RideRequest, TemplatePickupPoint, Trip,
+    TripTemplate, User, WaitEntry,
 )
 from .users import get_user, require_owner, require_user
 
@@ -39,6 +40,12 @@ TEMPLATE_GONE = "error-template-gone"
 def _taken() -> pw.SelectQuery:
     """Seats taken in the outer query's trip."""
     return Participant.select(pw.fn.COUNT(Participant.id)).where(Participant.trip == Trip.id)
+
+
+def _promised() -> pw.SelectQuery:
+    """Seats held in the outer query's trip for players of its waiting list offered them (issue #22)."""
+    return WaitEntry.select(pw.fn.COUNT(WaitEntry.id)).where(
+        (WaitEntry.trip == Trip.id) & (WaitEntry.status == WAIT_OFFERED))
 
 
 def _first_pickup() -> pw.SelectQuery:
@@ -84,10 +91,11 @@ class TripRow:
     taken: int
     driving: bool = False  # the viewer drives it
     riding: bool = False  # the viewer has a seat in it
+    promised: int = 0  # seats held for players of the waiting list (issue #22)
 
     @property
     def seats_left(self) -> int:
-        return max(self.seats - self.taken, 0)
+        return max(self.seats - self.taken - self.promised, 0)
 
     @property
     def full(self) -> bool:
@@ -107,6 +115,7 @@ def list_upcoming(
         Trip.select(
             Trip.id, Trip.destination, Trip.departure_date, Trip.seats, Trip.driver, User.name.alias("driver_name"),
             _taken().alias("taken"), _first_pickup().alias("first_pickup"), pw.fn.EXISTS(seat).alias("riding"),
+            _promised().alias("promised"),
         )
         .join(User)
         .where(where)
@@ -120,6 +129,7 @@ def list_upcoming(
             id=r["id"], destination=r["destination"], departure_date=r["departure_date"],
             first_pickup=_time(r["first_pickup"]), driver_name=r["driver_name"], seats=r["seats"],
             taken=r["taken"] or 0, driving=me is not None and r["driver"] == me, riding=bool(r["riding"]),
+            promised=r["promised"] or 0,
         )
         for r in query
     ]
@@ -136,8 +146,32 @@ class PointView:
 
 
 @dataclass
+class LegView:
+    """The other leg of a trip with a return (issue #22), as its card shows it: "↩️ Back: Sat
+    21:30 from Riverside Arena, 2 seats left". `direction`: "back" (the viewed trip is the
+    outbound one) or "out" (the viewed trip is the return leg); `place` and `time` are its
+    first pickup point's (a return leg's departure place)."""
+
+    trip_id: int
+    direction: str
+    departure_date: date
+    time: time | None
+    place: str
+    seats_left: int
+    status: str
+    departs_at: datetime
+    riding: bool = False  # the viewer has a seat in it
+
+
+@dataclass
 class TripCard:
-    """Everything a trip card shows, read in a few queries."""
+    """Everything a trip card shows, read in a few queries.
+
+    Issue #22: `promised` seats are held for players of the waiting list offered them (not
+    free: `seats_left` leaves them out); `waiting` players are in line (offered ones
+    included); `my_wait` is the viewer's entry in line and `position` their place (1-based);
+    `reconfirm` maps each passenger's `User.id` to their answer to "Still OK?" ("" nothing
+    asked, "asked", "ok"); `other_leg` is the linked outbound or return leg."""
 
     trip: Trip
     driver: User
@@ -145,10 +179,31 @@ class TripCard:
     taken: int
     viewer: User | None
     my_seat: Participant | None
+    promised: int = 0
+    waiting: int = 0
+    my_wait: WaitEntry | None = None
+    position: int | None = None
+    reconfirm: dict[int, str] = field(default_factory=dict)
+    other_leg: LegView | None = None
 
     @property
     def seats_left(self) -> int:
-        return max(self.trip.seats - self.taken, 0)
+        return max(self.trip.seats - self.taken - self.promised, 0)
+
+    @property
+    def offered(self) -> bool:
+        """A freed seat is held for the viewer: they may take it (`waitlist.accept_offer`)."""
+        return self.my_wait is not None and self.my_wait.status == WAIT_OFFERED
+
+    @property
+    def can_wait(self) -> bool:
+        """The viewer may get in line ("⏳ Wait for a seat"): a full open trip still to depart,
+        not theirs, no seat in it, not in line yet."""
+        return (
+            self.trip.status == TRIP_OPEN and not self.departed and self.seats_left == 0
+            and self.viewer is not None and not self.viewer_is_driver and self.my_seat is None
+            and self.my_wait is None
+        )
 
     @property
     def viewer_is_driver(self) -> bool:
@@ -178,15 +233,46 @@ def trip_card(trip_id: int, viewer_telegram_id: int | None) -> TripCard:
     points = {p.id: PointView(p) for p in pickup_points(trip.id)}
     my_seat = None
     taken = 0
+    reconfirm: dict[int, str] = {}
     for seat in (Participant.select(Participant, User).join(User).where(Participant.trip == trip.id)
                  .order_by(Participant.joined_at, Participant.id)):
         taken += 1
+        reconfirm[seat.passenger_id] = seat.reconfirm
         if seat.pickup_point_id in points:
             points[seat.pickup_point_id].passengers.append(seat.passenger)
         if viewer is not None and seat.passenger_id == viewer.id:
             my_seat = seat
+    line = list(WaitEntry.select().where((WaitEntry.trip == trip.id) & WaitEntry.status.in_(WAIT_ACTIVE))
+                .order_by(WaitEntry.id))
+    mine = next((i for i, e in enumerate(line) if viewer is not None and e.passenger_id == viewer.id), None)
     return TripCard(trip=trip, driver=trip.driver, points=list(points.values()), taken=taken,
-                    viewer=viewer, my_seat=my_seat)
+                    viewer=viewer, my_seat=my_seat, promised=sum(e.status == WAIT_OFFERED for e in line),
+                    waiting=len(line), my_wait=line[mine] if mine is not None else None,
+                    position=mine + 1 if mine is not None else None, reconfirm=reconfirm,
+                    other_leg=other_leg(trip, viewer))
+
+
+def other_leg(trip: Trip, viewer: User | None = None) -> LegView | None:
+    """The return leg of `trip` (its latest one not cancelled), or the outbound trip of a return
+    leg; None for a trip without one. One query."""
+    if trip.outbound_id is not None:
+        where, direction = Trip.id == trip.outbound_id, "out"
+    else:
+        where, direction = (Trip.outbound == trip.id) & (Trip.status != TRIP_CANCELLED), "back"
+    first_place = (PickupPoint.select(PickupPoint.address).where(PickupPoint.trip == Trip.id)
+                   .order_by(PickupPoint.time, PickupPoint.position).limit(1))
+    seat = Participant.select(Participant.id).where(
+        (Participant.trip == Trip.id) & (Participant.passenger == (viewer.id if viewer is not None else None)))
+    row = (Trip.select(Trip.id, Trip.departure_date, Trip.seats, Trip.status, Trip.departs_at,
+                       _taken().alias("taken"), _promised().alias("promised"), _first_pickup().alias("first"),
+                       first_place.alias("place"), pw.fn.EXISTS(seat).alias("riding"))
+           .where(where).order_by(Trip.id.desc()).dicts().first())
+    if row is None:
+        return None
+    return LegView(trip_id=row["id"], direction=direction, departure_date=row["departure_date"],
+                   time=_time(row["first"]), place=row["place"] or "",
+                   seats_left=max(row["seats"] - (row["taken"] or 0) - (row["promised"] or 0), 0),
+                   status=row["status"], departs_at=row["departs_at"], riding=bool(row["riding"]))
 
 
 def trip_version(trip_id: int) -> int | None:

@@ -36,6 +36,22 @@ def is_row_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
+@contextlib.contextmanager
+def trip_lock(trip_id: int):
+    """A write transaction holding the trip's lock for the check-then-write that follows:
+    `BEGIN IMMEDIATE` on SQLite (the database-wide write lock, taken before any count),
+    `SELECT … FOR UPDATE` on the trip row on PostgreSQL. Yields the trip as read under the
+    lock (None if there is none, or the id could be no trip's: a forged callback). Inside a
+    transaction already (a hook), it only locks the row: on SQLite the outer transaction
+    holds the write lock already (it must have written, or be IMMEDIATE)."""
+    if isinstance(db.obj, pw.SqliteDatabase):
+        with db.atomic("IMMEDIATE"):
+            yield Trip.get_or_none(Trip.id == trip_id) if is_row_id(trip_id) else None
+    else:
+        with db.atomic():
+            yield Trip.select().where(Trip.id == trip_id).for_update().first() if is_row_id(trip_id) else None
+
+
 def require_trip(trip: Trip | None) -> Trip:
     """A trip that exists (`trip` as read, perhaps under a lock)."""
     if trip is None:

@@ -6,6 +6,7 @@ instants derived from them (`departs_at`, `ends_at`) are computed here, once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -17,10 +18,10 @@ import peewee as pw
 from . import club, matching
 from .base import db, utcnow
 from .cleaning import clean_text, visible_length
-from .errors import ValidationError
-from .rules import event_lock, require_event, require_pickup_count
-from .tables import PickupPoint, Trip, TripTemplate, User
-from .users import require_driver, require_user
+from .errors import Conflict, ValidationError
+from .rules import event_lock, require_event, require_open, require_pickup_count, trip_lock
+from .tables import TRIP_OPEN, PickupPoint, Trip, TripTemplate, User
+from .users import require_driver, require_owner, require_user
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +152,14 @@ def validate_draft(draft: TripDraft, tz: ZoneInfo) -> TripDraft:
 
 
 def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: str | None = None,
-                announce: bool = True, event_id: int | None = None) -> Trip:
+                announce: bool = True, event_id: int | None = None, outbound_id: int | None = None) -> Trip:
     """Create a trip and its pickup points in one transaction. Drivers only.
+
+    `outbound_id` (issue #22): the trip is the return leg of that trip, the actor's own, open
+    and not over, with no open return leg yet; it departs after the outbound does. Its pickup
+    points are its drop-off points, the first one its departure place. It has no event of its
+    own (`event_id` is ignored): it belongs to the outbound's event through `Trip.outbound`,
+    and nobody is told of it as a new car (see `models.waitlist`'s design notes).
 
     `event_id`: the club event it goes to (issue #21), open and not started; the caller fills
     the draft's destination and date from it. The event's open requesters and the alert
@@ -171,9 +178,12 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
         return made  # before validating: "today 18:00" may have passed since the first delivery
     clean = validate_draft(draft, tz)
     times = [to_utc(clean.departure_date, p.time, tz) for p in clean.pickups]
+    if outbound_id is not None:
+        event_id = None
     try:
-        with event_lock(event_id) if event_id is not None else db.atomic() as locked:
+        with _creation_lock(event_id, outbound_id) as locked:
             event = require_event(locked) if event_id is not None else None  # locked before the trip refers to it
+            outbound = _outbound(actor, locked, min(times)) if outbound_id is not None else None
             trip = Trip.create(
                 driver=actor,
                 destination=clean.destination,
@@ -184,6 +194,7 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
                 ends_at=max(times),
                 creation_key=key,
                 event=event,
+                outbound=outbound,
             )
             PickupPoint.insert_many(
                 [
@@ -201,6 +212,34 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
             raise
         return made
     return trip
+
+
+def _creation_lock(event_id: int | None, outbound_id: int | None):
+    """The write transaction a creation runs in, holding what the new trip refers to: its
+    event (`event_lock`), or the outbound trip of a return leg (`trip_lock`); yields it."""
+    if event_id is not None:
+        return event_lock(event_id)
+    if outbound_id is not None:
+        return trip_lock(outbound_id)
+    return _nothing_locked()
+
+
+@contextlib.contextmanager
+def _nothing_locked():
+    with db.atomic():
+        yield None
+
+
+def _outbound(actor: User, outbound: Trip | None, departs_at: datetime) -> Trip:
+    """The trip a return leg (departing at `departs_at`, UTC) comes back from, locked: the
+    actor's own, open and not over, without an open return leg yet."""
+    outbound = require_open(outbound, until="end")
+    require_owner(actor, outbound.driver_id, "trip")
+    if Trip.select().where((Trip.outbound == outbound.id) & (Trip.status == TRIP_OPEN)).exists():
+        raise Conflict("error-return-exists")
+    if departs_at <= outbound.departs_at:
+        raise ValidationError("error-return-before-outbound")
+    return outbound
 
 
 def created_with(model: type[Trip] | type[TripTemplate], actor: User, key: str | None):
