@@ -20,6 +20,7 @@ from .reminders import build_reminders_router
 from .roles import build_register_dialog, build_switch_role_dialog
 from .templates import build_save_template_dialog, build_templates_dialog
 from .trips import build_find_dialog, build_my_trips_dialog, build_trip_dialog
+from .waitlist import build_waitlist_router
 from .wizard import build_wizard_dialog
 
 
@@ -47,6 +48,6 @@ def build_dialogs() -> list:
 def build_dialogs_router() -> Router:
     router = Router(name="dialogs")
     router.include_router(build_commands_router())
-    router.include_routers(build_reminders_router(), build_notice_router())  # before the dialogs
+    router.include_routers(build_reminders_router(), build_waitlist_router(), build_notice_router())  # before the dialogs
     router.include_routers(*build_dialogs())
     return router

@@ -8,7 +8,9 @@ read the trip as it is now (a seat given up since: the reminder no longer matter
 sent as it is.
 
 Buttons: each message carries what its reader needs next — "🚗 Open trip" (the trip
-card), "🔎 Find another ride" (the trip list), "🏐 Open event" (an event's card, issue #21) —
+card), "🔎 Find another ride" (the trip list), "🏐 Open event" (an event's card, issue #21);
+a seat offered from the waiting list and "Still OK?" carry their answers (issue #22,
+`wl:<action>:<trip id>`, dialogs/waitlist) —
 as callback buttons (`nt:trip:<id>`, `nt:find`, `nt:event:<id>`) handled by `build_notice_router`. Callback buttons, not `t.me/<bot>?start=`
 links: one tap opens the card in this chat with no "/start trip_42" message echoed,
 rendering needs no `getMe`, and old messages keep working if the bot is renamed. Like
@@ -35,13 +37,14 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram_dialog import DialogManager
 
-from models import TRIP_OPEN, Notification, NotFound, User, outbox, queries, users
-from models.tables import EVENT_OPEN, REQUEST_OPEN, RideRequest
+from models import TRIP_OPEN, Notification, NotFound, Participant, User, WaitEntry, outbox, queries, users
+from models.tables import EVENT_OPEN, REQUEST_OPEN, WAIT_OFFERED, RideRequest
 
 from .common import contact_link, q, reason_text
 from .i18n import DEFAULT_LANGUAGE, Tr, tr_for, tr_of
 from .menu.commands import on_top_of_menu
 from .reminders.keyboards import ask_keyboard
+from .waitlist.keyboards import offer_keyboard, reconfirm_keyboard
 from .states import EventsSG, FindSG, TripSG
 
 log = logging.getLogger(__name__)
@@ -198,9 +201,11 @@ def _hm(value: str) -> str:
 # --- to the driver -------------------------------------------------------------------------
 
 
-@renders("joined")
+@renders("joined", "waitlist_took")
 def joined(n: Notice) -> Rendered:
-    return Rendered(n.tr("notice-joined", person=n.person(), destination=n.text("destination"),
+    """A passenger took a seat: joined, or took one freed for the waiting list (issue #22)."""
+    key = "notice-waitlist-took" if n.row.kind == "waitlist_took" else "notice-joined"
+    return Rendered(n.tr(key, person=n.person(), destination=n.text("destination"),
                          address=n.text("address"), day=n.day, time=n.time, seats=n.seats_left()),
                     _trip_button(n))
 
@@ -382,6 +387,75 @@ def alert_new_trip(n: Notice) -> Rendered:
     card = _new_trip(n)
     return Rendered(n.tr("notice-alert-new-trip", destination=q(card.trip.destination), **_trip_args(card, n)),
                     _keyboard(open_trip(card.trip.id, n.tr)))
+
+
+# --- the waiting list, "Still OK?", the driver's word (issue #22) ------------------------------
+
+
+def _entry_status(n: Notice) -> str | None:
+    return WaitEntry.select(WaitEntry.status).where(WaitEntry.id == n.params.get("entry")).scalar()
+
+
+def _local_time(value: str, n: Notice) -> str:
+    """An ISO UTC instant as the club's local time: "18:42"."""
+    instant = datetime.fromisoformat(value).replace(tzinfo=ZoneInfo("UTC")).astimezone(n.tz)
+    return n.tr.time(instant.time())
+
+
+@renders("seat_offered")
+def seat_offered(n: Notice) -> Rendered:
+    """To the first in line: a freed seat held for them. Obsolete once the offer is settled."""
+    if _entry_status(n) != WAIT_OFFERED:
+        raise Obsolete(f"the offer of waiting entry {n.params.get('entry')} is settled")
+    args = dict(destination=n.text("destination"), date=n.date, until=_local_time(n.params["expires"], n))
+    text = (n.tr("notice-seat-offered-at", address=n.text("address"), time=n.time, **args)
+            if n.params.get("address") else n.tr("notice-seat-offered", **args))
+    return Rendered(text, offer_keyboard(n.trip_id, n.tr))
+
+
+@renders("offer_expired", "offer_withdrawn")
+def offer_gone(n: Notice) -> Rendered:
+    key = "notice-offer-expired" if n.row.kind == "offer_expired" else "notice-offer-withdrawn"
+    return Rendered(n.tr(key, destination=n.text("destination"), date=n.date), _trip_button(n))
+
+
+@renders("waitlist_cleared")
+def waitlist_cleared(n: Notice) -> Rendered:
+    key = "notice-waitlist-cancelled" if n.params.get("reason") == "cancelled" else "notice-waitlist-departed"
+    return Rendered(n.tr(key, destination=n.text("destination"), date=n.date), _keyboard(find_ride(n.tr)))
+
+
+@renders("reconfirm")
+def reconfirm(n: Notice) -> Rendered:
+    """The changes (as `trip_changed`) and "Still OK?" with its answers; obsolete once the
+    reader has no seat in the trip."""
+    if not Participant.select().where((Participant.trip == n.trip_id)
+                                      & (Participant.passenger == n.row.recipient_id)).exists():
+        raise Obsolete(f"the reader has no seat in trip {n.trip_id} any more")
+    title = n.tr("notice-changed", destination=n.text("destination"), date=n.date)
+    text = "\n".join([_changes(n, title, CHANGE_LINES), n.tr("notice-reconfirm-ask")])
+    return Rendered(text, reconfirm_keyboard(n.trip_id, n.tr))
+
+
+@renders("released")
+def released(n: Notice) -> Rendered:
+    return Rendered(n.tr("notice-released", destination=n.text("destination"), date=n.date, time=n.time,
+                         address=n.text("address")),
+                    _keyboard(find_ride(n.tr), open_trip(n.trip_id, n.tr)))
+
+
+@renders("driver_word")
+def driver_word(n: Notice) -> Rendered:
+    return Rendered(n.tr("notice-driver-word", driver=n.person("driver"), destination=n.text("destination"),
+                         day=n.day, word=n.text("word")),
+                    _trip_button(n))
+
+
+@renders("removed")
+def removed(n: Notice) -> Rendered:
+    text = _with_reason(n, "notice-removed", "remove_reason", driver=n.person("driver"),
+                        destination=n.text("destination"), date=n.date)
+    return Rendered(text, _keyboard(find_ride(n.tr)))
 
 
 # --- reminders: the trip as it is when the reminder goes out -------------------------------

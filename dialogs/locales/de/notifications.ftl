@@ -73,3 +73,34 @@ notice-need-from = • { $name }, ab { $area }
 notice-need-more = …und { $n } weitere: öffne den Termin.
 notice-event-new-trip = 🚗 Ein neues Auto fährt zu <b>{ $title }</b> am { $day }: { $driver } fährt, erster Treffpunkt um { $time }, { $address }. { $seats }
 notice-alert-new-trip = 🔔 Neue Fahrt nach <b>{ $destination }</b> am { $day }: { $driver } fährt, erster Treffpunkt um { $time }, { $address }. { $seats }
+
+## Issue #22: die Warteliste, „Passt es noch?“ nach einer Änderung, das Wort des Fahrers. $until: bis wann ein
+## Platz reserviert bleibt („18:42“); $word: die Nachricht des Fahrers (Nutzertext, maskiert).
+# An einen Spieler auf der Warteliste: ein frei gewordener Platz, für ihn reserviert bis $until.
+notice-seat-offered = 🎉 In der Fahrt nach <b>{ $destination }</b> am { $date } ist ein Platz frei – er gehört dir, wenn du ihn bis <b>{ $until }</b> nimmst.
+notice-seat-offered-at = 🎉 In der Fahrt nach <b>{ $destination }</b> am { $date } ist ein Platz frei (Treffpunkt { $address }, { $time }) – er gehört dir, wenn du ihn bis <b>{ $until }</b> nimmst.
+notice-offer-expired = ⌛ Der Platz in der Fahrt nach <b>{ $destination }</b> am { $date } wurde nicht rechtzeitig genommen und ging an den Nächsten auf der Warteliste.
+notice-offer-withdrawn = ↩️ Der Fahrer hat die Fahrt nach <b>{ $destination }</b> am { $date } geändert: der dir angebotene Platz ist weg. Deinen Platz auf der Warteliste behältst du.
+notice-waitlist-cancelled =
+    ❌ Die Fahrt nach <b>{ $destination }</b> am { $date } ist abgesagt, ihre Warteliste ist geschlossen.
+    Finde eine andere Fahrt mit /trips.
+notice-waitlist-departed =
+    🚗 Die Fahrt nach <b>{ $destination }</b> am { $date } ist losgefahren, ihre Warteliste ist geschlossen.
+    Finde eine andere Fahrt mit /trips.
+# An den Fahrer: ein Spieler von der Warteliste hat einen frei gewordenen Platz genommen.
+notice-waitlist-took = ⏳ { $person } von der Warteliste hat einen frei gewordenen Platz in deiner Fahrt nach <b>{ $destination }</b> genommen: Treffpunkt { $address }, { $day } um { $time }. { $seats }
+# Nach den Änderungen (notice-changed), an einen Mitfahrer, der sie bestätigen soll.
+notice-reconfirm-ask = Passt es für dich noch?
+notice-released =
+    🚪 Dein Platz in der Fahrt nach <b>{ $destination }</b> am { $date } ({ $time } { $address }) wurde freigegeben: du hast ihn nach der Änderung des Fahrers nicht bestätigt.
+    Finde eine andere Fahrt mit /trips.
+notice-driver-word =
+    💬 { $driver }, Fahrer deiner Fahrt nach <b>{ $destination }</b> am { $day }:
+    { $word }
+notice-removed =
+    🚫 { $driver } hat dich aus der Fahrt nach <b>{ $destination }</b> am { $date } genommen.
+    Finde eine andere Fahrt mit /trips.
+notice-removed-why =
+    🚫 { $driver } hat dich aus der Fahrt nach <b>{ $destination }</b> am { $date } genommen.
+    Grund: { $reason }
+    Finde eine andere Fahrt mit /trips.

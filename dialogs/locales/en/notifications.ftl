@@ -80,3 +80,34 @@ notice-need-more = …and { $n } more: open the event.
 # To a player who asked for a ride, and to one with an alert: a new trip.
 notice-event-new-trip = 🚗 A new car is going to <b>{ $title }</b> on { $day }: { $driver } drives, first pickup { $time } at { $address }. { $seats }
 notice-alert-new-trip = 🔔 New trip to <b>{ $destination }</b> on { $day }: { $driver } drives, first pickup { $time } at { $address }. { $seats }
+
+## Issue #22: the waiting list, "Still OK?" after a change, the driver's word. $until: the time an
+## offer runs out ("18:42"); $word: the driver's message (user text, escaped).
+# To a player in line: a freed seat, held for them until $until.
+notice-seat-offered = 🎉 A seat is free in the trip to <b>{ $destination }</b> on { $date }, and it's yours if you take it by <b>{ $until }</b>.
+notice-seat-offered-at = 🎉 A seat is free in the trip to <b>{ $destination }</b> on { $date } (pickup { $address }, { $time }), and it's yours if you take it by <b>{ $until }</b>.
+notice-offer-expired = ⌛ The seat offered to you in the trip to <b>{ $destination }</b> on { $date } was not taken in time, so it went to the next in line.
+notice-offer-withdrawn = ↩️ The driver changed the trip to <b>{ $destination }</b> on { $date }: the seat offered to you is gone. You keep your place in line.
+notice-waitlist-cancelled =
+    ❌ The trip to <b>{ $destination }</b> on { $date } is cancelled, so its waiting list is closed.
+    Find another ride with /trips.
+notice-waitlist-departed =
+    🚗 The trip to <b>{ $destination }</b> on { $date } has left, so its waiting list is closed.
+    Find another ride with /trips.
+# To the driver: a player of the waiting list took a freed seat.
+notice-waitlist-took = ⏳ { $person } took a freed seat in your trip to <b>{ $destination }</b> from the waiting list: pickup { $address }, { $day } at { $time }. { $seats }
+# After the changes of a notice-changed message, to a passenger who should confirm them.
+notice-reconfirm-ask = Does it still work for you?
+notice-released =
+    🚪 Your seat in the trip to <b>{ $destination }</b> on { $date } ({ $time } { $address }) was released: you did not confirm it after the driver's change.
+    Find another ride with /trips.
+notice-driver-word =
+    💬 { $driver }, the driver of your trip to <b>{ $destination }</b> on { $day }:
+    { $word }
+notice-removed =
+    🚫 { $driver } took you off the trip to <b>{ $destination }</b> on { $date }.
+    Find another ride with /trips.
+notice-removed-why =
+    🚫 { $driver } took you off the trip to <b>{ $destination }</b> on { $date }.
+    Reason: { $reason }
+    Find another ride with /trips.

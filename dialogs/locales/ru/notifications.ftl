@@ -77,3 +77,34 @@ notice-need-from = • { $name }, из района { $area }
 notice-need-more = …и ещё { $n }: открой событие.
 notice-event-new-trip = 🚗 Новая машина едет на <b>{ $title }</b> { $day }: за рулём { $driver }, первая точка сбора в { $time }, { $address }. { $seats }
 notice-alert-new-trip = 🔔 Новая поездка до <b>{ $destination }</b> { $day }: за рулём { $driver }, первая точка сбора в { $time }, { $address }. { $seats }
+
+## Задача #22: лист ожидания, «Всё ещё в силе?» после изменения, слово водителя. $until — до какого
+## времени держится место («18:42»); $word — сообщение водителя (текст пользователя, экранирован).
+# Игроку в очереди: освободилось место, оно ждёт его до $until.
+notice-seat-offered = 🎉 В поездке до <b>{ $destination }</b> ({ $date }) освободилось место — оно твоё, если займёшь его до <b>{ $until }</b>.
+notice-seat-offered-at = 🎉 В поездке до <b>{ $destination }</b> ({ $date }) освободилось место (посадка — { $address }, { $time }) — оно твоё, если займёшь его до <b>{ $until }</b>.
+notice-offer-expired = ⌛ Место в поездке до <b>{ $destination }</b> ({ $date }) не было занято вовремя и ушло следующему в очереди.
+notice-offer-withdrawn = ↩️ Водитель изменил поездку до <b>{ $destination }</b> ({ $date }): предложенного тебе места больше нет. Твоё место в очереди сохранено.
+notice-waitlist-cancelled =
+    ❌ Поездка до <b>{ $destination }</b> ({ $date }) отменена, очередь на неё закрыта.
+    Найди другую поездку через /trips.
+notice-waitlist-departed =
+    🚗 Поездка до <b>{ $destination }</b> ({ $date }) уже уехала, очередь на неё закрыта.
+    Найди другую поездку через /trips.
+# Водителю: игрок из очереди занял освободившееся место.
+notice-waitlist-took = ⏳ { $person } из очереди занимает освободившееся место в твоей поездке до <b>{ $destination }</b>: посадка — { $address }, { $day } в { $time }. { $seats }
+# После списка изменений (notice-changed) — пассажиру, который должен их подтвердить.
+notice-reconfirm-ask = Тебе всё ещё подходит?
+notice-released =
+    🚪 Твоё место в поездке до <b>{ $destination }</b> ({ $date }, { $time } { $address }) освобождено: после изменения водителя ответа «всё в силе» не было.
+    Найди другую поездку через /trips.
+notice-driver-word =
+    💬 { $driver }, водитель твоей поездки до <b>{ $destination }</b> ({ $day }):
+    { $word }
+notice-removed =
+    🚫 { $driver } убрал тебя из поездки до <b>{ $destination }</b> ({ $date }).
+    Найди другую поездку через /trips.
+notice-removed-why =
+    🚫 { $driver } убрал тебя из поездки до <b>{ $destination }</b> ({ $date }).
+    Причина: { $reason }
+    Найди другую поездку через /trips.
