@@ -434,3 +434,25 @@ def test_the_club_chat_s_administrators_manage_events_on_the_real_bot(tmp_path):
         listing = pat.wait_screen("Club events")
         assert "➕ New event" not in [b for row in listing.buttons for b in row]
         assert [r.status for r in world.tg.requests if r.method == "getChatAdministrators"] == [200]  # cached
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "de"])
+def test_a_crowded_card_and_list_stay_within_telegram_s_4096_characters(language):
+    from datetime import datetime
+
+    from dialogs.common import TEXT_MAX, visible_length
+    from dialogs.events.render import PREVIEW_EVENT, card_text, events_listing
+    from dialogs.i18n import tr_for
+    from models.queries import EventCard, EventPoint, EventRow, EventTrip, Need
+
+    tr = tr_for(language)
+    points = [EventPoint(i, "A" * 200, time(17, i), 1) for i in range(10)]
+    cars = [EventTrip(i, "x", day(), time(17), "Maximiliane", 8, 1, driver_id=i, departs_at=datetime.now(),
+                      points=points) for i in range(40)]
+    needs = [Need(i, i, "Konstantin", False, "B" * 60) for i in range(80)]
+    event = Event(**{**PREVIEW_EVENT.__data__, "title": "T" * 60, "venue": "V" * 100})
+    text = card_text(EventCard(event=event, trips=cars, needs=needs), True, tr)
+    assert visible_length(text) <= TEXT_MAX and "Maximiliane" in text and "Konstantin" in text
+    rows = [EventRow(i, "game", "T" * 60, "V" * 100, day(), time(18), True, 9, 40, 30) for i in range(20)]
+    listing = events_listing(rows, tr)
+    assert visible_length(listing) <= TEXT_MAX - 200 and listing.count("T" * 60) == 20

@@ -30,7 +30,7 @@ from ..trips.dialog import open_card
 from ..widgets import NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, go_to
 from ..wizard.calendar import ClubCalendar
 from .render import (
-    ANY_DAY, admins_of, alert_button, alert_entry, car_button, card_text, event_button, event_entry, event_when,
+    ANY_DAY, admins_of, alert_button, alert_entry, car_button, card_text, event_button, event_when, events_listing,
     is_admin, now, preview_alerts, preview_card, preview_rows, weekday_choices, weekday_name,
 )
 
@@ -57,10 +57,9 @@ async def list_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 
 
 def _list_data(rows: list[queries.EventRow], admin: bool, tr: Tr) -> dict:
-    numbered = list(enumerate(rows, 1))
     return {
-        "events": [(row.id, event_button(row.kind, row.date, row.title, tr)) for _, row in numbered],
-        "listing": "\n".join(event_entry(n, row, tr) for n, row in numbered),
+        "events": [(row.id, event_button(row.kind, row.date, row.title, tr)) for row in rows],
+        "listing": events_listing(rows, tr),
         "empty": not rows,
         "is_admin": admin,
     }
@@ -182,10 +181,15 @@ async def alerts_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     return _alerts_data(queries.my_alerts(tg_user_id(dialog_manager)), tr_of(dialog_manager))
 
 
+ALERTS_SHOWN = 25  # alerts listed (each at most ~130 characters), and their buttons; then "+N more"
+
+
 def _alerts_data(alerts: list[queries.AlertRow], tr: Tr) -> dict:
+    shown = alerts[:ALERTS_SHOWN]
+    more = [tr("events-more", n=len(alerts) - len(shown))] if len(alerts) > len(shown) else []
     return {
-        "alerts": [(a.id, alert_button(a, tr)) for a in alerts],
-        "listing": "\n".join(alert_entry(a, tr) for a in alerts),
+        "alerts": [(a.id, alert_button(a, tr)) for a in shown],
+        "listing": "\n".join([alert_entry(a, tr) for a in shown] + more),
         "empty": not alerts,
     }
 

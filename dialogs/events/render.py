@@ -14,11 +14,14 @@ from aiogram_dialog import DialogManager
 from models.tables import REQUEST_OPEN, REQUEST_OWN, Event, RideRequest
 from models.queries import AlertRow, EventCard, EventPoint, EventRow, EventTrip, Need
 
-from ..common import q, short
+from ..common import TEXT_MAX, q, short, visible_length
 from ..i18n import T, Tr
 from ..trips.render import BUTTON_MAX
 
 POINT_ADDRESS_MAX = 40  # an address in a car's line of the card (the trip card has it whole)
+AREA_SHORT = 20  # an asker's area on a crowded card
+LIST_MAX = 15  # cars, and askers, on a card that is crowded even so
+LIST_VENUE_MAX = 40  # a venue in the events list (the card has it whole)
 MONDAY = date(2024, 1, 1)  # weekday names from Babel: MONDAY + n days
 ANY_DAY = 7  # the alert's "any day" button (weekdays are 0–6)
 
@@ -57,11 +60,24 @@ def summary_text(cars: int, free_seats: int, need_ride: int, tr: Tr) -> str:
     return tr("events-summary", cars=cars, seats=free_seats, need=need_ride)
 
 
-def event_entry(n: int, row: EventRow, tr: Tr) -> str:
-    """One numbered event of the list, in the message text."""
+def event_entry(n: int, row: EventRow, tr: Tr, venue: bool = True) -> str:
+    """One numbered event of the list, in the message text (`venue`: its line too)."""
     weekly = " " + tr("events-weekly-mark") if row.weekly else ""
-    return (f"{n}. {kind_mark(row.kind, tr)} <b>{q(row.title)}</b> — {event_when(row.date, row.start_time, tr)}"
-            f"{weekly}\n      📍 {q(row.venue)}\n      {summary_text(row.cars, row.free_seats, row.need_ride, tr)}")
+    lines = [f"{n}. {kind_mark(row.kind, tr)} <b>{q(row.title)}</b> — {event_when(row.date, row.start_time, tr)}"
+             f"{weekly}"]
+    if venue:
+        lines.append(f"      📍 {q(short(row.venue, LIST_VENUE_MAX))}")
+    lines.append(f"      {summary_text(row.cars, row.free_seats, row.need_ride, tr)}")
+    return "\n".join(lines)
+
+
+def events_listing(rows: list[EventRow], tr: Tr) -> str:
+    """The numbered events; the venues left out when all of them would pass Telegram's 4096
+    characters (each card has its venue)."""
+    text = "\n".join(event_entry(n, row, tr) for n, row in enumerate(rows, 1))
+    if visible_length(text) > TEXT_MAX - 200:  # the title and the hint around it
+        text = "\n".join(event_entry(n, row, tr, venue=False) for n, row in enumerate(rows, 1))
+    return text
 
 
 def now(field: str) -> T:
@@ -80,10 +96,10 @@ def _points(points: list[EventPoint], tr: Tr) -> str:
     return " · ".join(f"{tr.time(p.time)} {q(short(p.address, POINT_ADDRESS_MAX))}" for p in points)
 
 
-def car_lines(trip: EventTrip, tr: Tr) -> str:
+def car_lines(trip: EventTrip, tr: Tr, points: bool = True) -> str:
     key = "events-card-car" if trip.seats_left else "events-card-car-full"
     head = tr(key, driver=_driver(trip, tr), left=trip.seats_left, n=trip.seats)
-    return f"{head}\n      📍 {_points(trip.points, tr)}" if trip.points else head
+    return f"{head}\n      📍 {_points(trip.points, tr)}" if trip.points and points else head
 
 
 def car_button(trip: EventTrip, tr: Tr) -> str:
@@ -92,9 +108,10 @@ def car_button(trip: EventTrip, tr: Tr) -> str:
     return tr("events-car-button", driver=short(name, 12), time=tr.time(trip.first_pickup), left=trip.seats_left)
 
 
-def _need(need: Need, tr: Tr) -> str:
+def _need(need: Need, tr: Tr, area_max: int | None = None) -> str:
     name = tr("notice-former-player") if need.forgotten else q(need.first_name)
-    return tr("events-need-from", name=name, area=q(need.area)) if need.area else name
+    area = short(need.area, area_max) if area_max else need.area
+    return tr("events-need-from", name=name, area=q(area)) if area else name
 
 
 def _you(card: EventCard, alert: bool, tr: Tr) -> list[str]:
@@ -116,7 +133,17 @@ def _you(card: EventCard, alert: bool, tr: Tr) -> list[str]:
 
 
 def card_text(card: EventCard, alert: bool, tr: Tr) -> str:
-    """The event card: when and where, the cars going, who still needs a ride, and the viewer."""
+    """The event card: when and where, the cars going, who still needs a ride, and the viewer.
+    Many cars and askers can pass Telegram's 4096 characters: then the cars' pickup points are
+    left out (their trip cards have them) and areas cut; then the lists end with "+N more"."""
+    for level in range(3):
+        text = _card_text(card, alert, tr, level)
+        if visible_length(text) <= TEXT_MAX:
+            break
+    return text
+
+
+def _card_text(card: EventCard, alert: bool, tr: Tr, level: int) -> str:
     event = card.event
     lines = []
     if card.cancelled:
@@ -131,17 +158,28 @@ def card_text(card: EventCard, alert: bool, tr: Tr) -> str:
     lines.append("")
     if card.trips:
         lines.append(tr("events-card-cars", n=len(card.trips)))
-        lines += [car_lines(t, tr) for t in card.trips]
+        lines += [car_lines(t, tr, points=level == 0) for t in _few(card.trips, level)]
+        lines += _more(card.trips, level, tr)
     else:
         lines.append(tr("events-card-no-cars"))
     if card.needs:
-        lines.append(tr("events-card-needs", n=len(card.needs), names=", ".join(_need(n, tr) for n in card.needs)))
+        names = [_need(n, tr, area_max=AREA_SHORT if level else None) for n in _few(card.needs, level)]
+        lines.append(tr("events-card-needs", n=len(card.needs), names=", ".join(names + _more(card.needs, level, tr))))
     else:
         lines.append(tr("events-card-no-needs"))
     you = _you(card, alert, tr)
     if you:
         lines += [""] + you
     return "\n".join(lines)
+
+
+def _few(rows: list, level: int) -> list:
+    return rows[:LIST_MAX] if level == 2 else rows
+
+
+def _more(rows: list, level: int, tr: Tr) -> list[str]:
+    """"+3 more" for what `_few` left out."""
+    return [tr("events-more", n=len(rows) - LIST_MAX)] if level == 2 and len(rows) > LIST_MAX else []
 
 
 # --- alerts -----------------------------------------------------------------------------------

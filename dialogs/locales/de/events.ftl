@@ -54,6 +54,7 @@ events-card-car-full = • <b>{ $driver }</b>: voll ({ $n ->
    *[other] { $n } Plätze
   })
 events-card-needs = 🙋 <b>Brauchen noch eine Mitfahrt</b> ({ $n }): { $names }
+events-more = +{ $n } weitere
 events-card-no-needs = 🙋 Niemand wartet auf eine Mitfahrt.
 events-need-from = { $name } (ab { $area })
 events-car-button = 🚗 { $driver } · { $time } · { $left ->

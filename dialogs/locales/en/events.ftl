@@ -54,6 +54,7 @@ events-card-car-full = • <b>{ $driver }</b>: full ({ $n ->
    *[other] { $n } seats
   })
 events-card-needs = 🙋 <b>Still need a ride</b> ({ $n }): { $names }
+events-more = +{ $n } more
 events-card-no-needs = 🙋 Nobody is waiting for a ride.
 events-need-from = { $name } (from { $area })
 events-car-button = 🚗 { $driver } · { $time } · { $left ->

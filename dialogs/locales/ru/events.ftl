@@ -62,6 +62,7 @@ events-card-car-full = • <b>{ $driver }</b>: мест нет (всего { $n 
    *[other] { $n } места
   })
 events-card-needs = 🙋 <b>Ещё нужно подвезти</b> ({ $n }): { $names }
+events-more = ещё { $n }
 events-card-no-needs = 🙋 Никто не ждёт, кто подвезёт.
 events-need-from = { $name } (от { $area })
 events-car-button = 🚗 { $driver } · { $time } · { $left ->
