@@ -58,6 +58,7 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     telegram_api_url: str = ""
     reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
+    waitlist_hold: timedelta = timedelta(minutes=30)  # a freed seat held for the first in line (issue #22)
     redis_url: str = ""
     shutdown_timeout: float = 10.0
     webhook_url: str = ""
@@ -137,6 +138,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
     tz_name = env.str("TIMEZONE", "UTC")
     api_url = env.str("TELEGRAM_API_URL", "")
     reminders_raw = env.str("REMINDERS", "24h,2h")
+    waitlist_hold = env.int("WAITLIST_HOLD", 30, validate=Range(1, 1440, error="must be 1 to 1440 minutes"))
     redis_url = env.str("REDIS_URL", "")
     shutdown_timeout = env.float("SHUTDOWN_TIMEOUT", 10.0, validate=Range(0, 600))
     webhook_url = env.str("WEBHOOK_URL", "")
@@ -229,6 +231,7 @@ def load_settings(env_file: str | os.PathLike | None = ".env", require_token: bo
         timezone=tz,
         telegram_api_url=api_url.rstrip("/"),
         reminders=offsets,
+        waitlist_hold=timedelta(minutes=waitlist_hold),
         redis_url=redis_url,
         shutdown_timeout=shutdown_timeout,
         webhook_url=webhook_url,
