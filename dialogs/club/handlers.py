@@ -30,7 +30,7 @@ from models.outbox import now_precise
 
 from ..common import error_text
 from ..i18n import Tr, tr_for
-from .render import NO_PREVIEW, board, board_rows, local_time, trip_post
+from .render import NO_PREVIEW, board, board_events, board_rows, local_time, trip_post
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,8 @@ async def cmd_trips(message: Message, bot: Bot, **data) -> None:
     """The week's rides as a reply (the board's text, not kept up to date)."""
     now = now_precise()
     tz = _tz(data)
-    post = board(board_rows(now, tz), _group_tr(data), await _username(bot), local_time(now, tz))
+    post = board(board_rows(now, tz), _group_tr(data), await _username(bot), local_time(now, tz),
+                 board_events(now, tz))
     await message.reply(post.text, parse_mode=ParseMode.HTML, reply_markup=post.reply_markup,
                         link_preview_options=NO_PREVIEW)
 
