@@ -47,6 +47,15 @@ class TripSG(StatesGroup):
     confirm = State()
     change = State()
     leave = State()
+    # issue #22: the waiting list, the driver's tools, both legs of a trip with a return
+    wait = State()  # the pickup point to wait at (or to take the seat offered at)
+    release = State()  # the driver: release the seats still unconfirmed at a time
+    word = State()  # the driver: a message to every passenger, typed, then sent
+    remove_pick = State()  # the driver: which passenger to remove
+    remove = State()  # the reason (optional) and the confirmation, in one window
+    both_out = State()  # Join both: where they get in on the way there
+    both_back = State()  # and where they get out on the way back
+    both_confirm = State()
 
 
 class MyTripsSG(StatesGroup):

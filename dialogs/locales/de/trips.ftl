@@ -74,3 +74,105 @@ trips-request-clear-area = 🌍 Egal wo
 trips-request-event = 🏐 Termin öffnen
 trips-request-withdraw = 🗑 Anfrage zurückziehen
 trips-request-withdrawn = Anfrage zurückgezogen.
+
+## Warteliste, Werkzeuge des Fahrers und der Rückweg (issue #22).
+## $pos: Platz in der Reihe ("2"), $form: seine Ordinalform nach CLDR (im Deutschen immer other)
+trips-card-in-line = ⏳ Du bist { $form ->
+   *[other] Nr. { $pos }
+  } auf der Warteliste. Ich schreibe dir, sobald ein Platz frei wird.
+trips-card-offered = 🎉 <b>Ein Platz ist für dich frei!</b> Nimm ihn bis { $until }, sonst geht er an den Nächsten auf der Liste.
+trips-card-still-ok = ❓ Der Fahrer hat die Fahrt geändert: passt es dir noch?
+trips-card-waiting = ⏳ { $n ->
+    [one] { $n } Spieler wartet
+   *[other] { $n } Spieler warten
+  } auf einen Platz.
+trips-card-reconfirm-legend = Nach deiner Änderung: ✅ passt noch · ❓ noch keine Antwort ({ $n })
+trips-card-release-at = ⏰ Plätze ohne Antwort werden um { $at } freigegeben.
+trips-card-return-leg = ↩️ <b>Der Rückweg</b>
+trips-card-stops = 📍 Abfahrt, dann Ausstiegspunkte:
+trips-card-your-stop = ← <i>hier steigst du aus</i>
+## $when: "Sa. 05 Dez., 21:30"; $place: wo dieser Weg losgeht; $state: freie Plätze, voll, …
+trips-card-leg-back = ↩️ Zurück: { $when } ab { $place }, { $state }
+trips-card-leg-out = ➡️ Hin: { $when } ab { $place }, { $state }
+trips-leg-full = voll
+trips-leg-cancelled = ❌ abgesagt
+trips-leg-riding = ✅ du hast einen Platz
+trips-wait = ⏳ Auf Platz warten
+trips-leave-line = 🚶 Warteliste verlassen
+trips-take = ✅ Platz nehmen
+trips-pass = 🙅 Verzichten
+trips-still-ok = 👍 Passt noch
+trips-open-back = ↩️ Der Rückweg
+trips-open-out = ➡️ Der Hinweg
+trips-join-both = 🙋 Hin und zurück
+trips-word = 💬 Mitfahrern schreiben
+trips-remove = 🚫 Mitfahrer entfernen
+trips-release = ⏰ Ohne Antwort freigeben um …
+trips-wait-pick = Die Fahrt ist voll. Wo steigst du ein? Wähle deinen Abholpunkt, um auf die Warteliste zu kommen:
+trips-take-pick = Ein Platz ist für dich frei. Wo steigst du ein? Wähle deinen Abholpunkt:
+trips-waiting = ⏳ Du bist { $form ->
+   *[other] Nr. { $pos }
+  } auf der Warteliste.
+trips-line-left = Du hast die Warteliste verlassen.
+trips-took-seat = Der Platz gehört dir! 🎉
+trips-passed = Du hast verzichtet; der Platz geht an den Nächsten auf der Liste.
+trips-still-ok-done = Danke! Der Fahrer sieht, dass du dabei bist. 👍
+
+## Der Fahrer: Plätze ohne Antwort freigeben
+trips-release-title =
+    ⏰ <b>Plätze ohne Antwort freigeben</b>
+    {""}
+    { $n ->
+        [one] { $n } Mitfahrer hat
+       *[other] { $n } Mitfahrer haben
+    } seit deiner Änderung nicht auf „Passt es noch?“ geantwortet. Zur gewählten Zeit werden ihre Plätze frei und den Wartenden angeboten. Die Fahrt startet { $departs }.
+trips-release-now = {""}
+    Eingestellt: <b>{ $at }</b>.
+trips-release-pick = {""}
+    Freigeben um:
+trips-release-too-late = {""}
+    Bis zur Abfahrt ist es zu knapp, um eine Zeit zu wählen.
+trips-release-never = 🔓 Nicht freigeben
+trips-release-set = Plätze ohne Antwort werden um { $at } freigegeben.
+trips-release-cleared = Plätze ohne Antwort bleiben gebucht.
+
+## Das Wort des Fahrers ($word: seine Nachricht, maskiert)
+trips-word-ask =
+    💬 <b>Nachricht an deine Mitfahrer</b>
+    {""}
+    Schick eine kurze Nachricht (bis 300 Zeichen), etwa „Bin 5 Minuten später“ oder „Nordausgang“. Jeder Mitfahrer bekommt sie mit dem Namen der Fahrt.
+trips-word-preview =
+    💬 Das an { $n ->
+        [one] deinen Mitfahrer
+       *[other] deine { $n } Mitfahrer
+    } schicken?
+    {""}
+    <i>{ $word }</i>
+    {""}
+    Schick einen anderen Text, um ihn zu ändern.
+trips-word-send = 📨 Senden
+trips-word-sent = An { $n ->
+    [one] { $n } Mitfahrer
+   *[other] { $n } Mitfahrer
+  } gesendet.
+
+## Der Fahrer entfernt einen Mitfahrer ($name, $point: maskiert; $reason: was der Fahrer schrieb)
+trips-remove-pick = Wen nimmst du aus der Fahrt? Die Person wird benachrichtigt, und der Platz geht an den Nächsten auf der Warteliste.
+trips-remove-ask = <b>{ $name }</b> ({ $point }) aus dieser Fahrt entfernen?
+trips-remove-gone = Diese Person ist nicht mehr in der Fahrt.
+trips-remove-reason = {""}
+    Grund: { $reason }
+trips-remove-hint = {""}
+    Du kannst vorher einen Grund schicken: die Person liest ihn.
+trips-remove-yes = 🚫 Ja, entfernen
+trips-removed = Entfernt; der Platz ist wieder frei.
+
+## Hin und zurück mitfahren
+trips-both-pick-out = ➡️ Hinweg: wo steigst du ein?
+trips-both-pick-back = ↩️ Rückweg: wo steigst du aus?
+trips-both-confirm =
+    Einen Platz für hin und zurück nehmen?
+    ➡️ <b>{ $destination }</b>, { $when }: Einstieg { $out }
+    ↩️ Zurück { $back_when } ab { $back_from }: Ausstieg { $back }
+trips-join-both-ok = ✅ Hin und zurück
+trips-joined-both = Du fährst hin und zurück mit! 🎉
