@@ -27,6 +27,11 @@ class NewTripSG(StatesGroup):
     comment = State()
     summary = State()
     created = State()
+    # the way back (issue #22), from the summary's "↩️ Driving back too?": where it leaves from,
+    # when, its seats; then the pickup editor takes its drop-off points
+    back_from = State()
+    back_time = State()
+    back_seats = State()
 
 
 class PickupSG(StatesGroup):

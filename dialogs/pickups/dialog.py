@@ -7,17 +7,24 @@ widget; handlers only check and store.
 A trip to a club event (issue #21) is opened with a suggested time (`suggested`, "HH:MM": a
 while before the event starts, `models.events.suggested_pickup`) and the event's start
 (`starts`): the time step offers the suggestion as one button.
+
+The way back (issue #22) edits its drop-off points here too: opened with `mode="dropoff"` and
+the time the car leaves (`after`, "HH:MM"), it speaks of drop-off points, refuses a time not
+after `after`, and keeps one place of the trip's `PICKUPS_MAX` for the departure point (the
+first point of a return leg). Its result says so: `{"action": "done", "points": [...],
+"mode": "dropoff"}`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 
 from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Next, Row, SwitchTo, TimeSelect
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.text import Format, Multi
 
 from models import ValidationError, trips
 from models.rules import PICKUPS_MAX, require_room_for_pickup
@@ -29,24 +36,31 @@ from ..trips.render import button
 from ..widgets import ItemSwitchTo, TextField, back, back_to, close, go_to
 
 Point = dict  # {"address": str, "time": "HH:MM"} and whatever else the caller put in (an "id")
+DROPOFF = "dropoff"  # the mode of the way back's drop-off points (issue #22)
 
 
 async def start_pickups(manager: DialogManager, points: list[Point], day: str | None,
-                        suggested: str | None = None, starts: str | None = None) -> None:
-    await manager.start(PickupSG.points, data=pickups_data(points, day, suggested, starts))
+                        suggested: str | None = None, starts: str | None = None, *,
+                        mode: str | None = None, after: str | None = None) -> None:
+    await manager.start(PickupSG.points, data=pickups_data(points, day, suggested, starts, mode=mode, after=after))
 
 
 def pickups_data(points: list[Point], day: str | None, suggested: str | None = None,
-                 starts: str | None = None) -> dict:
+                 starts: str | None = None, *, mode: str | None = None, after: str | None = None) -> dict:
     """The sub-dialog's start data, for a `StartWithData` that opens it: with `suggested` (and
-    the event's start, `starts`), both "HH:MM", the time step offers that time."""
-    return {"points": points, "day": day, "suggested": suggested, "starts": starts}
+    the event's start, `starts`), both "HH:MM", the time step offers that time; `mode=DROPOFF`
+    with `after` ("HH:MM", when the car leaves) edits the way back's drop-off points."""
+    data = {"points": points, "day": day, "suggested": suggested, "starts": starts}
+    if mode == DROPOFF:
+        data.update(mode=DROPOFF, after=after)
+    return data
 
 
 async def on_start(start_data: dict | None, manager: DialogManager) -> None:
     data = start_data if isinstance(start_data, dict) else {}
     manager.dialog_data.update(points=_sorted(list(data.get("points") or [])), day=data.get("day"),
-                               suggested=data.get("suggested"), starts=data.get("starts"))
+                               suggested=data.get("suggested"), starts=data.get("starts"),
+                               mode=DROPOFF if data.get("mode") == DROPOFF else None, after=data.get("after"))
     if not manager.dialog_data["points"]:  # nothing to list yet: ask for the first address
         await manager.switch_to(PickupSG.address)
 
@@ -74,17 +88,43 @@ def _address(manager: DialogManager):
     return manager.find("addr")
 
 
+def _dropoff(manager: DialogManager) -> bool:
+    return manager.dialog_data.get("mode") == DROPOFF
+
+
+def _room(manager: DialogManager) -> int:
+    """Points this list may hold: a return leg's departure point takes one of the trip's."""
+    return PICKUPS_MAX - 1 if _dropoff(manager) else PICKUPS_MAX
+
+
+def _require_room(manager: DialogManager) -> None:
+    """One more point fits (a stale "Add another" on a full list is refused)."""
+    if not _dropoff(manager):
+        require_room_for_pickup(len(_points(manager)))
+    elif len(_points(manager)) >= _room(manager):
+        raise ValidationError("pickups-dropoffs-too-many", most=_room(manager))
+
+
+async def mode_getter(dialog_manager: DialogManager, **kwargs) -> dict:
+    """Every window's words follow the mode: pickup points, or the way back's drop-off points."""
+    return _mode_data(_dropoff(dialog_manager), dialog_manager.dialog_data.get("after") or "")
+
+
+def _mode_data(dropoff: bool, after: str) -> dict:
+    return {"dropoff": dropoff, "pickup": not dropoff, "after": after}
+
+
 # --- the list -------------------------------------------------------------------------------
 
 
 async def points_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return _points_data(_points(dialog_manager))
+    return _points_data(_points(dialog_manager), _room(dialog_manager))
 
 
-def _points_data(points: list[Point]) -> dict:
+def _points_data(points: list[Point], room: int = PICKUPS_MAX) -> dict:
     return {
         "listing": listing(points),
-        "can_add": len(points) < PICKUPS_MAX,
+        "can_add": len(points) < room,
         "has_points": bool(points),
         "items": [(i, button(f"❌ {p['time']}", p["address"])) for i, p in enumerate(points)],
         "change_items": [(i, button(f"✏️ {p['time']}", p["address"])) for i, p in enumerate(points)],
@@ -92,14 +132,18 @@ def _points_data(points: list[Point]) -> dict:
 
 
 async def on_add(event: CallbackQuery, button, manager: DialogManager) -> None:
-    require_room_for_pickup(len(_points(manager)))  # a stale "Add another" on a full list
+    _require_room(manager)  # a stale "Add another" on a full list
     manager.dialog_data.pop("edit_index", None)
     _address(manager).widget.set_widget_data(manager, None)
 
 
 async def on_done(event: CallbackQuery, button, manager: DialogManager) -> None:
-    """The points, sorted by time, to the dialog that started this one."""
-    await manager.done({"action": "done", "points": _sorted(_points(manager))})
+    """The points, sorted by time, to the dialog that started this one (which may tell the modes
+    apart by the result's "mode")."""
+    result = {"action": "done", "points": _sorted(_points(manager))}
+    if _dropoff(manager):
+        result["mode"] = DROPOFF
+    await manager.done(result)
 
 
 async def on_remove(event: CallbackQuery, widget, manager: DialogManager, index: int) -> None:
@@ -156,8 +200,10 @@ async def time_getter(dialog_manager: DialogManager, **kwargs) -> dict:
 async def save_point(event, widget, manager: DialogManager, at: time) -> None:
     """The address typed before and this time make a point (or change the one being edited).
     Refused, with the reason, when the time has passed today or the list is full."""
-    day = manager.dialog_data.get("day")
+    day, after = manager.dialog_data.get("day"), manager.dialog_data.get("after")
     trips.validate_pickup_time(date.fromisoformat(day) if day else None, at, club_tz(manager))
+    if _dropoff(manager) and after and at <= time.fromisoformat(after):
+        raise ValidationError("pickups-dropoff-too-early", after=after)
     address = _address(manager).get_value()
     if address is None:  # a stale time window: the address step was left meanwhile
         raise ValidationError("pickups-address-first")
@@ -165,7 +211,7 @@ async def save_point(event, widget, manager: DialogManager, at: time) -> None:
     if point is not None:  # a changed point keeps its identity (and its passengers)
         point.update(address=address, time=at.strftime("%H:%M"))
     else:
-        require_room_for_pickup(len(points))
+        _require_room(manager)
         points.append({"address": address, "time": at.strftime("%H:%M")})
     manager.dialog_data.pop("edit_index", None)
     manager.dialog_data["points"] = _sorted(points)
@@ -175,12 +221,20 @@ async def save_point(event, widget, manager: DialogManager, at: time) -> None:
 to_the_list = go_to(PickupSG.points, save_point)
 
 
-async def on_time_picked(event: CallbackQuery, widget, manager: DialogManager, at: time | None) -> None:
-    """TimeSelect: the hour, then the minute; the point is saved when both are there."""
-    if at is None:
-        return
-    widget.widget.set_widget_data(manager, [None, None])
-    await to_the_list(event, widget, manager, at)
+def when_both_picked(then: Callable) -> Callable:
+    """A TimeSelect's `on_value_changed`: the hour, then the minute; when both are there the
+    picker is cleared and `then(event, widget, manager, at)` takes the time."""
+
+    async def handler(event: CallbackQuery, widget, manager: DialogManager, at: time | None) -> None:
+        if at is None:
+            return
+        widget.widget.set_widget_data(manager, [None, None])
+        await then(event, widget, manager, at)
+
+    return handler
+
+
+on_time_picked = when_both_picked(to_the_list)  # the point is saved when both are there
 
 
 async def on_keep_time(event: CallbackQuery, button, manager: DialogManager) -> None:
@@ -206,10 +260,20 @@ PREVIEW_POINTS = [
 POINTS_PREVIEW = _points_data(PREVIEW_POINTS)
 
 
+def said(key: str, when=None) -> Multi:
+    """The text `key` of the pickup mode, or `pickups-dropoff-…` (the same text of the way
+    back's drop-off points) in the drop-off mode."""
+    dropoff_key = key.replace("pickups-", "pickups-dropoff-", 1)
+    both = F["pickup"], F["dropoff"]
+    if when is not None:
+        both = tuple(mode & F[when] for mode in both)
+    return Multi(T(key, when=both[0]), T(dropoff_key, when=both[1]), sep="")
+
+
 def _list_windows() -> list[Window]:
     return [
         Window(
-            T("pickups-list-title"),
+            said("pickups-list-title"),
             Format("{listing}"),  # times and addresses
             T("pickups-list-hint"),
             Row(
@@ -234,7 +298,7 @@ def _pick_window(question: str, state, pick: ItemSwitchTo) -> Window:
     """One point picked from the list (to remove, to change; `question`: a catalog key); Back
     returns to the list."""
     return Window(
-        T(question),
+        said(question),
         pick,
         back_to(PickupSG.points),
         getter=points_getter,
@@ -246,8 +310,8 @@ def _pick_window(question: str, state, pick: ItemSwitchTo) -> Window:
 def _point_windows() -> list[Window]:
     return [
         Window(
-            T("pickups-address-new", when="adding"),
-            T("pickups-address-change", when="editing"),
+            said("pickups-address-new", when="adding"),
+            said("pickups-address-change", when="editing"),
             TextField(id="addr", type_factory=trips.validate_address, on_success=Next(id="addr_ok"),
                       on_error=on_input_error),
             Next(T("pickups-keep-address"), id="keep", on_click=on_keep_address, when="editing"),
@@ -259,9 +323,10 @@ def _point_windows() -> list[Window]:
                           "first": False},
         ),
         Window(
-            T("pickups-time-question"),
+            said("pickups-time-question"),
             T("pickups-time-hint"),
             T("pickups-time-today", when="today"),
+            T("pickups-dropoff-time-after", when="dropoff"),
             T("pickups-time-suggested", when=F["suggested"] & F["starts"]),
             TextField(id="time", type_factory=trips.parse_time, on_success=to_the_list, on_error=on_input_error),
             TimeSelect(id="tsel", on_value_changed=on_time_picked, hour_header=T("pickups-hour"),
@@ -282,4 +347,5 @@ def _point_windows() -> list[Window]:
 def build_pickups_dialog() -> Dialog:
     points, *pickers = _list_windows()
     # in this order: the time's Back is the address, the address's Next is the time
-    return Dialog(points, *_point_windows(), *pickers, on_start=on_start)
+    return Dialog(points, *_point_windows(), *pickers, on_start=on_start, getter=mode_getter,
+                  preview_data=_mode_data(False, ""))

@@ -17,6 +17,15 @@ created with `event_id`. Started with `{"event_id": id}` (the event card's "🚗
 wizard opens at the seats with the event filled in. A template of a weekly event (its `event`:
 the series) fills everything, the series' next occurrence included: picked among the events or
 the templates, it goes straight to the summary.
+
+The way back (issue #22): "↩️ Driving back too?" on the summary (no tap more on the way to a
+trip without one) asks where the car leaves from (the event's venue or the destination: one
+tap), when, and its seats (the way there's: one tap); then the pickup editor, in its drop-off
+mode, takes the drop-off points, and the summary shows both legs. Its values are held like the
+others (the fields `bfrom`, `btime`, `bseats_t`; the drop-offs in `dialog_data`); a way back is
+in the draft once it has drop-off points. Confirm checks both legs before it creates either,
+then creates the way there and the way back (`create_trip(outbound_id=…)`, its first point the
+departure place, its destination the last drop-off), each idempotent by its own key.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ import sentry_sdk
 from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Data, Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Checkbox, Group, Next, Row, Select, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Checkbox, Group, Next, Row, Select, Start, SwitchTo, TimeSelect
 from aiogram_dialog.widgets.text import Format
 
 from models import ROLE_DRIVER, DomainError, ValidationError, events, queries, trips, users
@@ -36,15 +45,15 @@ from models.rules import require_event
 from ..common import acting_user, club_tz, on_input_error, q, short, show_error, tg_user_id
 from ..i18n import T, Tr, localized_preview, tr_of
 from ..pickups import start_pickups
-from ..pickups.dialog import PREVIEW_POINTS, listing, pickups_data
+from ..pickups.dialog import DROPOFF, PREVIEW_POINTS, listing, pickups_data, when_both_picked
 from ..roles.dialog import switch_notes
 from ..states import MainSG, NewTripSG, PickupSG, SaveTemplateSG
 from ..templates.dialog import template_items
 from ..events.render import event_button, event_entry, preview_rows as preview_events
-from ..trips.render import BUTTON_MAX
+from ..trips.render import BUTTON_MAX, button
 from ..widgets import (
-    NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, pick_list, quit_without_saving, share_button,
-    share_data,
+    NEXT, ItemSwitchTo, StartWithData, TextField, back, back_to, close, go_to, pick_list, quit_without_saving,
+    share_button, share_data,
 )
 from .calendar import ClubCalendar
 
@@ -54,6 +63,10 @@ REVIEW = "review"  # a step opened from the summary: its Back goes back there
 # dialog_data: the club event the trip goes to, {"id", "starts": "HH:MM", "pickup": "HH:MM"} (issue #21)
 EVENT = "event"
 FROM_CARD = "from_card"  # started from the event's card: Back from the seats returns there
+DROPOFFS = "dropoffs"  # dialog_data: the way back's drop-off points, as the pickup editor gave them
+# dialog_data: when the way back leaves, "HH:MM" (not held by its text field, which keeps what was
+# typed before the checks against both legs ran)
+BACK_TIME = "back_time"
 
 
 async def start_new_trip(manager: DialogManager, event: Message | CallbackQuery | None = None) -> None:
@@ -82,7 +95,19 @@ def draft(manager: DialogManager) -> dict:
         "pickups": manager.dialog_data.get("pickups") or [],
         "comment": _held(manager, "comment"),
         "event": manager.dialog_data.get(EVENT),
+        "back": back_leg(manager),
     }
+
+
+def back_leg(manager: DialogManager) -> dict:
+    """The way back as it is held: where and when it leaves, its seats, its drop-off points."""
+    return {"from": _held(manager, "bfrom"), "time": manager.dialog_data.get(BACK_TIME),
+            "seats": _held(manager, "bseats_t"), "dropoffs": manager.dialog_data.get(DROPOFFS) or []}
+
+
+def has_back(back: dict | None) -> bool:
+    """The draft has a way back: every step of it was answered (the drop-offs come last)."""
+    return bool(back) and bool(back["dropoffs"]) and all(back[k] for k in ("from", "time", "seats"))
 
 
 def _fill(manager: DialogManager, values: dict | None) -> None:
@@ -124,7 +149,7 @@ def event_destination(title: str, venue: str) -> str:
 def _set_event(manager: DialogManager, event) -> None:
     """The event fills the destination and the date, and the pickup time the editor suggests."""
     manager.dialog_data[EVENT] = {"id": event.id, "starts": f"{event.start_time:%H:%M}",
-                                  "pickup": f"{events.suggested_pickup(event):%H:%M}"}
+                                  "pickup": f"{events.suggested_pickup(event):%H:%M}", "venue": event.venue}
     _hold(manager, "dest", event_destination(event.title, event.venue))
     manager.dialog_data["date"] = event.date.isoformat()
 
@@ -351,6 +376,113 @@ async def on_no_comment(event: CallbackQuery, button, manager: DialogManager) ->
     _hold(manager, "comment", "")
 
 
+# --- the way back (issue #22) ------------------------------------------------------------------
+
+
+def back_place(d: dict) -> str:
+    """Where the way back leaves from unless the driver says otherwise: the event's venue, else
+    the destination."""
+    return (d.get("event") or {}).get("venue") or d["destination"] or ""
+
+
+async def on_same_place(event: CallbackQuery, button, manager: DialogManager) -> None:
+    _hold(manager, "bfrom", trips.validate_address(back_place(draft(manager))))
+
+
+def check_back_time(pickups: list[dict], dropoffs: list[dict], at: time) -> time:
+    """The way back leaves after the way there's last pickup, and before its first drop-off."""
+    last = max((p["time"] for p in pickups), default=None)
+    if last is not None and at <= time.fromisoformat(last):
+        raise ValidationError("wizard-back-too-early", after=last)
+    first = min((p["time"] for p in dropoffs), default=None)
+    if first is not None and at >= time.fromisoformat(first):
+        raise ValidationError("wizard-back-after-dropoff", first=first)
+    return at
+
+
+async def take_back_time(event, widget, manager: DialogManager, at: time) -> None:
+    """A time typed or picked; refused (the window stays) when it has passed today or does not
+    fit between the two legs."""
+    trips.validate_pickup_time(_date_of(manager), at, club_tz(manager))
+    d = draft(manager)
+    manager.dialog_data[BACK_TIME] = f"{check_back_time(d['pickups'], d['back']['dropoffs'], at):%H:%M}"
+
+
+to_back_seats = go_to(NewTripSG.back_seats, take_back_time)
+on_back_time_picked = when_both_picked(to_back_seats)  # the TimeSelect's hour, then its minute
+
+
+def _date_of(manager: DialogManager) -> date | None:
+    day = manager.dialog_data.get("date")
+    return date.fromisoformat(day) if day else None
+
+
+def dropoffs_of_draft(manager: DialogManager) -> dict:
+    """The pickup editor's start data for the way back's drop-off points."""
+    return pickups_data(manager.dialog_data.get(DROPOFFS) or [], _day(manager), mode=DROPOFF,
+                        after=manager.dialog_data.get(BACK_TIME))
+
+
+async def _keep(event, widget, manager: DialogManager, *value) -> None:
+    """Nothing to check: the values are held already."""
+
+
+to_summary = go_to(NewTripSG.summary, _keep)
+
+
+async def on_back_seats(event, widget, manager: DialogManager, seats) -> None:
+    """A number tapped or typed: then the drop-off points (the summary when they are there)."""
+    _hold(manager, "bseats_t", str(trips.validate_seats(seats)))
+    if manager.dialog_data.get(DROPOFFS):
+        await to_summary(event, widget, manager)
+    else:
+        await start_pickups(manager, [], _day(manager), mode=DROPOFF, after=manager.dialog_data.get(BACK_TIME))
+
+
+async def on_same_seats(event: CallbackQuery, button, manager: DialogManager) -> None:
+    """As many seats as on the way there."""
+    await on_back_seats(event, button, manager, _held(manager, "seats_t"))
+
+
+def _took_dropoffs(manager: DialogManager, start_data: Data, result: Data) -> bool:
+    if isinstance(result, dict) and result.get("action") == "done" and result.get("mode") == DROPOFF:
+        manager.dialog_data[DROPOFFS] = result["points"]
+        return True
+    return False
+
+
+async def on_dropoffs(start_data: Data, result: Data, manager: DialogManager) -> None:
+    """Back from the drop-off points at the seats step: Done shows both legs on the summary."""
+    if _took_dropoffs(manager, start_data, result):
+        await to_summary(None, None, manager)
+
+
+async def on_no_way_back(event: CallbackQuery, button, manager: DialogManager) -> None:
+    for widget_id in ("bfrom", "bseats_t"):
+        _hold(manager, widget_id, None)
+    manager.dialog_data.pop(BACK_TIME, None)
+    manager.dialog_data.pop(DROPOFFS, None)
+
+
+def return_draft(d: dict) -> trips.TripDraft | None:
+    """The way back as a trip draft (None without one): the same day and comment as the way
+    there; its first point is where it leaves from, its destination the last drop-off. Checked
+    against the way there (raises ValidationError)."""
+    back = d["back"]
+    if not has_back(back):
+        return None
+    leave = check_back_time(d["pickups"], back["dropoffs"], time.fromisoformat(back["time"]))
+    dropoffs = sorted(back["dropoffs"], key=lambda p: p["time"])
+    return trips.TripDraft(
+        destination=short(dropoffs[-1]["address"], trips.DESTINATION_MAX),
+        departure_date=date.fromisoformat(d["date"]) if d["date"] else date.min,
+        seats=back["seats"] or 0,
+        pickups=[trips.PickupDraft(back["from"], leave),
+                 *(trips.PickupDraft(p["address"], time.fromisoformat(p["time"])) for p in dropoffs)],
+        comment=d["comment"] or "",
+    )
+
+
 # --- the summary, Confirm, and after ----------------------------------------------------------
 
 
@@ -373,14 +505,22 @@ def trip_draft(d: dict) -> trips.TripDraft:
 
 
 async def on_publish(event: CallbackQuery, button, manager: DialogManager) -> None:
-    """Create the trip; a refusal (a DomainError: the day has passed, not a driver any more…)
-    is shown by the error handler and the summary stays."""
+    """Create the trip, and its way back if the draft has one (both checked before either is
+    made); a refusal (a DomainError: the day has passed, not a driver any more…) is shown by
+    the error handler and the summary stays."""
     with sentry_sdk.start_span(op="trip.create", name="create trip"):
-        # the wizard's intent id: this confirmation makes one trip, however often it arrives
+        d, tz = draft(manager), club_tz(manager)
+        back = return_draft(d)
+        if back is not None:
+            trips.validate_draft(back, tz)
+        # the wizard's intent id: this confirmation makes one trip (and one way back), however often it arrives
+        key = manager.current_context().id
         announce = queries.club_chat_ready() and manager.find("post").is_checked()
-        trip = trips.create_trip(tg_user_id(manager), trip_draft(draft(manager)), club_tz(manager),
-                                 key=manager.current_context().id, announce=announce,
+        trip = trips.create_trip(tg_user_id(manager), trip_draft(d), tz, key=key, announce=announce,
                                  event_id=(manager.dialog_data.get(EVENT) or {}).get("id"))
+        if back is not None:
+            manager.dialog_data["back_id"] = trips.create_trip(tg_user_id(manager), back, tz, key=f"{key}.back",
+                                                               announce=announce, outbound_id=trip.id).id
     manager.dialog_data.update(trip_id=trip.id, posted=announce)
     await event.answer(tr_of(manager)("wizard-created-toast"))
 
@@ -400,8 +540,11 @@ def created_trip(manager: DialogManager) -> dict:
 
 
 async def on_summary_result(start_data: Data, result: Data, manager: DialogManager) -> None:
-    """Back from the pickup editor (its points), or from saving the template: then the wizard is done."""
-    if not _took_points(manager, result) and isinstance(result, dict) and result.get("saved") is not None:
+    """Back from the pickup editor (the points, or the way back's drop-offs), or from saving the
+    template: then the wizard is done."""
+    if _took_dropoffs(manager, start_data, result) or _took_points(manager, result):
+        return
+    if isinstance(result, dict) and result.get("saved") is not None:
         await manager.done()
 
 
@@ -419,7 +562,7 @@ def draft_view(d: dict, tr: Tr, *, for_template: bool, review: bool, from_card: 
     """What every window shows of the draft, and where its buttons lead."""
     seats = d["seats"]
     event = d.get("event")
-    return {
+    return {**_back_view(d, tr),
         "has_event": event is not None,
         "no_event": event is None,
         "starts": event["starts"] if event else "",
@@ -441,6 +584,24 @@ def draft_view(d: dict, tr: Tr, *, for_template: bool, review: bool, from_card: 
     }
 
 
+def _back_view(d: dict, tr: Tr) -> dict:
+    """What the windows show of the way back."""
+    back = d.get("back") or {"from": None, "time": None, "seats": None, "dropoffs": []}
+    seats = back["seats"]
+    complete = has_back(back)
+    return {
+        "has_back": complete,
+        "no_back": not complete,
+        "back_from": q(back["from"] or ""),
+        "back_time": back["time"] or "",
+        "back_seats": str(seats) if seats else "",
+        "back_seats_line": tr("wizard-seats", n=seats) if seats else "",
+        "back_dropoffs": listing(back["dropoffs"]),
+        "has_dropoffs": bool(back["dropoffs"]),
+        "back_place": button("📍", back_place(d)),  # a button's text: not HTML
+    }
+
+
 async def summary_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     return {"club_chat": queries.club_chat_ready()}
 
@@ -455,7 +616,10 @@ async def created_getter(dialog_manager: DialogManager, bot=None, **kwargs) -> d
 # --- the windows ----------------------------------------------------------------------------------
 
 PREVIEW_DRAFT = {"destination": "Away game at Riverside Arena", "date": "2026-12-05", "seats": 3,
-                 "pickups": PREVIEW_POINTS, "comment": "Bring the ball bag, please."}
+                 "pickups": PREVIEW_POINTS, "comment": "Bring the ball bag, please.",
+                 "back": {"from": "Riverside Arena", "time": "21:30", "seats": 3,
+                          "dropoffs": [{"address": "Oak Street 12", "time": "22:00"},
+                                       {"address": "Central Station, north exit", "time": "22:15"}]}}
 GOING_ON = F["going_on"]
 # where "Switch to driver" goes (`_first_step`), and its button's widget id there ("drive_t" and
 # "drive" as before the events: a role window still on a player's screen keeps working)
@@ -469,6 +633,7 @@ SUMMARY_LINES = (  # user data and texts the getter made in the player's languag
     Format("💺 {seats_line}"),
     T("wizard-summary-pickups"),
     Format("💬 {comment}", when="comment"),
+    T("wizard-summary-back", when="has_back"),  # issue #22
 )
 
 
@@ -598,6 +763,12 @@ def _last_windows() -> list[Window]:
                 edit("wizard-edit-seats", "e_seats", NewTripSG.seats)),
             Row(StartWithData(T("wizard-edit-pickups"), "e_pickups", PickupSG.points, data=pickups_of_draft),
                 edit("wizard-edit-comment", "e_comment", NewTripSG.comment)),
+            # issue #22: the way back, a button on the summary (no tap more for a trip without one)
+            SwitchTo(T("wizard-back-add"), id="b_add", state=NewTripSG.back_from, when=F["for_trip"] & F["no_back"]),
+            Row(SwitchTo(T("wizard-back-edit"), id="b_edit", state=NewTripSG.back_from),
+                StartWithData(T("wizard-back-dropoffs"), "b_drops", PickupSG.points, data=dropoffs_of_draft),
+                Button(T("wizard-back-drop"), id="b_drop", on_click=on_no_way_back),
+                when=F["for_trip"] & F["has_back"]),
             # issue #20: announced in the club chat unless the driver unticks it (only where the bot is)
             Checkbox(T("wizard-post-on"), T("wizard-post-off"), id="post", default=True,
                      when=F["club_chat"] & F["for_trip"]),
@@ -626,11 +797,55 @@ def _last_windows() -> list[Window]:
     ]
 
 
+def _back_windows() -> list[Window]:
+    """The way back (issue #22): where from, when, how many seats; then its drop-off points."""
+    to_time = SwitchTo(T(NEXT), id="next", state=NewTripSG.back_time, when="back_from")
+    return [
+        Window(
+            T("wizard-back-from-question"),
+            now("back_from"),
+            TextField(id="bfrom", type_factory=trips.validate_address,
+                      on_success=SwitchTo(T(NEXT), id="bfrom_ok", state=NewTripSG.back_time), on_error=on_input_error),
+            SwitchTo(Format("{back_place}"), id="b_same", state=NewTripSG.back_time, on_click=on_same_place),
+            to_time,
+            Row(back_to(NewTripSG.summary), quit_without_saving()),
+            state=NewTripSG.back_from,
+        ),
+        Window(
+            T("wizard-back-time-question"),
+            T("pickups-time-hint"),
+            now("back_time"),
+            TextField(id="btime", type_factory=trips.parse_time, on_success=to_back_seats, on_error=on_input_error),
+            TimeSelect(id="btsel", on_value_changed=on_back_time_picked, hour_header=T("pickups-hour"),
+                       minute_header=T("pickups-minute")),
+            SwitchTo(T(NEXT), id="next", state=NewTripSG.back_seats, when="back_time"),
+            Row(back_to(NewTripSG.back_from), quit_without_saving()),
+            state=NewTripSG.back_time,
+        ),
+        Window(
+            T("wizard-back-seats-question"),
+            now("back_seats"),
+            Button(T("wizard-back-seats-same"), id="b_same_s", on_click=on_same_seats, when="seats"),
+            Group(Select(Format("{item}"), id="bseats", item_id_getter=str, items=SEAT_CHOICES, on_click=on_back_seats),
+                  width=4),
+            TextField(id="bseats_t", type_factory=trips.validate_seats, on_success=on_back_seats,
+                      on_error=on_input_error),
+            SwitchTo(T(NEXT), id="next", state=NewTripSG.summary, when=F["back_seats"] & F["has_dropoffs"]),
+            StartWithData(T(NEXT), "next_p", PickupSG.points, data=dropoffs_of_draft,  # Back from them
+                          when=F["back_seats"] & ~F["has_dropoffs"]),
+            Row(back_to(NewTripSG.back_time), quit_without_saving()),
+            state=NewTripSG.back_seats,
+            on_process_result=on_dropoffs,
+        ),
+    ]
+
+
 def build_wizard_dialog() -> Dialog:
     return Dialog(
         *_first_windows(),
         *_middle_windows(),
         *_last_windows(),
+        *_back_windows(),
         on_start=on_start,
         getter=draft_getter,
         preview_data=draft_preview,

@@ -30,3 +30,16 @@ pickups-time-suggested =
     {""}
     🏐 Los geht's um { $starts }: mit { $suggested } seid ihr rechtzeitig da.
 pickups-use-suggested = 👍 { $suggested } (Vorschlag)
+
+## The way back's drop-off points (issue #22): the same editor in its drop-off mode. $after: "21:30", when the car leaves.
+pickups-dropoff-list-title = 📍 <b>Absetzpunkte</b> auf dem Rückweg (nach Uhrzeit):
+pickups-dropoff-remove-question = Welcher Absetzpunkt soll weg?
+pickups-dropoff-change-question = Welchen Absetzpunkt willst du ändern?
+pickups-dropoff-address-new = 📍 Absetzpunkt { $number }: schick die <b>Adresse</b> (2–200 Zeichen).
+pickups-dropoff-address-change = 📍 Schick die neue <b>Adresse</b> für diesen Absetzpunkt (jetzt: <i>{ $current }</i>).
+pickups-dropoff-time-question = 🕒 Um wie viel Uhr bei <b>{ $address }</b> absetzen?
+pickups-dropoff-time-after =
+    {""}
+    (Du fährst um { $after } los: wähl eine spätere Uhrzeit.)
+pickups-dropoff-too-early = Abgesetzt wird erst nach der Abfahrt um { $after }: wähl eine spätere Uhrzeit.
+pickups-dropoffs-too-many = Höchstens { $most } Absetzpunkte: entfern zuerst einen.

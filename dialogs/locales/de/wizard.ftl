@@ -66,3 +66,24 @@ wizard-somewhere-else = 📍 Woanders hin
 wizard-edit-event = 🏐 Termin
 wizard-summary-starts = 🏐 Der Termin beginnt um { $starts }
 wizard-series-over = Dieser Termin hat kein kommendes Datum mehr: wähl die Vorlage noch mal und such dir einen Tag aus.
+
+## The way back (issue #22): "Driving back too?" on the summary, then where from, when, seats and drop-offs.
+# $back_seats_line: "3 seats" (wizard-seats); $back_dropoffs: the drop-off points, one a line.
+wizard-summary-back =
+    {""}
+    ↩️ <b>Rückweg</b> um { $back_time } ab <b>{ $back_from }</b>
+    💺 { $back_seats_line }
+    📍 Absetzpunkte:
+    { $back_dropoffs }
+wizard-back-add = ↩️ Fährst du auch zurück?
+wizard-back-edit = ↩️ Rückweg
+wizard-back-dropoffs = 📍 Absetzpunkte
+wizard-back-drop = 🚫 Kein Rückweg
+wizard-back-from-question =
+    ↩️ <b>Der Rückweg</b>: wo fährst du los?
+    Tipp auf den Ort oder schick eine andere Adresse (2–200 Zeichen).
+wizard-back-time-question = 🕒 <b>Wann fährst du bei { $back_from } los?</b>
+wizard-back-seats-question = 💺 <b>Wie viele freie Plätze auf dem Rückweg?</b> Tipp eine Zahl oder schick eine (1–8).
+wizard-back-seats-same = 👍 { $seats }, wie auf dem Hinweg
+wizard-back-too-early = Der Rückweg startet nach dem letzten Abholpunkt des Hinwegs: wähl eine Uhrzeit nach { $after }.
+wizard-back-after-dropoff = Dein erster Absetzpunkt ist um { $first }: fahr vorher los oder ändere zuerst die Absetzpunkte.

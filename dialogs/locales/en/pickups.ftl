@@ -30,3 +30,16 @@ pickups-time-suggested =
     {""}
     🏐 The event starts at { $starts }: { $suggested } gets everyone there in time.
 pickups-use-suggested = 👍 { $suggested } (suggested)
+
+## The way back's drop-off points (issue #22): the same editor in its drop-off mode. $after: "21:30", when the car leaves.
+pickups-dropoff-list-title = 📍 <b>Drop-off points</b> on the way back (in time order):
+pickups-dropoff-remove-question = Which drop-off point should go?
+pickups-dropoff-change-question = Which drop-off point do you want to change?
+pickups-dropoff-address-new = 📍 Drop-off point { $number }: send the <b>address</b> (2–200 characters).
+pickups-dropoff-address-change = 📍 Send the new <b>address</b> for this drop-off point (now: <i>{ $current }</i>).
+pickups-dropoff-time-question = 🕒 Drop-off time at <b>{ $address }</b>?
+pickups-dropoff-time-after =
+    {""}
+    (You leave at { $after }: pick a later time.)
+pickups-dropoff-too-early = Drop-offs come after you leave at { $after }: pick a later time.
+pickups-dropoffs-too-many = At most { $most } drop-off points: remove one first.

@@ -66,3 +66,24 @@ wizard-somewhere-else = 📍 Somewhere else
 wizard-edit-event = 🏐 Event
 wizard-summary-starts = 🏐 The event starts at { $starts }
 wizard-series-over = That event has no upcoming date any more: pick the template again to choose a day.
+
+## The way back (issue #22): "Driving back too?" on the summary, then where from, when, seats and drop-offs.
+# $back_seats_line: "3 seats" (wizard-seats); $back_dropoffs: the drop-off points, one a line.
+wizard-summary-back =
+    {""}
+    ↩️ <b>Way back</b> at { $back_time } from <b>{ $back_from }</b>
+    💺 { $back_seats_line }
+    📍 Drop-off points:
+    { $back_dropoffs }
+wizard-back-add = ↩️ Driving back too?
+wizard-back-edit = ↩️ Way back
+wizard-back-dropoffs = 📍 Drop-offs
+wizard-back-drop = 🚫 No way back
+wizard-back-from-question =
+    ↩️ <b>The way back</b>: where do you leave from?
+    Tap the place, or send another address (2–200 characters).
+wizard-back-time-question = 🕒 <b>When do you leave { $back_from }?</b>
+wizard-back-seats-question = 💺 <b>How many free seats on the way back?</b> Tap a number or send one (1–8).
+wizard-back-seats-same = 👍 { $seats }, as on the way there
+wizard-back-too-early = The way back leaves after the last pickup of the way there: pick a time after { $after }.
+wizard-back-after-dropoff = Your first drop-off is at { $first }: leave before that, or change the drop-offs first.

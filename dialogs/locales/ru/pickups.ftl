@@ -30,3 +30,16 @@ pickups-time-suggested =
     {""}
     🏐 Начало в { $starts }: выезд в { $suggested } — и все успевают.
 pickups-use-suggested = 👍 { $suggested } (предлагаю)
+
+## The way back's drop-off points (issue #22): the same editor in its drop-off mode. $after: "21:30", when the car leaves.
+pickups-dropoff-list-title = 📍 <b>Где высаживаю</b> на обратном пути (по времени):
+pickups-dropoff-remove-question = Какую точку высадки убрать?
+pickups-dropoff-change-question = Какую точку высадки изменить?
+pickups-dropoff-address-new = 📍 Точка высадки { $number }: отправь <b>адрес</b> (2–200 символов).
+pickups-dropoff-address-change = 📍 Отправь новый <b>адрес</b> этой точки высадки (сейчас: <i>{ $current }</i>).
+pickups-dropoff-time-question = 🕒 Во сколько высадка по адресу <b>{ $address }</b>?
+pickups-dropoff-time-after =
+    {""}
+    (Выезжаешь в { $after }: выбери время позже.)
+pickups-dropoff-too-early = Высадка бывает только после выезда в { $after }: выбери время позже.
+pickups-dropoffs-too-many = Не больше { $most } точек высадки: сначала убери одну.

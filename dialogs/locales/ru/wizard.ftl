@@ -68,3 +68,24 @@ wizard-somewhere-else = 📍 Другое место
 wizard-edit-event = 🏐 Событие
 wizard-summary-starts = 🏐 Начало в { $starts }
 wizard-series-over = У этого события больше нет ближайших дат: выбери шаблон ещё раз и укажи день.
+
+## The way back (issue #22): "Driving back too?" on the summary, then where from, when, seats and drop-offs.
+# $back_seats_line: "3 seats" (wizard-seats); $back_dropoffs: the drop-off points, one a line.
+wizard-summary-back =
+    {""}
+    ↩️ <b>Обратно</b> в { $back_time } от <b>{ $back_from }</b>
+    💺 { $back_seats_line }
+    📍 Где высаживаю:
+    { $back_dropoffs }
+wizard-back-add = ↩️ Еду и обратно?
+wizard-back-edit = ↩️ Обратный путь
+wizard-back-dropoffs = 📍 Высадка
+wizard-back-drop = 🚫 Без обратного
+wizard-back-from-question =
+    ↩️ <b>Обратный путь</b>: откуда выезжаешь?
+    Нажми на место или отправь другой адрес (2–200 символов).
+wizard-back-time-question = 🕒 <b>Во сколько выезжаешь от { $back_from }?</b>
+wizard-back-seats-question = 💺 <b>Сколько свободных мест обратно?</b> Нажми число или отправь его (1–8).
+wizard-back-seats-same = 👍 { $seats }, как туда
+wizard-back-too-early = Обратно выезжают после последней точки сбора по пути туда: выбери время позже { $after }.
+wizard-back-after-dropoff = Первая высадка в { $first }: выезжай раньше или сначала измени точки высадки.
