@@ -9,7 +9,9 @@ no widget holds (the date picked, the pickups the sub-dialog returned, the time 
 kept in `dialog_data["pending"]` as JSON values. Fixed jumps are widgets; a refused input
 keeps its window.
 
-Cancel: one window; a reason may be typed there before "Yes".
+Cancel: one window; a reason may be typed there before "Yes". A trip with a way back, or a way
+back whose way there is still to come (issue #22), asks in the same window whether the other
+leg goes too: "❌ Cancel both ways" or "❌ Only the way there/back"; the reason goes with both.
 
 Both open from the trip card with `{"trip_id": ...}` as start data (EditTripSG.menu to edit,
 EditTripSG.cancel to cancel), for the trip's driver only; the operations check again.
@@ -17,7 +19,7 @@ EditTripSG.cancel to cancel), for the trip's driver only; the operations check a
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from aiogram import F
 from aiogram.types import CallbackQuery, Message
@@ -26,7 +28,8 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Group, ManagedCalendar, Radio, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from models import Conflict, DomainError, ValidationError, manage, queries, trips
+from models import TRIP_OPEN, Conflict, DomainError, ValidationError, manage, queries, trips
+from models.base import utcnow
 
 from ..common import club_tz, on_input_error, q, refresh_windows, short, show_error, tg_user_id, wake_notifier
 from ..i18n import T, Tr, localized_preview, tr_of
@@ -270,25 +273,48 @@ async def on_clear_comment(event: CallbackQuery, button: Button, manager: Dialog
 async def cancel_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     card = queries.trip_card(_trip_id(dialog_manager), tg_user_id(dialog_manager))
     return _cancel_data(card.trip.destination, card.trip.departure_date, card.taken,
-                        dialog_manager.find("reason").get_value() or "", tr_of(dialog_manager))
+                        dialog_manager.find("reason").get_value() or "", tr_of(dialog_manager),
+                        _open_leg(card.other_leg))
 
 
-def _cancel_data(destination: str, day, booked: int, reason: str, tr: Tr) -> dict:
+def _open_leg(leg: queries.LegView | None) -> queries.LegView | None:
+    """The other leg, when cancelling this one should ask about it: open and still to depart."""
+    return leg if leg is not None and leg.status == TRIP_OPEN and leg.departs_at > utcnow() else None
+
+
+def _cancel_data(destination: str, day, booked: int, reason: str, tr: Tr,
+                 other: queries.LegView | None = None) -> dict:
     return {
         "title": _title(destination, day, tr),
         "n": booked,  # passengers told
         "reason": q(reason),
+        # issue #22: the other leg, still to come ("back": this is the way there)
+        "other": other is not None,
+        "alone": other is None,
+        "other_direction": other.direction if other else "",
+        "other_when": f"{tr.day(other.departure_date)} {tr.time(other.time)}".strip() if other else "",
+        "other_place": q(other.place) if other else "",
     }
 
 
 async def on_cancel_confirmed(event: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    """Cancel the trip; the dialog closes either way (refused: the alert says why)."""
+    """Cancel the trip (with "❌ Cancel both ways", its other leg too, after it); the dialog
+    closes either way (refused: the alert says why)."""
+    actor, reason = tg_user_id(manager), manager.find("reason").get_value() or ""
     try:
-        manage.cancel_trip(tg_user_id(manager), _trip_id(manager), manager.find("reason").get_value() or "")
+        manage.cancel_trip(actor, _trip_id(manager), reason)
     except DomainError as exc:
         await show_error(event, exc)
         return
-    await event.answer(tr_of(manager)("manage-cancelled"))
+    other = _open_leg(queries.trip_card(_trip_id(manager), actor).other_leg) if button.widget_id == "yes_both" else None
+    try:
+        if other is not None:
+            manage.cancel_trip(actor, other.trip_id, reason)
+            await refresh_windows(manager, queries.passenger_telegram_ids(other.trip_id))
+    except DomainError as exc:  # the other leg left or was cancelled meanwhile: this one is cancelled all the same
+        await show_error(event, exc)
+    else:
+        await event.answer(tr_of(manager)("manage-cancelled"))
     await _after_write(manager, [])
 
 
@@ -296,6 +322,9 @@ async def on_cancel_confirmed(event: CallbackQuery, button: Button, manager: Dia
 
 
 
+PREVIEW_LEG = queries.LegView(trip_id=43, direction="back", departure_date=date(2026, 12, 5), time=time(21, 30),
+                               place="Riverside Arena", seats_left=2, status=TRIP_OPEN,
+                               departs_at=datetime(2026, 12, 5, 20, 30))
 PREVIEW_PLAN = manage.EditPlan(changes=[
     manage.Change("seats", 3, 4),
     manage.Change("pickup", manage.PointEdit(1, "Central Station, north exit", time(17, 45)),
@@ -379,13 +408,19 @@ def _cancel_window() -> Window:
     return Window(
         T("manage-cancel-title"),
         T("manage-cancel-told", when="n"),
+        T("manage-cancel-other", when="other"),  # issue #22
         T("manage-cancel-reason", when="reason"),
-        T("manage-cancel-hint", when=~F["reason"]),
+        T("manage-cancel-hint", when=~F["reason"] & F["alone"]),
+        T("manage-cancel-hint-both", when=~F["reason"] & F["other"]),
         TextField(id="reason", type_factory=manage.validate_reason, on_error=on_input_error),
-        Row(close(), Cancel(T("manage-cancel-yes"), id="yes", on_click=on_cancel_confirmed)),
+        Row(close(), Cancel(T("manage-cancel-yes"), id="yes", on_click=on_cancel_confirmed), when="alone"),
+        Group(Cancel(T("manage-cancel-both"), id="yes_both", on_click=on_cancel_confirmed),
+              Cancel(T("manage-cancel-only"), id="yes_one", on_click=on_cancel_confirmed),
+              close(), when="other"),
         getter=cancel_getter,
         state=EditTripSG.cancel,
-        preview_data=localized_preview(lambda tr: _cancel_data("Riverside Arena", "2026-12-05", 2, "the game was moved", tr)),
+        preview_data=localized_preview(lambda tr: _cancel_data("Riverside Arena", "2026-12-05", 2, "the game was moved",
+                                                               tr, PREVIEW_LEG)),
     )
 
 

@@ -52,3 +52,18 @@ manage-cancel-reason = Grund: <i>{ $reason }</i>
 manage-cancel-hint = Schick gern einen kurzen Grund und tippe dann auf „Ja“.
 manage-cancel-yes = ❌ Ja, Fahrt absagen
 manage-cancelled = Fahrt abgesagt. Deine Mitfahrer werden benachrichtigt.
+# Issue #22: cancelling one leg of a trip with a way back asks about the other, still to come.
+# $other_direction: "back" (cancelling the way there) or "out" (cancelling the way back);
+# $other_when: "Sat 05 Dec 21:30"; $other_place: where that leg leaves from.
+manage-cancel-other =
+    { $other_direction ->
+        [back] ↩️ Der Rückweg steht auch noch: { $other_when } ab { $other_place }.
+       *[out] ➡️ Der Hinweg steht auch noch: { $other_when } ab { $other_place }.
+    }
+    Den auch absagen?
+manage-cancel-hint-both = Schick gern einen kurzen Grund (er gilt für beide) und wähl dann aus.
+manage-cancel-both = ❌ Hin und zurück absagen
+manage-cancel-only = { $other_direction ->
+        [back] ❌ Nur den Hinweg
+       *[out] ❌ Nur den Rückweg
+    }

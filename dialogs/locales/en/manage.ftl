@@ -49,3 +49,18 @@ manage-cancel-reason = Reason: <i>{ $reason }</i>
 manage-cancel-hint = Send a short reason if you like, then tap Yes.
 manage-cancel-yes = ❌ Yes, cancel the trip
 manage-cancelled = Trip cancelled. Your passengers are being told.
+# Issue #22: cancelling one leg of a trip with a way back asks about the other, still to come.
+# $other_direction: "back" (cancelling the way there) or "out" (cancelling the way back);
+# $other_when: "Sat 05 Dec 21:30"; $other_place: where that leg leaves from.
+manage-cancel-other =
+    { $other_direction ->
+        [back] ↩️ The way back is still on: { $other_when } from { $other_place }.
+       *[out] ➡️ The way there is still on: { $other_when } from { $other_place }.
+    }
+    Cancel it as well?
+manage-cancel-hint-both = Send a short reason if you like (it goes with both), then choose.
+manage-cancel-both = ❌ Cancel both ways
+manage-cancel-only = { $other_direction ->
+        [back] ❌ Only the way there
+       *[out] ❌ Only the way back
+    }

@@ -58,3 +58,18 @@ manage-cancel-reason = Причина: <i>{ $reason }</i>
 manage-cancel-hint = Если хочешь, отправь короткую причину, потом нажми «Да».
 manage-cancel-yes = ❌ Да, отменить поездку
 manage-cancelled = Поездка отменена. Пассажиры получат уведомление.
+# Issue #22: cancelling one leg of a trip with a way back asks about the other, still to come.
+# $other_direction: "back" (cancelling the way there) or "out" (cancelling the way back);
+# $other_when: "Sat 05 Dec 21:30"; $other_place: where that leg leaves from.
+manage-cancel-other =
+    { $other_direction ->
+        [back] ↩️ Обратный путь тоже в силе: { $other_when } от { $other_place }.
+       *[out] ➡️ Путь туда тоже в силе: { $other_when } от { $other_place }.
+    }
+    Отменить и его?
+manage-cancel-hint-both = Если хочешь, отправь короткую причину (она для обоих путей), потом выбери.
+manage-cancel-both = ❌ Отменить туда и обратно
+manage-cancel-only = { $other_direction ->
+        [back] ❌ Только туда
+       *[out] ❌ Только обратно
+    }
