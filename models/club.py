@@ -250,11 +250,12 @@ def release_post_claims(owner: str) -> list[tuple[int, str]]:
 
 def boards_to_pin() -> list[GroupPost]:
     """Boards shown but not pinned, in chats where the bot may pin (just sent, or the bot was
-    given the right since): the poster pins them in turn with its other calls."""
+    given the right since), and not about to be posted anew: the poster pins them in turn with
+    its other calls."""
     pinning = ClubChat.select(ClubChat.chat_id).where(ClubChat.status.in_(CHAT_ACTIVE) & ClubChat.can_pin)
     return list(GroupPost.select()
                 .where((GroupPost.kind == POST_BOARD) & GroupPost.message_id.is_null(False) & ~GroupPost.pinned
-                       & (GroupPost.claimed_by == "") & GroupPost.chat_id.in_(pinning)))
+                       & ~GroupPost.repost & (GroupPost.claimed_by == "") & GroupPost.chat_id.in_(pinning)))
 
 
 def board_pinned(post_id: int, message_id: int) -> None:

@@ -3,11 +3,14 @@ Bot API with a club group (tests/club_world.py), and what the group sees."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from datetime import time as clock
 
 import pytest
 
+from tests.world import wait_message
 from tests.club_world import ADMIN, BOT, CLUB, DEE, PAT, RAY, SUE, VIC, club_world
 
 
@@ -150,7 +153,8 @@ def test_in_the_group_the_bot_answers_its_commands_only(world):
     old = world.board()
     ada.send_in_group(CLUB, f"/board@{BOT}")
     board = world.wait_board(lambda b: b.message_id > old.message_id)  # at the bottom
-    world.wait_group(lambda: world.tg.pinned(CLUB) == board.message_id, "the new board pinned")
+    world.wait_group(lambda: world.tg.pinned_messages(CLUB) == [board.message_id], "the new board pinned, alone")
+    world.wait_group(lambda: old.message_id not in [m.message_id for m in world.group()], "the old board deleted")
     again = ada.send_in_group(CLUB, f"/board@{BOT}")
     refusal = world.wait_group(lambda: world.replies_to(again), "the cool-down answered")[0]
     assert "The board was posted a moment ago" in refusal.text and "5 minutes" in refusal.text
@@ -255,3 +259,92 @@ def test_fifty_changes_in_a_minute_stay_within_the_groups_flood_limit(world):
     assert min(gaps, default=GROUP_INTERVAL) >= GROUP_INTERVAL - 0.2, gaps
     assert all(r.method == "editMessageText" for r in calls), "edited in place, never re-sent"
     assert len(calls) < len(changes) / 2, "changes within the debounce make one edit per post, not one per change"
+
+
+def quiet_for(world, seconds: float, since: float) -> list:
+    """Proving an absence takes a span: the calls to the group and the refused requests made while
+    `seconds` pass (a poster in an error loop would call at its next turn, 3 s at most)."""
+    deadline = time.monotonic() + seconds
+    world.wait_group(lambda: world.tg.group_calls(CLUB, since) or time.monotonic() >= deadline, "", seconds + 1)
+    return world.tg.group_calls(CLUB, since) + [r for r in world.tg.requests if r.at >= since and r.status >= 400]
+
+
+def test_removed_from_the_club_chat_the_bot_stops_posting_tells_who_added_it_and_resumes(tmp_path):
+    with club_world(tmp_path, bot_status="left") as world:  # inline mode off
+        tg, ada, pat = world.tg, world.people[ADMIN], world.people[PAT]
+        world.allow("bot is not a member")  # its check at start, before Ada adds it
+        tg.set_bot_rights(CLUB, "member", by=ada)  # Ada adds the bot, a plain member: it may not pin
+        world.wait_board("No rides this week")
+        trip = world.create_trip("Lake Tour")
+        post = world.wait_post("Lake Tour")
+        world.wait_settled()
+        assert tg.pinned(CLUB) is None and not [r for r in tg.group_calls(CLUB) if r.method == "pinChatMessage"]
+        pat.press("🙋 Join", message=post, chat_id=CLUB)
+        card = pat.wait_screen("Lake Tour")
+        assert "🙋 Join" in buttons(card) and "📣 Share" not in buttons(card), "no Share without inline mode"
+
+        since = time.monotonic()
+        tg.set_bot_rights(CLUB, "left", by=ada)
+        world.bot.wait_output("in the club chat tg:")  # the WARNING: posting stopped
+        assert "WARNING" in world.bot.wait_output("posting stopped")
+        told = wait_message(ada, "club chat")
+        assert "removed" in told.text
+        world.join(PAT, trip)  # changes while the bot is out: nothing is posted, nothing refused
+        assert quiet_for(world, 4, since) == []
+        assert world.chat_row()["status"] == "left"
+
+        tg.set_bot_rights(CLUB, "administrator", by=ada, can_pin_messages=True)  # back, allowed to pin
+        again = world.wait_board(lambda b: b.message_id > post.message_id
+                                 and "Lake Tour · Dee · 2 seats left" in b.text)
+        world.wait_post("Lake Tour", "2 of 3 seats free")  # the post that went stale meanwhile
+        world.wait_group(lambda: tg.pinned(CLUB) == again.message_id, "the new board pinned")
+        world.wait_group(lambda: [m.message_id for m in world.group() if m.text.startswith("🗓")] == [again.message_id],
+                         "the old board deleted: one board in the group")
+
+        # Kicked with no update reaching the bot (lost, or sent while it was down): it notices at its next
+        # post (403) — the same outcome, after one refused call.
+        tg.set_member_status(CLUB, tg.bot_user["id"], "kicked")
+        world.allow("bot was kicked")
+        since = time.monotonic()
+        world.leave(PAT, trip)
+        assert "WARNING" in world.bot.wait_output("posting stopped", count=2)
+        world.wait_group(lambda: len([m for m in ada.messages() if "club chat" in m.text]) == 2, "Ada told again")
+        assert quiet_for(world, 4, time.monotonic()) == []
+        calls = tg.group_calls(CLUB, since)
+        assert len(calls) <= 1 and all(r.status == 403 for r in calls), "one refused call, no loop"
+
+
+def test_a_crash_while_posting_repeats_at_most_the_message_in_flight(tmp_path):
+    """kill -9 at the worst moment: Telegram has taken a new post but the bot has not recorded it
+    (the process is stopped with the request in flight, the fake answers, then it is killed). After
+    the restart the post is sent again — the one duplicate the outbox promises — showing the latest
+    state (a change made while the bot was down), the board too, and the dead run's claim is taken
+    back at once. (An edit cut short is simply made again: that is the same recovery, without a
+    duplicate, and is not worth another bot start here.)"""
+    with club_world(tmp_path) as world:
+        tg = world.tg
+        world.wait_board("No rides this week")
+        world.wait_settled()
+        sends = tg.arrived("sendMessage")
+        tg.delay("sendMessage", 2.0)
+        trip = world.create_trip("Dune Rally")
+        tg.wait_arrived("sendMessage", sends + 1, timeout=20)  # the post, on its way
+        os.kill(world.bot.proc.pid, signal.SIGSTOP)
+        world.wait_post("Dune Rally", timeout=10)  # Telegram shows it; the bot never heard back
+        world.bot.kill()
+        tg.delay("sendMessage", 0)
+        orphan = world.post_of("Dune Rally")
+        world.join(PAT, trip)  # a change while the bot is down
+
+        world.restart()
+        started = time.monotonic()  # polling: the claim of the dead run must not hold the post 120 s
+        post = world.wait_post("Dune Rally", "2 of 3 seats free")  # (within SETTLE, 40 s)
+        world.wait_board("Dune Rally · Dee · 2 seats left")
+        world.wait_settled()
+        recovered = time.monotonic() - started
+        dunes = [m for m in world.group() if "Dune Rally" in m.text and not m.text.startswith("🗓")]
+        assert [m.message_id for m in dunes] == [orphan.message_id, post.message_id], "one duplicate, no more"
+        assert world.posts()[-1]["message_id"] == post.message_id
+        assert "claim of poster" in world.bot.output(), "the dead run's claim taken back at once"
+
+        print(f"crash during a send: {len(dunes) - 1} duplicate; settled {recovered:.1f}s after the restart")

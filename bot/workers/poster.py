@@ -21,6 +21,9 @@ next turn, before its other posts); a post for a chat that is not ready waits fo
 round. An edit that would show exactly what this poster last showed in that message (a join
 and a leave within the debounce) makes no call at all: the group's budget goes to changes.
 
+The board posted anew (`/board`, or the bot back in the group) replaces the old message: it is
+deleted at the chat's next turn, so the group keeps one board (and one pinned).
+
 Delivery: a post sent but not recorded before a crash is sent again (one duplicate per crash,
 as the notification outbox promises); an edit repeated is harmless. The sole possible poster
 (one process on SQLite, `recover_claims`) takes back the claims of its dead predecessor at
@@ -69,6 +72,7 @@ class GroupPoster:
         self._next_call: dict[int, float] = {}  # chat id -> monotonic time it may be called again
         self._shown: dict[int, tuple[int, str]] = {}  # post id -> (message id, digest of what it shows)
         self._pin_failed: set[tuple[int, int]] = set()  # (post id, message id) Telegram would not pin
+        self._retired: list[tuple[int, int]] = []  # (chat id, message id) of boards posted anew: to delete
         self._username: str | None = None
 
     async def _bot_username(self) -> str:
@@ -88,7 +92,7 @@ class GroupPoster:
             for post_id, holder in club.release_post_claims(self.owner):
                 log.warning("Group post %s: claim of poster %s released (that poster stopped); a new message "
                             "it was sending goes out again and may show twice", post_id, holder)
-        handled = await self._pin_boards()
+        handled = await self._pin_boards() + await self._delete_retired()
         for post in club.due_posts(now_precise()):
             if not self._ready(post.chat_id):
                 continue
@@ -128,6 +132,8 @@ class GroupPoster:
                                                    disable_notification=post.kind == POST_BOARD)
                 message_id = sent.message_id
                 pinned = False if post.kind == POST_BOARD else None  # pinned at the chat's next turn
+                if post.message_id is not None:  # posted anew (/board): the old one goes, one board stays
+                    self._retired.append((chat, post.message_id))
             club.post_sent(post.id, self.owner, post.version, message_id, pinned=pinned)
             if len(self._shown) > SHOWN_MAX:  # a year of a club's posts; forgetting only costs an edit
                 self._shown.clear()
@@ -199,6 +205,25 @@ class GroupPoster:
             else:
                 club.board_pinned(board.id, board.message_id)
                 log.info("Board pinned in %s", tg(board.chat_id))
+        return tried
+
+    async def _delete_retired(self) -> int:
+        """Delete the boards that were posted anew, each at its chat's turn (one try: a board too old
+        for the bot to delete stays, stale — a crash before this leaves it too)."""
+        tried = 0
+        for chat_id, message_id in list(self._retired):
+            if not self._ready(chat_id):
+                continue
+            tried += 1
+            self._called(chat_id)
+            try:
+                await self.bot.delete_message(chat_id, message_id)
+            except TelegramRetryAfter as exc:
+                self._called(chat_id, exc.retry_after)
+                continue
+            except Exception as exc:  # noqa: BLE001 - gone already, too old, the bot out: it stays
+                log.info("The old board %s in %s was not deleted: %s", message_id, tg(chat_id), exc)
+            self._retired.remove((chat_id, message_id))
         return tried
 
     def _lost(self, chat_id: int, exc: Exception, post: GroupPost | None = None) -> None:
