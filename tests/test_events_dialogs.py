@@ -337,7 +337,7 @@ async def test_a_russian_player_reads_the_card_in_russian(club):
     olga = await new_passenger(club, 3, "Olga")
     users.set_language(3, "ru")
     screen = await open_event(olga)
-    assert "🚗 Машин пока нет." in screen.text and "🙋 Никто не ждёт, кто подвезёт." in screen.text
+    assert "🚗 Машин пока нет." in screen.text and "🙋 Никто не ждёт попутку." in screen.text
     assert {"🙋 Меня нужно подвезти", "🚗 Я за рулём", "✋ Доберусь своим ходом"} <= set(olga.buttons())
     screen = await taps(olga, "🙋 Меня нужно подвезти", "✅ Попросить подвезти")
     assert "🙋 <b>Ещё нужно подвезти</b> (1): Olga" in screen.text and "Ты просишь подвезти." in screen.text

@@ -18,7 +18,7 @@ from datetime import date
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Data, Dialog, DialogManager, LaunchMode, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Next, Row, Select, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Group, Next, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from models import events, queries, requests, trips, users
@@ -332,8 +332,8 @@ def _alert_windows() -> list[Window]:
         ),
         Window(
             T("events-alert-day-question"),
-            Column(Select(Format("{item[1]}"), id="day", item_id_getter=lambda item: item[0], items="days",
-                          type_factory=int, on_click=go_to(EventsSG.alerts, add_place_alert))),
+            Group(Select(Format("{item[1]}"), id="day", item_id_getter=lambda item: item[0], items="days",
+                         type_factory=int, on_click=go_to(EventsSG.alerts, add_place_alert)), width=2),
             back(),
             getter=place_getter,
             state=EventsSG.alert_day,

@@ -25,8 +25,8 @@ events-summary = 🚗 { $cars ->
    *[other] { $seats } свободного места
   } · 🙋 { $need ->
     [0] никто не ждёт
-    [one] { $need } ждёт, кто подвезёт
-   *[other] { $need } ждут, кто подвезёт
+    [one] { $need } ждёт попутку
+   *[other] { $need } ждут попутку
   }
 
 ## Список
@@ -63,7 +63,7 @@ events-card-car-full = • <b>{ $driver }</b>: мест нет (всего { $n 
   })
 events-card-needs = 🙋 <b>Ещё нужно подвезти</b> ({ $n }): { $names }
 events-more = ещё { $n }
-events-card-no-needs = 🙋 Никто не ждёт, кто подвезёт.
+events-card-no-needs = 🙋 Никто не ждёт попутку.
 events-need-from = { $name } (от { $area })
 events-car-button = 🚗 { $driver } · { $time } · { $left ->
     [0] мест нет
