@@ -15,7 +15,7 @@ from aiogram.types import Chat, Message
 from bot.workers.scheduler import Scheduler
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Conflict, Notification, Participant, PermissionDenied, Trip, ValidationError, WaitEntry,
-    manage, queries, rides, trips, users, utcnow, waitlist,
+    manage, queries, rides, trips, users, waitlist,
 )
 from models.tables import RECONFIRM_ASKED, RECONFIRM_NONE, RECONFIRM_OK, WAIT_OFFERED
 from tests.harness import button_texts
