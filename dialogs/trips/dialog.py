@@ -52,7 +52,7 @@ from ..widgets import (
     pager, paged, share_button, share_data,
 )
 from .render import (
-    UTC, button, card_text, leg_text, list_legend, local_time, numbered, ordinal, preview_card, preview_driven,
+    UTC, button, card_text, list_legend, local_time, numbered, ordinal, preview_card, preview_driven,
     preview_requests, preview_rides, preview_rows, trip_button, trip_entry, when,
 )
 

@@ -114,7 +114,8 @@ def _line_text(card: TripCard, tr: Tr, tz: ZoneInfo) -> str | None:
     if entry is None or card.my_seat is not None:
         return None
     if entry.status == WAIT_OFFERED and entry.offer_expires_at is not None:
-        return tr("trips-card-offered", until=local_time(entry.offer_expires_at, tz, card.trip.departure_date, tr))
+        today = datetime.now(tz).date()  # an offer runs out soon: its day is said only if not today
+        return tr("trips-card-offered", until=local_time(entry.offer_expires_at, tz, today, tr))
     if entry.status == WAIT_WAITING and card.position:
         return tr("trips-card-in-line", **ordinal(card.position, tr))
     return None
