@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.methods import AnswerCallbackQuery
+from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from models import TRIP_CANCELLED, TRIP_OPEN, Trip, manage, queries, trips, users
 from tests.harness import Player
@@ -143,6 +144,20 @@ async def test_times_that_do_not_fit_between_the_legs_are_refused(env):
     await dee.click("➡️ Next")
     screen = await dee.send("22:10")
     assert "When do you leave" in screen.text and "first drop-off is at 22:00" in env.bot.sent_texts(1)[-1]
+    # a pickup of the way there moved after the way back leaves: Confirm refuses, nothing is made
+    await dee.click("⬅️ Back")  # to where the way back leaves from
+    await dee.click("⬅️ Back")  # to the summary
+    await dee.click("📍 Pickups")
+    await dee.click("➕ Add another")
+    await dee.send("Late street")
+    await dee.send("21:45")
+    summary = await dee.click("✅ Done")
+    assert "Check your trip" in summary.text
+    # answered by the error handler (an alert), not by the dialog: the harness's click would insist
+    callback_id = await dee.client.click(summary, InlineButtonTextLocator("✅ Confirm"))
+    [alert] = [a for a in env.bot.callback_answers() if a.callback_query_id == callback_id]
+    assert alert.show_alert and "pick a time after 21:45" in alert.text
+    assert "Check your trip" in dee.screen().text and Trip.select().count() == 0
 
 
 async def test_a_trip_to_an_event_comes_back_from_its_venue(env):
