@@ -19,7 +19,7 @@ from dialogs.notifications import RENDERERS, NoticeButton, NotificationRenderer,
 from models.lifecycle import CANT_GO_REASON
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Notification, Trip, club, events, lifecycle, manage, privacy, queries, requests, rides,
-    trips,
+    trips, utcnow, waitlist,
 )
 from models import users
 from models.tables import LANGUAGES
@@ -99,6 +99,7 @@ def every_kind(show: Callable[[Notification, datetime], None]) -> None:
     club.chat_status(-100123, "kicked")  # …which then lost it: Dee is told
     step()
     _events(day, step)
+    _waitlist(day, step)
 
 
 def _events(day, step: Callable[[], None]) -> None:
@@ -121,6 +122,56 @@ def _events(day, step: Callable[[], None]) -> None:
     other = events.create_event(1, events.EventDraft("other", "Club party", "Club house", day, time(20)), UTC, admins)
     requests.request_ride(3, other.id)
     events.cancel_event(1, other.id, admins=admins)
+    step()
+
+
+def _waitlist(day, step: Callable[[], None]) -> None:
+    """Issue #22: a freed seat offered, taken, withdrawn and run out; "Still OK?" and its release;
+    the driver's word; a passenger taken off; lines closed by a cancellation and a departure.
+    Ann (2), Bob (3) and Eve (5) ride with Dee (1); each offer is shown while it is held."""
+    trip = _trip(1, "Cup final", day, ("Central Station, north exit", time(17)), ("Oak Street 12", time(17, 15)),
+                 seats=1)
+    station, oak = queries.pickup_points(trip.id)
+    rides.join_trip(2, trip.id, station.id)
+    waitlist.wait_for_seat(3, trip.id, station.id)
+    waitlist.wait_for_seat(5, trip.id, oak.id)
+    rides.leave_trip(2, trip.id)  # Bob is offered the seat…
+    step()
+    waitlist.accept_offer(3, trip.id)  # …and takes it: Dee is told
+    step()
+
+    def seats(n: int) -> None:
+        manage.apply_edit(1, trip.id, Trip.get_by_id(trip.id).version, manage.TripEdit(seats=n), UTC)
+
+    seats(2)  # Eve is offered the new seat…
+    step()
+    seats(1)  # …taken back: her offer is withdrawn
+    seats(2)
+    step()
+    now = utcnow()
+    waitlist.expire_offers(now + timedelta(minutes=31))  # offered again, she lets it run out
+    step()
+    rides.join_trip(2, trip.id, oak.id)
+    manage.apply_edit(1, trip.id, Trip.get_by_id(trip.id).version, manage.TripEdit(
+        departure_date=day + timedelta(days=1)), UTC)  # Ann and Bob are asked "Still OK?"
+    step()
+    manage.still_ok(2, trip.id)
+    departs = Trip.get_by_id(trip.id).departs_at
+    manage.set_release(1, trip.id, (departs - timedelta(hours=1)).time(), UTC)
+    manage.release_unanswered(departs - timedelta(hours=1))  # Bob never answered
+    manage.message_passengers(1, trip.id, "I'm 5 minutes late, north exit")
+    manage.remove_passenger(1, trip.id, users.get_user(2).id, "the car is smaller than I thought")
+    rides.join_trip(5, trip.id, station.id)
+    manage.remove_passenger(1, trip.id, users.get_user(5).id)
+    step()
+    for cancel in (True, False):
+        other = _trip(1, "Club gym", day, ("Oak Street 12", time(20)), seats=1)
+        rides.join_trip(2, other.id, queries.pickup_points(other.id)[0].id)
+        waitlist.wait_for_seat(5, other.id, queries.pickup_points(other.id)[0].id)
+        if cancel:
+            manage.cancel_trip(1, other.id)
+        else:
+            waitlist.clear_departed(other.departs_at)
     step()
 
 
@@ -156,7 +207,13 @@ def test_every_kind_in_every_language(database):
                     "🙋 3 players still need a ride to <b>Away game</b>", "• Bob, from Oak Street\n• Eve\n• Ann",
                     "🚗 A new car is going to <b>Away game</b>", "🔔 New trip to <b>Away game · Riverside Arena</b>",
                     "• kind: game → <b>training</b>", "• start: 19:00 → <b>19:30</b>", "🏐 Open event",
-                    "Reason: the pitch is flooded", "❌ <b>Club party</b> on"):
+                    "Reason: the pitch is flooded", "❌ <b>Club party</b> on",
+                    "🎉 A seat is free in the trip to <b>Cup final</b>", "(pickup Oak Street 12, 17:15)",
+                    "took a freed seat in your trip to <b>Cup final</b> from the waiting list", "✅ Take the seat",
+                    "🙅 Pass", "the seat offered to you is gone", "was not taken in time", "Does it still work for you?",
+                    "👍 Still OK", "🚪 Leave the trip", "you did not confirm it after the driver's change",
+                    ":\nI'm 5 minutes late, north exit", "Reason: the car is smaller than I thought",
+                    "is cancelled, so its waiting list is closed", "has left, so its waiting list is closed"):
         assert variant in english, variant
     for language in ("ru", "de"):
         for en, theirs in zip(shown["en"], shown[language], strict=True):
