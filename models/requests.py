@@ -9,8 +9,10 @@ the event's lock (`rules.event_lock`), as joining a trip to it does (`matching.s
 so "who still needs a ride" never counts a player who has a seat.
 
 The drivers of the event's open trips hear of a new request in one batched message: at most
-ONE unsent "ride_requests" notification per (driver, event) — if one is waiting, nothing more
-is written — and its renderer lists the event's open requests as they are when it is sent.
+ONE pending "ride_requests" notification per (driver, event) — if one is waiting, nothing more
+is written — and its renderer lists the event's open requests as they are when it is sent. One
+the sender has claimed already ("sending": rendered, on its way) does not count as waiting: a
+request made then would be in no message, so it gets the next one.
 
 A free request (no event) is a date and a destination; it closes when its player joins a trip
 that day whose destination matches (`matching`).
@@ -31,7 +33,7 @@ from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .logids import tg
 from .rules import event_lock, is_row_id, require_event
 from .tables import (
-    NOTIFY_UNSENT, REQUEST_OPEN, REQUEST_OWN, REQUEST_SEATED, REQUEST_WITHDRAWN, TRIP_OPEN, Event, Notification,
+    NOTIFY_PENDING, REQUEST_OPEN, REQUEST_OWN, REQUEST_SEATED, REQUEST_WITHDRAWN, TRIP_OPEN, Event, Notification,
     Participant, RideAlert, RideRequest, Trip, User,
 )
 from .trips import validate_date, validate_destination
@@ -78,7 +80,7 @@ def _set_request(actor: User, event: Event, status: str, area: str | None, now: 
 
 def tell_drivers(event: Event, now: datetime) -> int:
     """Write the batched "ride_requests" notification for each driver of an open trip to the
-    event who has none waiting. Returns how many were written."""
+    event who has none waiting (pending: one being sent is not). Returns how many were written."""
     params = outbox.dump_params({"event": event.id})
     drivers = User.select().where(User.id.in_(
         Trip.select(Trip.driver).where((Trip.event == event.id) & (Trip.status == TRIP_OPEN) & (Trip.departs_at > now))))
@@ -86,7 +88,7 @@ def tell_drivers(event: Event, now: datetime) -> int:
     for driver in drivers:
         waiting = Notification.select().where(
             (Notification.recipient == driver.id) & (Notification.kind == RIDE_REQUESTS)
-            & (Notification.params == params) & Notification.state.in_(NOTIFY_UNSENT)).exists()
+            & (Notification.params == params) & (Notification.state == NOTIFY_PENDING)).exists()
         if not waiting:
             outbox.notify(driver, RIDE_REQUESTS, event=event.id)
             written += 1
