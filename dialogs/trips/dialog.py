@@ -148,7 +148,8 @@ def _card_data(card: queries.TripCard, tr: Tr, tz: ZoneInfo = UTC, back_points: 
         "take_pick": offered and point_gone and many,
         "asked": card.my_seat is not None and live and card.my_seat.reconfirm == RECONFIRM_ASKED,
         # the driver's tools
-        "can_release": card.viewer_is_driver and live and RECONFIRM_ASKED in card.reconfirm.values(),
+        "can_release": card.viewer_is_driver and live and (RECONFIRM_ASKED in card.reconfirm.values()
+                                                           or card.trip.release_unanswered_at is not None),
         "can_word": driving and card.taken > 0,
         "can_remove": driving and card.taken > 0,
         # both legs
@@ -438,8 +439,8 @@ async def on_join_both(event: CallbackQuery, button, manager: DialogManager) -> 
 
 
 # the card's driver buttons, as the refusal log says
-ACTIONS = {"edit": "edit", "cancel_trip": "cancel", "word": "message the passengers of",
-           "remove": "remove a passenger of", "release": "set the release time of"}
+ACTIONS = {"edit": "edit", "cancel_trip": "cancel", "to_word": "message the passengers of",
+           "to_remove": "remove a passenger of", "to_release": "set the release time of"}
 
 
 async def only_the_driver(event: CallbackQuery, button, manager: DialogManager) -> None:
@@ -628,11 +629,11 @@ def _card_window() -> Window:
             StartWith(T("trips-cancel-trip"), "cancel_trip", EditTripSG.cancel, carry=("trip_id",),
                       on_click=only_the_driver, when="can_manage"),
         ),
-        SwitchTo(T("trips-word"), id="word", state=TripSG.word, on_click=only_the_driver, when="can_word"),
+        SwitchTo(T("trips-word"), id="to_word", state=TripSG.word, on_click=only_the_driver, when="can_word"),
         Row(
-            SwitchTo(T("trips-remove"), id="remove", state=TripSG.remove_pick, on_click=only_the_driver,
+            SwitchTo(T("trips-remove"), id="to_remove", state=TripSG.remove_pick, on_click=only_the_driver,
                      when="can_remove"),
-            SwitchTo(T("trips-release"), id="release", state=TripSG.release, on_click=only_the_driver,
+            SwitchTo(T("trips-release"), id="to_release", state=TripSG.release, on_click=only_the_driver,
                      when="can_release"),
         ),
         share_button(),
