@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from datetime import time as clock
+from datetime import timedelta
 
 import pytest
 
@@ -259,6 +260,7 @@ def test_fifty_changes_in_a_minute_stay_within_the_groups_flood_limit(world):
     assert min(gaps, default=GROUP_INTERVAL) >= GROUP_INTERVAL - 0.2, gaps
     assert all(r.method == "editMessageText" for r in calls), "edited in place, never re-sent"
     assert len(calls) < len(changes) / 2, "changes within the debounce make one edit per post, not one per change"
+    print(f"50 changes in {at[-1] - since:.0f}s: {len(calls)} group calls, {min(gaps, default=0):.2f}s apart at least")
 
 
 def quiet_for(world, seconds: float, since: float) -> list:
@@ -282,6 +284,10 @@ def test_removed_from_the_club_chat_the_bot_stops_posting_tells_who_added_it_and
         pat.press("🙋 Join", message=post, chat_id=CLUB)
         card = pat.wait_screen("Lake Tour")
         assert "🙋 Join" in buttons(card) and "📣 Share" not in buttons(card), "no Share without inline mode"
+        board = world.board()
+        tg.set_bot_rights(CLUB, "administrator", by=ada, can_pin_messages=True)  # promoted: the board is pinned
+        world.wait_group(lambda: tg.pinned(CLUB) == board.message_id, "the board pinned where it is")
+        tg.set_bot_rights(CLUB, "member", by=ada)  # demoted: still posting
 
         since = time.monotonic()
         tg.set_bot_rights(CLUB, "left", by=ada)
@@ -348,3 +354,50 @@ def test_a_crash_while_posting_repeats_at_most_the_message_in_flight(tmp_path):
         assert "claim of poster" in world.bot.output(), "the dead run's claim taken back at once"
 
         print(f"crash during a send: {len(dunes) - 1} duplicate; settled {recovered:.1f}s after the restart")
+
+
+# --- the same rules on the models alone (fast): what the poster above relies on ---------------------
+
+
+def _shown(post_id: int, message_id: int) -> None:
+    """The poster showed the post's current version in `message_id`."""
+    from models import club
+    from models.tables import GroupPost
+
+    version = GroupPost.get_by_id(post_id).version
+    club.claim_post(post_id, "poster")
+    club.post_sent(post_id, "poster", version, message_id, pinned=False)
+
+
+def test_back_in_the_group_the_board_is_posted_anew_and_stale_posts_edited(database):
+    from models import club, utcnow
+    from models.tables import POST_BOARD, GroupPost, Trip
+    from tests.test_rides import make_trip, player
+
+    player(1, "Dee Driver", "driver")
+    left_at = utcnow()
+    club.chat_status(CLUB, "administrator", can_pin=True, by=1)
+    over, live = make_trip(days=1), make_trip(days=3)
+    for post in GroupPost.select():
+        _shown(post.id, 100 + post.id)
+    board = GroupPost.get(GroupPost.kind == POST_BOARD)
+    assert [b.id for b in club.boards_to_pin()] == [board.id], "shown, not pinned, and the bot may pin"
+    Trip.update(ends_at=left_at - timedelta(hours=1)).where(Trip.id == over.id).execute()  # over before it left
+
+    club.chat_status(CLUB, "left", by=1, now=left_at)
+    club.chat_status(CLUB, "member", by=1, now=left_at + timedelta(hours=1))  # back, without the right to pin
+    pending = {p.trip_id for p in GroupPost.select() if p.version > p.sent_version}
+    assert pending == {None, live.id}, "the board, and the post of the trip not over when the bot left"
+    assert GroupPost.get_by_id(board.id).repost and club.boards_to_pin() == []
+
+
+def test_the_sole_poster_takes_back_a_dead_runs_claims(database):
+    from models import club
+    from models.tables import GroupPost
+
+    club.chat_status(CLUB, "member")
+    board = GroupPost.get()
+    assert club.claim_post(board.id, "dead") is not None
+    assert club.release_post_claims("alive") == [(board.id, "dead")]
+    assert club.claim_post(board.id, "alive") is not None
+    assert club.release_post_claims("alive") == [], "its own claims stay"
