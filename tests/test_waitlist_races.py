@@ -13,6 +13,8 @@ from collections import Counter
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.infra.db import init_database, migrate
 from models import (
     ROLE_DRIVER, ROLE_PASSENGER, Notification, Participant, Trip, User, WaitEntry, db, queries, rides, trips, users,
@@ -122,14 +124,17 @@ def _scenario() -> None:
     assert taken + waitlist.seats_promised(trip) == trip.seats == 3
 
 
-def test_ten_in_line_three_seats_freed_at_once_sqlite_file(database):
+@pytest.fixture(params=["sqlite_file", "postgresql"])
+def backend(request):
+    """The migrated database of each test: an SQLite file, then the local PostgreSQL."""
+    if request.param == "sqlite_file":
+        yield request.getfixturevalue("database")
+        return
+    url = request.getfixturevalue("pg_url")
+    migrate(url)
+    yield init_database(url)
+    db.close()
+
+
+def test_ten_in_line_three_seats_freed_at_once(backend):
     _scenario()
-
-
-def test_ten_in_line_three_seats_freed_at_once_postgresql(pg_url):
-    migrate(pg_url)
-    init_database(pg_url)
-    try:
-        _scenario()
-    finally:
-        db.close()
