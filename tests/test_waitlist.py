@@ -297,6 +297,9 @@ async def test_a_russian_player_takes_the_seat_in_russian(env):
     answer, shown, _ = await Presser(env, BOB).press(message, "✅ Занять место")
     assert answer.text == "Место твоё! Водитель в курсе. 🎉"
     assert button_texts(shown) == ["✅ Место твоё", "🚗 Открыть поездку"]
+    card = await env.player(BOB).click("🚗 Открыть поездку", shown)  # the trip card window, in Russian
+    assert "Riverside Arena" in card.text and "Central Station" in card.text
+    assert "Central Station  ← <i>твоя посадка</i>" in card.text and "✅ <b>У тебя есть место.</b>" in card.text
 
 
 async def test_malformed_and_forged_data_are_answered(env):
