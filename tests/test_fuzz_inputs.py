@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import logging
 import os
+import re
 import shutil
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,11 +49,14 @@ SORRY = tr_for("en")(SORRY_KEY)
 from bot.config import Settings
 from bot.infra.db import init_database
 from dialogs import build_dialogs
-from dialogs.states import CarSG, EditTripSG, NewTripSG, PickupSG, SaveTemplateSG, TemplatesSG
-from models import (
-    ROLE_DRIVER, ROLE_PASSENGER, Notification, PickupPoint, TemplatePickupPoint, Trip, TripTemplate, User,
-    ValidationError, db, manage, queries, rides, rules, templates, trips, users,
+from dialogs.states import (
+    CarSG, EditTripSG, EventEditSG, EventsSG, MyTripsSG, NewTripSG, PickupSG, SaveTemplateSG, TemplatesSG, TripSG,
 )
+from models import (
+    ROLE_DRIVER, ROLE_PASSENGER, Notification, Participant, PickupPoint, TemplatePickupPoint, Trip, TripTemplate,
+    User, ValidationError, db, events, manage, queries, requests, rides, rules, templates, trips, users,
+)
+from models.tables import Event, RideAlert, RideRequest
 from bot.devtools.fakeapi import spec as api
 from tests.notices import render_row
 from tests.steps import open_my_trip
@@ -129,6 +134,19 @@ def assert_database_clean() -> None:
         _field(p.address, "template pickup address", trips.ADDRESS_MIN, trips.ADDRESS_MAX)
     for u in User.select():
         _field(u.car or "", "car", 0, users.CAR_MAX)
+    for e in Event.select():
+        _field(e.title, "event title", events.TITLE_MIN, events.TITLE_MAX)
+        _field(e.venue, "event venue", events.VENUE_MIN, events.VENUE_MAX)
+        _field(e.cancel_reason, "event cancel reason", 0, manage.REASON_MAX)
+    for r in RideRequest.select():
+        _field(r.area, "request area", 0, requests.AREA_MAX)
+        _field(r.destination, "request destination", 0 if r.event_id else trips.DESTINATION_MIN, trips.DESTINATION_MAX)
+    for a in RideAlert.select():
+        _field(a.destination, "alert destination", 0 if a.event_id else trips.DESTINATION_MIN, trips.DESTINATION_MAX)
+    for n in Notification.select().where(Notification.kind.in_(("driver_word", "removed"))):
+        params = json.loads(n.params)
+        _field(params.get("word", ""), "driver's word", 0, manage.WORD_MAX, multiline=True)
+        _field(params.get("remove_reason", ""), "removal reason", 0, manage.REASON_MAX)
 
 
 def assert_sendable_html(text: str | None, where: str) -> None:
@@ -216,7 +234,7 @@ def way(*moves) -> Callable[..., Awaitable[None]]:
     """A way through the dialogs, move by move: a button to press (its label, or a pattern),
     `Say(text)` to send, TOMORROW to pick in the calendar, or another way to walk first."""
 
-    async def walk(p) -> None:
+    async def walk(p, *_) -> None:  # a Step's `finish` is also given the accepted value
         for move in moves:
             if isinstance(move, Say):
                 await p.send(move.text)
@@ -264,7 +282,7 @@ _rename = way(Say("/templates"), "📋 Away", "✏️ Rename")
 _cancel = way(open_my_trip, "❌ Cancel trip")
 
 
-async def _confirm_edit(p) -> None:
+async def _confirm_edit(p, *_) -> None:
     if p.has_button("✅ Confirm"):
         await p.click("✅ Confirm")
 
@@ -275,12 +293,13 @@ class Step:
     widget: str  # the TextInput's id
     reach: Callable[..., Awaitable[None]]
     validator: Callable[[str], object]
-    finish: Callable[..., Awaitable[None]]  # after an accepted value: drive on until it is written
+    finish: Callable[..., Awaitable[None]]  # (player, value): after an accepted value, drive on until it is written
     stored: Callable[[object], None]  # asserts the accepted value is in the database
     said: tuple[str, ...] = ()  # messages (not refusals) the bot may send on success
+    setup: Callable[[], None] | None = None  # more of the world than `seed` (once, on the step's own copy)
 
 
-async def _nothing(p) -> None:
+async def _nothing(p, *_) -> None:
     return None
 
 
@@ -336,13 +355,13 @@ STEPS: dict[str, Step] = {
         _confirm_edit, _eq(lambda: Trip.get_by_id(1).comment)),
     "trip edit pickup address": Step(
         PickupSG.address, "addr", _edit_point, trips.validate_address,
-        lambda p: _finish_point(p, keep_time=True), _eq(lambda: _station().address)),
+        lambda p, _: _finish_point(p, keep_time=True), _eq(lambda: _station().address)),
     "trip edit pickup time": Step(
         PickupSG.time, "time", _edit_point_time, trips.parse_time,
-        lambda p: _finish_point(p, keep_time=False), _eq(lambda: _station().time)),
+        lambda p, _: _finish_point(p, keep_time=False), _eq(lambda: _station().time)),
     "cancel reason": Step(
         EditTripSG.cancel, "reason", _cancel, manage.validate_reason,
-        lambda p: p.click("❌ Yes, cancel the trip"), _eq(lambda: Trip.get_by_id(1).cancel_reason)),
+        lambda p, _: p.click("❌ Yes, cancel the trip"), _eq(lambda: Trip.get_by_id(1).cancel_reason)),
 }
 
 
@@ -351,6 +370,145 @@ async def _finish_point(p, *, keep_time: bool) -> None:
         await p.click("➡️ Keep 18:00")
     await p.click("✅ Done")
     await _confirm_edit(p)
+
+
+# --- the club's events (issue #21): Dee is a club admin (Runner), the event is Cup final in 3 days
+
+
+def _club_events() -> None:
+    """Cup final at Riverside Arena in three days, Ann asking for a ride to it (an edit or a
+    cancellation tells her); Dee asking for a ride to Airport in two days (his "My trips")."""
+    today = trips.local_today(UTC)
+    event = events.create_event(DRIVER, events.EventDraft("game", "Cup final", "Riverside Arena",
+                                                          today + timedelta(days=3), time(18, 30)), UTC,
+                                frozenset({DRIVER}))
+    requests.request_ride(ANN, event.id, "Oak St")
+    requests.request_free(DRIVER, today + timedelta(days=2), "Airport", "Station", UTC)
+
+
+def _newest(model):
+    return model.select().order_by(model.id.desc()).get()
+
+
+def _cup_final() -> Event:
+    return Event.get(Event.title == "Cup final")
+
+
+def _dee_request(**where) -> RideRequest:
+    dee = users.get_user(DRIVER)
+    query = RideRequest.select().where(RideRequest.passenger == dee.id)
+    for name, value in where.items():
+        query = query.where(getattr(RideRequest, name) == value)
+    return query.order_by(RideRequest.id.desc()).get()
+
+
+_event_card = way(Say("/events"), ".*Cup final")
+_new_event = way(Say("/events"), "➕ New event", "🏐 Game")
+_create_event = way(TOMORROW, Say("18:30"), "1️⃣ Just once", "✅ Create event")
+_free_request = way(Say("/events"), "🙋 Ride elsewhere")
+
+# --- the way back in the wizard and the driver's tools on the card (issue #22)
+
+_summary = way(_to("comment"), *WIZARD["comment"])  # the wizard's summary: Gym tomorrow, Station 18:00
+ADD_BACK, SAME_SEATS = re.escape("↩️ Driving back too?"), re.escape("👍 3, as on the way there")
+_back_from = way(_summary, ADD_BACK)
+_back_time = way(_back_from, "📍 Gym")  # from the destination, one tap
+_dropoff = way(Say("Oak St"), Say("22:00"), "✅ Done", "✅ Confirm")  # the drop-off, then Confirm
+
+
+def _way_back() -> Trip:
+    return Trip.get(Trip.outbound.is_null(False))
+
+
+def _leaving(text: str) -> time:
+    """The way back's time as its window takes it: a time after the way there's last pickup."""
+    at = trips.parse_time(text)
+    if at <= time(18):
+        raise ValidationError("wizard-back-too-early")
+    return at
+
+
+async def _finish_leaving(p, at: time) -> None:
+    await p.click(SAME_SEATS)
+    await p.send("Oak St")
+    if at == time(23, 59):  # no drop-off can come after it on the day: the way back cannot be finished
+        await p.send("23:59")
+        assert p.env.bot.sent_texts(DRIVER)[-1].startswith("⚠️"), "a drop-off at the leaving time was taken"
+        return
+    await p.send(f"{datetime.combine(p.env.tomorrow, at) + timedelta(minutes=1):%H:%M}")
+    await p.click("✅ Done")
+    await p.click("✅ Confirm")
+
+
+def _left_at(at: time) -> None:
+    if at == time(23, 59):
+        assert Trip.select().count() == 1, "a way back with nowhere to drop anyone"
+    else:
+        assert queries.pickup_points(_way_back().id)[0].time == at
+
+
+def _notices(kind: str, param: str) -> list:
+    return [json.loads(n.params)[param] for n in Notification.select().where(Notification.kind == kind)]
+
+
+def _word_sent(word: str) -> None:
+    assert _notices("driver_word", "word") == [word, word]  # Ann and Bob
+
+
+def _removed(reason: str) -> None:
+    assert _notices("removed", "remove_reason") == [reason]
+    assert Participant.select().count() == 1  # Bob stays
+
+
+STEPS.update({
+    "event request area": Step(
+        EventsSG.request, "area", way(_event_card, "🙋 I need a ride"), requests.validate_area,
+        _nothing, _eq(lambda: _dee_request(event=_cup_final().id).area), setup=_club_events),
+    "free request place": Step(
+        EventsSG.free_place, "free_dest", _free_request, trips.validate_destination,
+        way(TOMORROW, "✅ Ask for a ride"), _eq(lambda: _dee_request(date=trips.local_today(UTC) + timedelta(days=1)
+                                                                     ).destination), setup=_club_events),
+    "free request area": Step(  # the same window as the event's, asking for a place and a day
+        EventsSG.request, "area", way(_free_request, Say("Beach"), TOMORROW), requests.validate_area,
+        _nothing, _eq(lambda: _dee_request(destination="Beach").area), setup=_club_events),
+    "alert place": Step(
+        EventsSG.alert_place, "alert_dest", way(Say("/events"), "🔔 My alerts", "➕ Trips to a place"),
+        trips.validate_destination, way("any day"), _eq(lambda: _newest(RideAlert).destination),
+        setup=_club_events),
+    "event title": Step(
+        EventEditSG.title, "title", _new_event, events.validate_title,
+        way(Say("Riverside Arena"), _create_event), _eq(lambda: _newest(Event).title), setup=_club_events),
+    "event venue": Step(
+        EventEditSG.venue, "venue", way(_new_event, Say("Away game")), events.validate_venue,
+        _create_event, _eq(lambda: _newest(Event).venue), setup=_club_events),
+    "event time": Step(
+        EventEditSG.time, "time_t", way(_new_event, Say("Away game"), Say("Riverside Arena"), TOMORROW),
+        trips.parse_time, way("1️⃣ Just once", "✅ Create event"), _eq(lambda: _newest(Event).start_time),
+        setup=_club_events),
+    "event edit title": Step(  # the same field, from the card's Edit: Ann is told on Save
+        EventEditSG.title, "title", way(_event_card, "✏️ Edit", "✏️ Title"), events.validate_title,
+        way("✅ Save changes"), _eq(lambda: Event.get_by_id(1).title), setup=_club_events),
+    "event cancel reason": Step(
+        EventEditSG.cancel, "reason", way(_event_card, "❌ Cancel event"), manage.validate_reason,
+        way("✅ Yes, cancel it"), _eq(lambda: _cup_final().cancel_reason), setup=_club_events),
+    "my request area": Step(
+        MyTripsSG.request, "area", way(Say("/mytrips"), ".*Airport.*"), requests.validate_area,
+        _nothing, _eq(lambda: _dee_request(destination="Airport").area), setup=_club_events),
+    "way back from": Step(
+        NewTripSG.back_from, "bfrom", _back_from, trips.validate_address,
+        way(Say("21:30"), SAME_SEATS, _dropoff), _eq(lambda: queries.pickup_points(_way_back().id)[0].address)),
+    "way back time typed": Step(
+        NewTripSG.back_time, "btime", _back_time, _leaving, _finish_leaving, _left_at),
+    "way back seats typed": Step(
+        NewTripSG.back_seats, "bseats_t", way(_back_time, Say("21:30")), trips.validate_seats,
+        _dropoff, _eq(lambda: _way_back().seats)),
+    "driver's word": Step(
+        TripSG.word, "word", way(open_my_trip, "💬 Message passengers"), manage.validate_word,
+        way("📨 Send"), _word_sent),
+    "removal reason": Step(
+        TripSG.remove, "why", way(open_my_trip, "🚫 Remove a passenger", "👤 18:00 Ann"), manage.validate_reason,
+        way("🚫 Yes, remove"), _removed),
+})
 
 
 # --------------------------------------------------------------------------- the runner
@@ -395,9 +553,17 @@ class Runner:
 
         self.step, self.seeded, self.work = step, seeded, work
         self.url = f"sqlite:///{work}"
+        if step.setup is not None:  # the step's own seeded copy, with its more
+            self.seeded = work.with_name("seeded.sqlite3")
+            shutil.copy(seeded, self.seeded)
+            database = init_database(f"sqlite:///{self.seeded}")
+            step.setup()
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            database.close()
         self._fresh_db()
         self.loop = asyncio.new_event_loop()
-        self.settings = dataclasses.replace(settings, database_url=self.url)  # conftest's: no throttle
+        # conftest's settings (no throttle); Dee manages the club's events
+        self.settings = dataclasses.replace(settings, database_url=self.url, club_admins=frozenset({DRIVER}))
         self.env = DialogEnv(self.settings)
         self.env.tomorrow = trips.local_today(self.settings.timezone) + timedelta(days=1)
         self.examples = {"accepted": 0, "refused": 0}
@@ -448,7 +614,7 @@ class Runner:
         else:
             self.examples["accepted"] += 1
             assert not warnings, f"accepted {text[:80]!r} but the bot said {warnings}"
-            await step.finish(dee)
+            await step.finish(dee, expected)
             step.stored(expected)
         await _settle()
         assert not any(SORRY in (getattr(c, "text", None) or "") for c in env.bot.calls)
