@@ -5,7 +5,9 @@ operations call inside their own transaction.
   "own", becomes "seated" with the trip; without an event, an open free request for the
   trip's date whose destination matches. Leaving a trip later reopens nothing: the player
   asks again.
-- `trip_created` (from `trips.create_trip`): the event's open requesters hear of the new trip
+- `trip_created` (from `trips.create_trip`): the driver's own request for where it goes is
+  answered by their car ("seated" with the trip, as `seat_taken`: a driver needs no ride
+  there); the event's open requesters hear of the new trip
   ("event_new_trip"; without an event: the open free requests for its date and destination),
   then the alert subscribers who have not heard already ("alert_new_trip"): an alert on the
   event (a weekly event's alert is on its series) or on a destination the trip's matches,
@@ -37,17 +39,22 @@ def seat_taken(trip: Trip, passenger: User, now: datetime | None = None) -> int:
     """`passenger` took a seat in `trip` (inside the join's transaction, the trip locked):
     their request for it is closed. Returns how many requests were. A return leg (issue #22)
     answers nothing: it does not take them there."""
-    now = now or utcnow()
     if trip.outbound_id is not None:
         return 0
+    return _answered(trip, passenger.id, now or utcnow())
+
+
+def _answered(trip: Trip, user_id: int, now: datetime) -> int:
+    """Close the requests of `user_id` that `trip` answers: theirs for its event, or without
+    one the open free requests for its day whose destination it matches."""
     if trip.event_id is not None:
         locked_event(trip.event_id)  # after the trip's lock: the order every operation keeps
         return (RideRequest.update(status=REQUEST_SEATED, trip=trip.id, updated_at=now)
-                .where((RideRequest.passenger == passenger.id) & (RideRequest.event == trip.event_id)
+                .where((RideRequest.passenger == user_id) & (RideRequest.event == trip.event_id)
                        & RideRequest.status.in_((REQUEST_OPEN, REQUEST_OWN)))
                 .execute())
     free = [r for r in RideRequest.select().where(
-        (RideRequest.passenger == passenger.id) & RideRequest.event.is_null() & (RideRequest.status == REQUEST_OPEN)
+        (RideRequest.passenger == user_id) & RideRequest.event.is_null() & (RideRequest.status == REQUEST_OPEN)
         & (RideRequest.date == trip.departure_date)) if destination_matches(r.destination, trip.destination)]
     if not free:
         return 0
@@ -61,6 +68,7 @@ def trip_created(trip: Trip, event: Event | None) -> int:
     A return leg (issue #22) is no new car: nobody hears of it."""
     if trip.outbound_id is not None:
         return 0
+    _answered(trip, trip.driver_id, utcnow())  # they drive there: no longer in the list of who needs a ride
     told = {trip.driver_id}
     count = 0
     if event is not None:

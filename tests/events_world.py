@@ -10,6 +10,7 @@ that shows what it expects, and presses buttons on that message.
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.devtools.fakeapi import BotMessage, FakeUser
+from dialogs.i18n import Tr
 
 Expected = str | Callable[[BotMessage], bool]
 
@@ -78,6 +80,11 @@ class Player:
             return self.wait(needle, timeout)
         finally:
             self.since = since
+
+
+def shown(tr: Tr, key: str, **args) -> str:
+    """The catalog text `key` as a player reads it on the screen (HTML tags gone, entities read)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", tr(key, **args)))
 
 
 def pick_date(player: Player, day: date, today: date) -> None:

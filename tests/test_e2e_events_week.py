@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 
 from bot.devtools.fakeapi import BENIGN_ERRORS
+from dialogs.i18n import tr_for
 from tests.events_world import (
-    Car, Database, Player, buttons, card_rides, expected_rides, list_entry, pick_date, summary_line,
+    Car, Database, Player, buttons, card_rides, expected_rides, list_entry, pick_date, shown, summary_line,
 )
 from tests.process import BotProcess
 from tests.test_taps_wizard import club_zone
@@ -31,6 +32,12 @@ ADA, DEE, EVE, GIL, PAT, SUE, IVAN = 1, 2, 3, 4, 5, 6, 7
 NAMES = {ADA: "Ada", DEE: "Dee", EVE: "Eve", GIL: "Gil", PAT: "Pat", SUE: "Sue", IVAN: "Ivan"}
 DRIVERS = {ADA, DEE, EVE, GIL}
 GAME, TRAINING = "Cup final", "Training"
+
+
+def ru(key: str, **args) -> str:
+    """What Ivan reads: the Russian catalog's text (from the catalog, so that a better wording
+    of it does not break the week; the English texts are written out, as they must not change)."""
+    return shown(tr_for("ru"), key, **args)
 
 
 def register() -> None:
@@ -82,8 +89,8 @@ class Week:
         ada.wait("Does it happen every week?")
         ada.press("🔁 Every week" if weekly else "1️⃣ Just once")
         summary = ada.wait("check it, then create it")
-        for shown in (title, venue, f"{day:%a %d %b %Y}, {start}", "🔁 Every week" if weekly else "1️⃣ Just once"):
-            assert shown in summary.text, f"{shown!r} not on the summary:\n{summary.text}"
+        for value in (title, venue, f"{day:%a %d %b %Y}, {start}", "🔁 Every week" if weekly else "1️⃣ Just once"):
+            assert value in summary.text, f"{value!r} not on the summary:\n{summary.text}"
         ada.press("✅ Create event")
         ada.wait(lambda m: "Club events" in m.text and title in m.text and "➕ New event" in buttons(m))
 
@@ -134,9 +141,10 @@ class Week:
         """The player's "My trips": an open request is waiting there (with its area), a seat
         got through it is among their seats, and nothing else of the game."""
         player = self[tid]
-        ru = tid == IVAN
-        screen = player.command("/mytrips").wait("Мои поездки" if ru else "My trips").text
-        waiting, seats = ("⏳ Ждёшь машину", "🙋 Твои места") if ru else ("⏳ Waiting for a ride", "🙋 Your seats")
+        tr = tr_for("ru" if tid == IVAN else "en")
+        title = shown(tr, "trips-mine-title").strip().split("\n")[0]  # "🧳 My trips"
+        screen = player.command("/mytrips").wait(title).text
+        waiting, seats = shown(tr, "trips-mine-requests"), shown(tr, "trips-mine-seats")
         status = request[0] if request else None
         if status == "open":
             entry = screen.split(waiting)[1]
@@ -196,14 +204,16 @@ def test_a_week_of_club_events(tg, tmp_path):
         week.agree(cars, {PAT: "Oak Street", SUE: ""})
 
         # Ivan reads it all in Russian
-        ivan.command("/events").wait("🏐 События клуба")
+        ivan.command("/events").wait(ru("events-list-title"))
         ivan.press(next(b for b in buttons(ivan.window) if GAME in b))
-        card = ivan.wait("🙋 Ещё нужно подвезти (2): Pat (от Oak Street), Sue")
-        assert "🚗 Едут машины (2):" in card.text, card.text
-        ivan.press("🙋 Меня нужно подвезти")
-        ivan.wait("Откуда тебя забрать?")
+        pat_from = ru("events-need-from", name="Pat", area="Oak Street")
+        card = ivan.wait(ru("events-card-needs", n=2, names=f"{pat_from}, Sue"))
+        assert ru("events-card-cars", n=2) in card.text, card.text
+        assert "Меня нужно подвезти" in ru("events-need-ride")  # the catalog is Russian indeed
+        ivan.press(ru("events-need-ride"))
+        ivan.wait(ru("events-request-hint"))
         ivan.send("Hill Road")
-        ivan.wait("🙋 Ты просишь подвезти от Hill Road.")
+        ivan.wait(ru("events-you-asked-from", area="Hill Road"))
         asking = {PAT: "Oak Street", SUE: "", IVAN: "Hill Road"}
         week.agree(cars, asking)
 
@@ -240,17 +250,21 @@ def test_a_week_of_club_events(tg, tmp_path):
         gil.command("/newtrip").wait("Which event are you driving to?")
         gil.press(f"🏐 {game_day:%a %d %b} · {GAME}")
         week.offer(gil, 3, "Hill Road 1")
-        told = ivan.notice("🚗 Новая машина едет на Cup final")
-        assert "за рулём Gil" in told.text and "Hill Road 1" in told.text, told.text
+        news = ru("notice-event-new-trip", title=GAME, day=tr_for("ru").day(game_day), driver="Gil", time="17:45",
+                  address="Hill Road 1", seats=ru("notice-seats-left", n=3))
+        told = ivan.notice(news)
+        assert told.text == news and buttons(told) == [ru("notice-open-trip")]
         ivan.since = told.message_id - 1  # what follows the notice is his window
         ivan.window = told
-        ivan.press("🚗 Открыть поездку")
-        ivan.wait(lambda m: "🙋 Записаться" in buttons(m))
-        ivan.press("🙋 Записаться")
-        ivan.wait("Занять место в поездке")
-        ivan.press("✅ Записаться")
-        ivan.wait("✅ У тебя есть место.")
+        ivan.press(ru("notice-open-trip"))
+        ivan.wait(lambda m: ru("trips-join") in buttons(m) and "Gil" in m.text)
+        ivan.press(ru("trips-join"))
+        ivan.wait(lambda m: ru("trips-join-ok") in buttons(m))
+        ivan.press(ru("trips-join-ok"))
+        ivan.wait(ru("trips-card-your-seat"))
         gil.notice("Ivan joined your trip")
+        card = week.card(ivan, shows=ru("events-you-seated", driver="Gil"))  # his card says so, in Russian
+        assert ru("events-card-no-needs") in card and ru("events-need-ride") not in buttons(ivan.window)
         for player in (pat, sue):  # seated already: nobody tells them of another car
             assert not any("A new car is going" in m.text for m in player.user.messages())
         cars = [Car("Dee", 2, 1), Car("Eve", 1, 1), Car("Gil", 3, 1)]
@@ -310,3 +324,38 @@ def test_a_request_made_while_the_drivers_message_is_on_its_way_gets_a_message_o
     first_, second = messages()
     assert (first_.state, second.state) == ("sending", "pending")
     assert render_row(second).text.split("\n")[1:] == ["• Pat, from Oak Street", "• Sue", "• Ivan"]
+
+
+def test_a_player_who_asked_and_then_drives_there_no_longer_needs_a_ride(database):
+    """Found while writing the week: Ivan asked for a ride, then got a car and tapped 🚗 I'm
+    driving; his request stayed open, so the card listed the driver among those who still need
+    a ride, the other drivers' messages named him and his "My trips" kept him waiting. Driving
+    there closes the driver's own request (a free one to that place and day too)."""
+    from zoneinfo import ZoneInfo
+
+    from models import ROLE_DRIVER, RideRequest, events, queries, requests, trips, users
+
+    utc = ZoneInfo("UTC")
+    register()
+    day = trips.local_today(utc) + timedelta(days=2)
+    game = events.create_event(ADA, events.EventDraft("game", GAME, "Riverside Arena", day, clock(18, 30)),
+                               utc, frozenset({ADA}))
+    asked = requests.request_ride(IVAN, game.id, "Hill Road")
+    requests.request_ride(PAT, game.id)
+    free = requests.request_free(IVAN, day, "Beach", tz=utc)
+    users.set_role(IVAN, ROLE_DRIVER)  # he got a car (the wizard asks a passenger to switch)
+
+    def drive(destination: str, event_id: int | None = None) -> trips.Trip:
+        return trips.create_trip(IVAN, trips.TripDraft(destination=destination, departure_date=day, seats=3,
+                                                       pickups=[trips.PickupDraft("Hill Road 1", clock(17, 45))]),
+                                 utc, event_id=event_id)
+
+    trip = drive(f"{GAME} · Riverside Arena", game.id)
+    card = queries.event_card(game.id, IVAN)
+    assert card.is_driving and [n.first_name for n in card.needs] == ["Pat"]
+    assert queries.event_summary(game.id).need_ride == 1
+    assert (RideRequest.get_by_id(asked.id).status, RideRequest.get_by_id(asked.id).trip_id) == ("seated", trip.id)
+    assert [r.id for r in queries.my_requests(IVAN)] == [free.id]  # the free one is another place
+    beach = drive("Beach volley")
+    assert queries.my_requests(IVAN) == []
+    assert RideRequest.get_by_id(free.id).trip_id == beach.id
