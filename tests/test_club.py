@@ -116,3 +116,28 @@ def test_whoever_configured_the_bot_is_told_when_it_loses_the_chat(dee):
     assert (told.kind, told.recipient_id, told.chat_id) == ("club_chat_lost", dee.id, 1)
     club.chat_status(CHAT, "left")  # no news: no second message
     assert Notification.select().count() == 1
+
+
+async def test_the_club_chats_own_updates_pass_the_members_gate():
+    """my_chat_member in the club chat (the bot kicked by an admin it cannot look up any more)
+    and group messages there reach the handlers without a getChatMember call (issue #20)."""
+    from aiogram.types import Update
+
+    from bot.middlewares.access import ClubMembersOnly
+
+    gate = ClubMembersOnly(CHAT)
+    seen = []
+
+    async def handler(event, data):
+        seen.append(event.update_id)
+
+    kicked = Update.model_validate({"update_id": 1, "my_chat_member": {
+        "chat": {"id": CHAT, "type": "supergroup", "title": "Club"}, "from": {"id": 9, "is_bot": False, "first_name": "Ada"},
+        "date": 0, "old_chat_member": {"status": "member", "user": {"id": 5, "is_bot": True, "first_name": "B"}},
+        "new_chat_member": {"status": "kicked", "user": {"id": 5, "is_bot": True, "first_name": "B"}, "until_date": 0}}})
+    board = Update.model_validate({"update_id": 2, "message": {
+        "message_id": 3, "date": 0, "chat": {"id": CHAT, "type": "supergroup", "title": "Club"},
+        "from": {"id": 9, "is_bot": False, "first_name": "Ada"}, "text": "/board"}})
+    for update in (kicked, board):
+        await gate(handler, update, {"event_from_user": update.event.from_user, "bot": None})
+    assert seen == [1, 2]

@@ -38,7 +38,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.enums import ChatMemberStatus
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram_dialog.api.entities import DialogUpdate
@@ -162,7 +162,7 @@ class ClubMembersOnly(BaseMiddleware):
 
     async def __call__(self, handler, event: Any, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
-        if _background(event) or user is None or not isinstance(event, Update):
+        if _background(event) or user is None or not isinstance(event, Update) or self._in_the_club_chat(event):
             return await handler(event, data)
         self._sweep()
         verdict = await self.is_member(data["bot"], user.id)
@@ -174,6 +174,13 @@ class ClubMembersOnly(BaseMiddleware):
             key = FORMER_MEMBER_KEY if known is not None else NOT_MEMBER_KEY
         await _refuse(event, data["bot"], refusal(key, data, known) if self._should_tell(user.id, key) else None)
         return None
+
+    def _in_the_club_chat(self, event: Update) -> bool:
+        """Updates from the club chat itself pass: its messages come from its members, and the
+        bot's own standing there (`my_chat_member`) must be heard even when it can no longer
+        look the admin who changed it up (issue #20)."""
+        chat = (event.message or event.my_chat_member or event.edited_message)
+        return chat is not None and chat.chat.id == self.chat_id
 
     async def is_member(self, bot: Bot, user_id: int) -> bool | None:
         """True/False; None when Telegram could not be asked."""
@@ -196,6 +203,10 @@ class ClubMembersOnly(BaseMiddleware):
                 log.error("getChatMember(%s, %s) refused: %s. Is CLUB_CHAT_ID right, and the bot an admin "
                           "of that group?", self.chat_id, tg(user_id), exc.message)
                 verdict = None
+        except TelegramForbiddenError as exc:  # the bot is out of the group: expected, no traceback
+            log.warning("getChatMember(%s, %s) refused: %s (the bot is not in the club chat)", self.chat_id,
+                        tg(user_id), exc.message)
+            verdict = None
         except Exception:
             log.warning("getChatMember(%s, %s) failed; refusing for now", self.chat_id, tg(user_id), exc_info=True)
             verdict = None
