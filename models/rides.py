@@ -20,6 +20,9 @@ from .rules import require_open, require_trip, trip_lock
 from .tables import RECONFIRM_ASKED, RECONFIRM_OK, TRIP_OPEN, WAIT_OFFERED, Participant, PickupPoint, Trip, User
 from .users import require_user
 
+TRIP_FULL = "error-trip-full"
+RETURN_FULL = "error-return-full"  # the way back of a "Join both" (issue #22)
+
 
 def _point_of(trip: Trip, pickup_point_id: int) -> PickupPoint:
     point = PickupPoint.get_or_none((PickupPoint.id == pickup_point_id) & (PickupPoint.trip == trip.id))
@@ -45,12 +48,11 @@ def join_trip(
         trip = require_open(trip)
         if seen_version is not None and trip.version != seen_version:
             raise Conflict("error-trip-changed-before-join")
-        seat, _ = _take_seat(actor, trip, pickup_point_id)
+        seat, _ = _take_seat(actor, trip, pickup_point_id, TRIP_FULL)
     return seat
 
 
-def _take_seat(actor: User, trip: Trip, pickup_point_id: int, *, full: str = "error-trip-full"
-               ) -> tuple[Participant, int]:
+def _take_seat(actor: User, trip: Trip, pickup_point_id: int, full: str) -> tuple[Participant, int]:
     """The checks and writes of a join, the trip locked and open: the seat, and the seats
     left in the trip after it. `full`: the refusal when no seat is free."""
     if trip.driver_id == actor.id:
@@ -94,8 +96,8 @@ def join_both(actor_telegram_id: int, outbound_id: int, outbound_point_id: int, 
             raise Conflict("error-return-gone")
         with trip_lock(back.id) as back:
             back = require_open(back)
-            there, _ = _take_seat(actor, outbound, outbound_point_id)
-            home, _ = _take_seat(actor, back, return_point_id, full="error-return-full")
+            there, _ = _take_seat(actor, outbound, outbound_point_id, TRIP_FULL)
+            home, _ = _take_seat(actor, back, return_point_id, RETURN_FULL)
     return there, home
 
 

@@ -92,6 +92,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 import peewee as pw
 
@@ -114,6 +115,7 @@ CLEARED_DEPARTED = "departed"
 
 NOT_IN_LINE = "error-waitlist-not-in-line"
 NO_OFFER = "error-offer-none"
+OFFER_EXPIRED = "error-offer-expired"
 
 
 def offer_hold(departs_at: datetime, now: datetime, hold: timedelta | None = None) -> timedelta:
@@ -289,16 +291,20 @@ def seated(entry: WaitEntry | None, now: datetime | None = None) -> None:
         _settle(entry, WAIT_TOOK, now or utcnow())
 
 
-def _no_offer(actor: User, trip: Trip) -> Conflict:
+def _refuse_no_offer(actor: User, trip: Trip) -> NoReturn:
     """Why there is nothing to take: the player's latest entry in the trip's line says."""
     last = (WaitEntry.select().where((WaitEntry.trip == trip.id) & (WaitEntry.passenger == actor.id))
             .order_by(WaitEntry.id.desc()).first())
-    if last is None:
-        return Conflict(NO_OFFER)
-    if last.status == WAIT_WAITING:
-        return Conflict("error-offer-not-yet", position=_position(last))
-    return Conflict({WAIT_EXPIRED: "error-offer-expired", WAIT_TOOK: "error-seat-taken-already",
-                     WAIT_LEFT: "error-offer-passed"}.get(last.status, NO_OFFER))
+    status = last.status if last is not None else None
+    if status == WAIT_WAITING:
+        raise Conflict("error-offer-not-yet")  # the card shows their place
+    if status == WAIT_EXPIRED:
+        raise Conflict(OFFER_EXPIRED)
+    if status == WAIT_TOOK:
+        raise Conflict("error-seat-taken-already")
+    if status == WAIT_LEFT:
+        raise Conflict("error-offer-passed")
+    raise Conflict(NO_OFFER)
 
 
 def accept_offer(actor_tid: int, trip_id: int, pickup_point_id: int | None = None,
@@ -312,9 +318,9 @@ def accept_offer(actor_tid: int, trip_id: int, pickup_point_id: int | None = Non
         entry = WaitEntry.get_or_none((WaitEntry.trip == trip.id) & (WaitEntry.passenger == actor.id)
                                       & (WaitEntry.status == WAIT_OFFERED))
         if entry is None:
-            raise _no_offer(actor, trip)
+            _refuse_no_offer(actor, trip)
         if not _takeable(entry, now):
-            raise Conflict("error-offer-expired")
+            raise Conflict(OFFER_EXPIRED)
         if _is_seated(actor.id, trip.id):
             _settle(entry, WAIT_TOOK, now)
             raise Conflict("error-seat-taken-already")
@@ -354,7 +360,7 @@ def pass_offer(actor_tid: int, trip_id: int, *, now: datetime | None = None, hol
         entry = WaitEntry.get_or_none((WaitEntry.trip == trip.id) & (WaitEntry.passenger == actor.id)
                                       & (WaitEntry.status == WAIT_OFFERED))
         if entry is None:
-            raise _no_offer(actor, trip)
+            _refuse_no_offer(actor, trip)
         _settle(entry, WAIT_LEFT, now, was=(WAIT_OFFERED,))
         seat_freed(trip, now, hold)
 

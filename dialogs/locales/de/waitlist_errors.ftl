@@ -3,7 +3,7 @@
 error-waitlist-seats-free = In dieser Fahrt ist ein Platz frei: steig einfach ein, statt zu warten.
 error-waitlist-not-in-line = Du stehst nicht auf der Warteliste dieser Fahrt.
 error-offer-none = In dieser Fahrt wurde dir kein Platz angeboten.
-error-offer-not-yet = Noch ist kein Platz für dich frei: du bist Nummer { $position } auf der Warteliste.
+error-offer-not-yet = Noch ist kein Platz für dich frei: du stehst auf der Warteliste, ich melde mich, sobald einer frei wird.
 error-offer-expired = Schade, die Zeit für diesen Platz ist abgelaufen: er ging an den Nächsten auf der Warteliste.
 error-offer-passed = Du hast diesen Platz weitergegeben, er ging an den Nächsten auf der Warteliste.
 error-offer-pick-point = Dein Treffpunkt wurde entfernt: öffne die Fahrt und wähle einen anderen, um den Platz zu nehmen.

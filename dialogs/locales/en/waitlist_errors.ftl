@@ -3,7 +3,7 @@
 error-waitlist-seats-free = This trip has a free seat: join it instead of waiting.
 error-waitlist-not-in-line = You're not in the waiting list of this trip.
 error-offer-none = No seat is offered to you in this trip.
-error-offer-not-yet = No seat is free for you yet: you're number { $position } in line.
+error-offer-not-yet = No seat is free for you yet: you're still in line, and you'll hear from me when one is.
 error-offer-expired = Sorry, the time to take that seat ran out: it went to the next in line.
 error-offer-passed = You passed on that seat, so it went to the next in line.
 error-offer-pick-point = Your pickup point was removed: open the trip and pick another one to take the seat.
