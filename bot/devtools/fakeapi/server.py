@@ -910,9 +910,10 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ test-side API
     def user(self, user_id: int, first_name: str = "Ann", username: str | None = "ann",
-             last_name: str | None = None, language_code: str = "en", started: bool = True) -> FakeUser:
+             last_name: str | None = None, language_code: str | None = "en", started: bool = True) -> FakeUser:
         """A user (private chat id == user id) who has started the bot, or (``started=False``) who has
-        not yet: the bot then cannot write to them until they open it (send, open_url). Same id → same object."""
+        not yet: the bot then cannot write to them until they open it (send, open_url). Same id → same object.
+        ``language_code=None``: their updates carry none (Telegram omits it when the app does not tell)."""
         with self._lock:
             if user_id not in self._users:
                 self._users[user_id] = FakeUser(self, user_id, first_name, username, last_name, language_code,
@@ -1186,9 +1187,10 @@ class FakeUser:
     through inline mode."""
 
     def __init__(self, tg: FakeTelegram, user_id: int, first_name: str, username: str | None,
-                 last_name: str | None, language_code: str = "en", started: bool = True):
+                 last_name: str | None, language_code: str | None = "en", started: bool = True):
         self.tg, self.id = tg, user_id
-        self.user_obj = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code,
+        self.user_obj = {"id": user_id, "is_bot": False, "first_name": first_name,
+                         **({"language_code": language_code} if language_code else {}),
                          **({"username": username} if username else {}),
                          **({"last_name": last_name} if last_name else {})}
         chat_obj = {"id": user_id, "type": "private", "first_name": first_name,

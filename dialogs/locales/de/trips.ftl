@@ -31,7 +31,7 @@ trips-card-join-hint =
     {""}
     🙋 Tipp auf deinen Abholpunkt, um mitzufahren.
 trips-join = 🙋 Mitfahren
-trips-find-another = 🔎 Andere Fahrt suchen
+trips-find-another = 🔎 Andere Fahrt finden
 trips-change-pickup = 📍 Abholpunkt ändern
 trips-leave = 🚶 Aussteigen
 trips-edit = ✏️ Bearbeiten
