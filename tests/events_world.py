@@ -73,6 +73,11 @@ class Player:
         assert target is not None, f"{self} has no window to press {text!r} on"
         self.user.press(text, message=target.message_id)
 
+    def open_from(self, notice: BotMessage, button: str) -> None:
+        """Press `button` on a notice: the window it opens is a message after it."""
+        self.since, self.window = notice.message_id - 1, notice
+        self.press(button)
+
     def notice(self, needle: str, timeout: float = 20) -> BotMessage:
         """The newest message the bot sent this player holding `needle`, whenever it came."""
         since, self.since = self.since, 0

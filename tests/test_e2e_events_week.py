@@ -241,10 +241,14 @@ def test_a_week_of_club_events(tg, tmp_path):
         assert week.db.requests(week.db.event_id(GAME)) == {
             "Pat": ("seated", "Oak Street", "Dee"), "Sue": ("seated", "", "Eve"), "Ivan": ("open", "Hill Road", None)}
 
-        # --- the third is still asking, and the drivers see it -----------------------------------
-        card = week.card(eve, shows="🚗 You drive there.")
-        assert "🙋 Still need a ride (1): Ivan (from Hill Road)" in card
-        assert "• Ivan, from Hill Road" in eve.notice("still need a ride to Cup final").text
+        # --- the third is still asking, and the drivers see it: on the card, which Eve opens from
+        # the message she got, and in that message ---------------------------------------------
+        told = eve.notice("still need a ride to Cup final")
+        assert "• Ivan, from Hill Road" in told.text
+        eve.open_from(told, "🏐 Open event")
+        card = eve.wait(lambda m: m.text.startswith(f"🏐 {GAME}\n📅 ") and "🚗 You drive there." in m.text).text
+        assert card_rides(card) == expected_rides(cars, ["Ivan (from Hill Road)"])
+        assert "🙋 I need a ride" not in buttons(eve.window)
 
         # --- a third car: Ivan is told and joins from that message -------------------------------
         gil.command("/newtrip").wait("Which event are you driving to?")
@@ -254,9 +258,7 @@ def test_a_week_of_club_events(tg, tmp_path):
                   address="Hill Road 1", seats=ru("notice-seats-left", n=3))
         told = ivan.notice(news)
         assert told.text == news and buttons(told) == [ru("notice-open-trip")]
-        ivan.since = told.message_id - 1  # what follows the notice is his window
-        ivan.window = told
-        ivan.press(ru("notice-open-trip"))
+        ivan.open_from(told, ru("notice-open-trip"))
         ivan.wait(lambda m: ru("trips-join") in buttons(m) and "Gil" in m.text)
         ivan.press(ru("trips-join"))
         ivan.wait(lambda m: ru("trips-join-ok") in buttons(m))
