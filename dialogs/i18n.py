@@ -11,7 +11,9 @@ Why Fluent (through fluent-compiler) and not gettext, and not aiogram-i18n: a Fl
 its plural forms and word order in the translation (gettext's ngettext knows only "n → form
 index", and its catalogs need a compile step); fluent-compiler turns each message into a Python
 function (0.2 µs for a plain text, ~14 µs with a plural, where fluent.runtime interprets the
-syntax tree on every call), so a click costs no more than before. aiogram-i18n (with
+syntax tree on every call); with Babel formatting the numbers a plural picks on and the dates,
+a list page still spent ~5 % of its update on texts, so `Tr` keeps what it made (by key and the
+values the message reads; see benchmarks/README.md, "Languages"). aiogram-i18n (with
 aiogram-dialog-i18n) would bring a second middleware that knows the player's language (ours
 already loads the player), load catalogs only on `dp.startup`, and show `key(args)` in the
 preview — which would make the "every window in every language" test prove nothing.
@@ -69,12 +71,58 @@ def pick_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
 
 
 @cache
+def _source(locale: str) -> str:
+    files = sorted((LOCALES_DIR / locale).glob("*.ftl"))
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+@cache
 def _bundle(locale: str):
     from fluent_compiler.bundle import FluentBundle
 
-    files = sorted((LOCALES_DIR / locale).glob("*.ftl"))
-    source = "\n".join(path.read_text(encoding="utf-8") for path in files)
-    return FluentBundle.from_string(locale, source, use_isolating=False)
+    return FluentBundle.from_string(locale, _source(locale), use_isolating=False)
+
+
+@cache
+def _arguments(locale: str) -> dict[str, tuple[str, ...]]:
+    """The arguments each message reads (those of the messages it references too): what a
+    text depends on, so the same key with the same values is the same text."""
+    from fluent.syntax import FluentParser, ast as ftl
+
+    used: dict[str, set[str]] = {}
+    refs: dict[str, set[str]] = {}
+
+    def walk(node, names: set[str], messages: set[str]) -> None:
+        if isinstance(node, ftl.VariableReference):
+            names.add(node.id.name)
+        elif isinstance(node, ftl.MessageReference):
+            messages.add(node.id.name)
+        if isinstance(node, ftl.BaseNode):
+            for value in vars(node).values():
+                walk(value, names, messages)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, names, messages)
+
+    for entry in FluentParser().parse(_source(locale)).body:
+        if isinstance(entry, ftl.Message):
+            used[entry.id.name], refs[entry.id.name] = set(), set()
+            walk(entry, used[entry.id.name], refs[entry.id.name])
+
+    def closure(key: str, seen: set[str]) -> set[str]:
+        names = set(used.get(key, ()))
+        for other in refs.get(key, set()) - seen:
+            names |= closure(other, seen | {other})
+        return names
+
+    return {key: tuple(sorted(closure(key, {key}))) for key in used}
+
+
+# Argument types a text can be cached on: immutable, and never equal to a value of another type
+# that would print differently (True == 1, 1.0 == 1 and a datetime are left out).
+_CACHED_TYPES = frozenset({str, int, date})
+_CACHE_LIMIT = 20_000  # texts per language; emptied when full
+_UNSET = object()
 
 
 def catalog_keys(locale: str) -> set[str]:
@@ -90,11 +138,32 @@ class Tr:
         self._bundle = _bundle(self.locale)
         self._fallback = _bundle(DEFAULT_LANGUAGE)
         self._babel = None
+        self._arguments = _arguments(self.locale)
+        # Made texts by (key, the values of the arguments it reads), and dates by (date, pattern):
+        # a window draws the same ones again on every press (a plural or a date through Babel costs
+        # 5-25 µs, a cached one a dictionary look-up). A text that could not be made is not kept,
+        # so it is reported again every time.
+        self._texts: dict[tuple | str, str] = {}
+        self._dates: dict[tuple, str] = {}
 
     def __call__(self, key: str, /, **args: Any) -> str:
         return self.get(key, args)
 
     def get(self, key: str, args: Mapping[str, Any]) -> str:
+        names = self._arguments.get(key)
+        if names is None:  # not in this catalog
+            return self._format(key, args)
+        if names:
+            values = tuple(args.get(name, _UNSET) for name in names)
+            if not all(type(value) in _CACHED_TYPES for value in values):
+                return self._format(key, args)
+            made = (key, values)
+        else:
+            made = key  # a plain text: the same whatever the window's data
+        text = self._texts.get(made)
+        return self._format(key, args, made) if text is None else text
+
+    def _format(self, key: str, args: Mapping[str, Any], cache_as: tuple | str | None = None) -> str:
         bundle = self._bundle
         if not bundle.has_message(key):
             MISSING.add((self.locale, key, "no such key"))
@@ -106,7 +175,12 @@ class Tr:
         if errors:
             MISSING.add((self.locale, key, "; ".join(map(str, errors))))
             log.warning("Text %r in %s: %s", key, self.locale, errors)
-        return f"⟦{text}⟧" if self.pseudo else text
+        text = f"⟦{text}⟧" if self.pseudo else text
+        if cache_as is not None and not errors:
+            if len(self._texts) >= _CACHE_LIMIT:
+                self._texts.clear()
+            self._texts[cache_as] = text
+        return text
 
     # --- dates and times (Babel, CLDR) -------------------------------------------------------
 
@@ -120,10 +194,17 @@ class Tr:
 
     def pattern(self, value: date, pattern: str) -> str:
         """A date as a Babel (CLDR) pattern in this language: `tr.pattern(day, "LLLL")`."""
-        from babel.dates import format_date
+        text = self._dates.get((value, pattern)) if type(value) is date else None
+        if text is None:
+            from babel.dates import format_date
 
-        text = format_date(value, pattern, locale=self.babel)
-        return f"⟦{text}⟧" if self.pseudo else text
+            text = format_date(value, pattern, locale=self.babel)
+            text = f"⟦{text}⟧" if self.pseudo else text
+            if type(value) is date:
+                if len(self._dates) >= _CACHE_LIMIT:
+                    self._dates.clear()
+                self._dates[value, pattern] = text
+        return text
 
     def date(self, day: date | str) -> str:
         """"Thu 03 Dec 2026" / "чт 03 дек. 2026" / "Do. 03 Dez. 2026"."""

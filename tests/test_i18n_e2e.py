@@ -353,3 +353,42 @@ def test_the_preview_draws_every_window_in_the_chosen_language(language, tmp_pat
     cyrillic = [state for state, texts in windows.items() if CYRILLIC.search(own_words(texts[0], user_text))]
     assert cyrillic == (list(windows) if language == "ru" else []), "windows with or without Russian words"
 
+
+# --- made texts are kept (dialogs/i18n.py): a click costs what it did before the catalogs ---------
+
+
+def test_a_text_is_made_once_per_key_and_values_and_what_it_reads_decides():
+    """`Tr` keeps each text it made by its key and the values of the arguments it reads."""
+    from datetime import date
+
+    from dialogs.i18n import MISSING, Tr
+
+    tr = Tr("ru")
+    assert [tr("trips-seats-left", n=n) for n in (1, 2, 5, 2)] == [
+        "свободно 1 место", "свободно 2 места", "свободно 5 мест", "свободно 2 места"]
+    assert len(tr._texts) == 3
+    # what a text does not read does not make another one (a window hands its whole data)
+    assert tr.get("trips-seats-left", {"n": 2, "trip": object()}) == "свободно 2 места" and len(tr._texts) == 3
+    # a value of another type is another text, or none kept: True == 1, but prints otherwise
+    assert tr("trips-seats-left", n="2") == "свободно 2 места"
+    tr.get("trips-seats-left", {"n": True})
+    assert len(tr._texts) == 4
+    # a text that could not be made is reported every time, never kept
+    MISSING.clear()
+    tr("trips-seats-left")
+    assert MISSING
+    MISSING.clear()
+    tr("trips-seats-left")
+    assert MISSING and len(tr._texts) == 4
+    MISSING.clear()
+    day = date(2026, 12, 3)
+    assert tr.date(day) == tr.date(day.isoformat()) == "чт 03 дек. 2026" and len(tr._dates) == 1
+
+
+def test_the_arguments_a_message_reads_include_those_of_the_messages_it_references(monkeypatch):
+    from dialogs import i18n
+
+    monkeypatch.setattr(i18n, "_source", lambda locale: "a = { $x } { b }\nb = { $y ->\n    [one] { $z }\n   *[other] { c }\n  }\n"
+                                                       "c = { $w } { -t } { a }\n-t = term\nd = plain\n")
+    assert i18n._arguments.__wrapped__("xx") == {"a": ("w", "x", "y", "z"), "b": ("w", "x", "y", "z"),
+                                                 "c": ("w", "x", "y", "z"), "d": ()}
