@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models import (
-    ROLE_DRIVER, ROLE_PASSENGER, Notification, Participant, WaitEntry, queries, rides, trips, users, waitlist,
+    ROLE_DRIVER, ROLE_PASSENGER, Notification, Participant, WaitEntry, manage, queries, rides, trips, users,
+    waitlist,
 )
 from models.tables import WAIT_LEFT, WAIT_OFFERED, WAIT_TOOK, WAIT_WAITING
 
@@ -142,6 +143,20 @@ async def test_pass_hands_the_seat_to_the_next_and_a_stale_take_is_refused(env):
     assert refusal.show_alert and "passed" in refusal.text.lower()
     assert Participant.select().count() == 0 and not bob.has_button("✅ Take the seat")
     assert "💺 1 of 1 seat free" in screen.text and bob.has_button("🙋 Join")  # nobody waits any more
+
+
+async def test_a_held_seat_whose_pickup_point_was_removed_is_taken_at_another(env):
+    trip, ann, bob = two_in_line(env, points=("Station", "Oak Street", "Mill Lane"), at=1)  # held for Ann, at Oak Street
+    kept = [p for p in queries.pickup_points(trip.id) if p.address != "Oak Street"]
+    manage.apply_edit(1, trip.id, queries.trip_version(trip.id),
+                      manage.TripEdit(pickups=[manage.PointEdit(p.id, p.address, p.time) for p in kept]), UTC)
+    await ann.send(f"/start trip_{trip.id}")
+    screen = await ann.click("✅ Take the seat")  # her point is gone: she picks another
+    assert screen.text == "A seat is free for you. Where do you get in? Pick your pickup point:"
+    assert ann.buttons() == ["📍 18:00 Station", "📍 18:30 Mill Lane", "⬅️ Back"]
+    screen = await ann.click("📍 18:30 Mill Lane")
+    assert answers(env)[-1] == "The seat is yours! 🎉" and "You have a seat" in screen.text
+    assert Participant.get(Participant.passenger == users.get_user(2).id).pickup_point.address == "Mill Lane"
 
 
 async def test_a_held_seat_is_not_free_for_a_newcomer(env):
