@@ -25,6 +25,7 @@ from tests.events_world import (
     Car, Database, Player, buttons, card_rides, expected_rides, list_entry, pick_date, shown, summary_line,
 )
 from tests.process import BotProcess
+from tests.test_i18n_e2e import foreign_words
 from tests.test_taps_wizard import club_zone
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
@@ -32,6 +33,8 @@ ADA, DEE, EVE, GIL, PAT, SUE, IVAN = 1, 2, 3, 4, 5, 6, 7
 NAMES = {ADA: "Ada", DEE: "Dee", EVE: "Eve", GIL: "Gil", PAT: "Pat", SUE: "Sue", IVAN: "Ivan"}
 DRIVERS = {ADA, DEE, EVE, GIL}
 GAME, TRAINING = "Cup final", "Training"
+USER_TEXT = (*NAMES.values(), GAME, TRAINING, "Riverside Arena", "Club gym", "Central Station", "Oak Street 3",
+             "Oak Street", "Hill Road 1", "Hill Road")  # what the players typed: no language's words
 
 
 def ru(key: str, **args) -> str:
@@ -209,7 +212,6 @@ def test_a_week_of_club_events(tg, tmp_path):
         pat_from = ru("events-need-from", name="Pat", area="Oak Street")
         card = ivan.wait(ru("events-card-needs", n=2, names=f"{pat_from}, Sue"))
         assert ru("events-card-cars", n=2) in card.text, card.text
-        assert "Меня нужно подвезти" in ru("events-need-ride")  # the catalog is Russian indeed
         ivan.press(ru("events-need-ride"))
         ivan.wait(ru("events-request-hint"))
         ivan.send("Hill Road")
@@ -283,6 +285,11 @@ def test_a_week_of_club_events(tg, tmp_path):
         pat.command("/events").wait(lambda m: f"🏃 {next_week:%a %d %b} · {TRAINING}" in buttons(m))
         assert f"🏃 {training_day:%a %d %b} · {TRAINING}" not in buttons(pat.window)  # it has started
         assert "🔁" in list_entry(pat.window.text, TRAINING)
+
+        # Ivan read every word in Russian: the screens, the notice, the buttons
+        for message in ivan.user.messages():
+            said = "\n".join([message.text, *buttons(message)])
+            assert not foreign_words(said, "ru", USER_TEXT), said
 
         code, _ = bot.stop()
         assert code == 0
