@@ -78,8 +78,8 @@ def _status_line(trip: Trip, tr: Tr) -> str:
     return ""
 
 
-def _person(user: User, with_contact: bool, show_reach: bool, tr: Tr) -> str:
-    text = contact_link(user) if with_contact else q(first_name(user.name, tr))
+def _person(user: User, with_contact: bool, show_reach: bool, tr: Tr, mark: str = "") -> str:
+    text = (contact_link(user) if with_contact else q(first_name(user.name, tr))) + mark
     if show_reach and not user.reachable:
         text += " " + tr("trips-card-unreachable")
     return text
@@ -161,7 +161,7 @@ def _card_text(card: TripCard, tr: Tr, tz: ZoneInfo, *, compact: bool) -> str:
         point = view.point
         line = f"  <b>{tr.time(point.time)}</b> — {q(cut(point.address, 60))}"
         if card.viewer_is_driver and view.passengers:
-            line += "\n" + "\n".join(f"      • {_person(p, True, True, tr)}{_reconfirm_mark(card, p)}"
+            line += "\n" + "\n".join(f"      • {_person(p, True, True, tr, _reconfirm_mark(card, p))}"
                                      for p in view.passengers)
         if card.my_seat is not None and card.my_seat.pickup_point_id == point.id:
             line += "  " + tr("trips-card-your-stop" if back_leg else "trips-card-your-pickup")
@@ -232,7 +232,7 @@ def preview_card(*, viewer: str = "passenger", status: str = "open", full: bool 
     "offered" (Fay, a seat held for her), or a stranger (Fay)."""
     dee, ann, bob, cat = _preview_people()
     day = date.today() + timedelta(days=8)
-    full = full or viewer == "waiting"  # "offered": a seat freed, held for Fay
+    full = full or viewer in ("waiting", "driver")  # "offered": a seat freed, held for Fay
     trip = Trip(id=42, driver=dee, destination="Away game at Riverside Arena", departure_date=day,
                 seats=3, status=status, comment="Bring the ball bag, please.",
                 cancel_reason="the game was moved" if status == TRIP_CANCELLED else "",
