@@ -349,7 +349,7 @@ def release_unanswered(now: datetime | None = None, hold: timedelta | None = Non
     freed = 0
     for trip_id in due:
         with trip_lock(trip_id) as trip:
-            if trip.release_unanswered_at is None or trip.release_unanswered_at > now:
+            if trip is None or trip.release_unanswered_at is None or trip.release_unanswered_at > now:
                 continue  # another scheduler did it
             Trip.update(release_unanswered_at=None).where(Trip.id == trip.id).execute()
             if trip.status != TRIP_OPEN or trip.departs_at <= now:

@@ -39,12 +39,19 @@ The line is ordered by id. At most one active (waiting or offered) entry per tri
   `error-offer-pick-point`). An offer that ran out is refused (`error-offer-expired`) unless
   nobody else is waiting (the seat would be anyone's). `rides.join_trip` by the player holding
   the offer takes the held seat too (`held_for_others`), and settles their entry.
-- `pass_offer(actor_tid, trip_id)`: the entry is `left`, the next one is offered.
+- `pass_offer(actor_tid, trip_id)`: the entry is `left`, the next one is offered. Decision:
+  passing is leaving the line (the player may get in line again, at its end).
 - `expire_offers(now, hold) -> int` (scheduler): offers run out → `expired` (notification
   `offer_expired`), the next in line offered.
 - `clear_line(trip, reason)` (inside `manage.cancel_trip`: reason "cancelled") and
   `clear_departed(now) -> int` (scheduler: reason "departed"): the active entries are
   `cleared`, each player told (`waitlist_cleared`).
+
+- What screens read (`queries.trip_card`): `seats_left` (without the promised seats),
+  `promised`, `waiting` (players in line), `my_wait` / `position` (the viewer's entry and
+  place), `offered` (a seat is held for the viewer: "✅ Take the seat"), `can_wait` ("⏳ Wait
+  for a seat": a full open trip still to depart, not theirs, no seat, not in line yet);
+  `queries.TripRow.seats_left` in the lists counts the promised seats too.
 
 ## Re-confirmation after a change (`models.manage`)
 `apply_edit`: a staying passenger whose pickup time moves by more than `RECONFIRM_SHIFT` (15
@@ -68,7 +75,8 @@ the passenger (a `User.id`) is told (`removed`, with the reason); the seat goes 
 ## Return legs (`models.trips`, `models.rides`, `models.queries`)
 `trips.create_trip(..., outbound_id=…)` makes the return leg of the actor's own outbound trip
 (open, not over; one open return per outbound; the return departs after the outbound). Its
-pickup points are its drop-off points, the first one its departure place. Decision: the
+pickup points are its drop-off points, the first one its departure place. Its creation key
+must differ from the outbound's (unique per driver): the wizard uses `f"{key}.back"`. Decision: the
 return leg has no `event` of its own (`event_id` is ignored with `outbound_id`): it belongs to
 the outbound's event through `outbound`, so the event's cars, free seats and requests count
 the way there only; nobody is told of it as a new car (`matching` skips it).
@@ -377,6 +385,8 @@ def expire_offers(now: datetime | None = None, hold: timedelta | None = None) ->
     count = 0
     for trip_id in trip_ids:
         with trip_lock(trip_id) as trip:
+            if trip is None:  # deleted meanwhile, its line with it
+                continue
             for entry in WaitEntry.select(WaitEntry, User).join(User).where(due & (WaitEntry.trip == trip_id)):
                 if _settle(entry, WAIT_EXPIRED, now, was=(WAIT_OFFERED,)):
                     outbox.notify(entry.passenger, "offer_expired", trip=trip_id, entry=entry.id,
@@ -411,6 +421,8 @@ def clear_departed(now: datetime | None = None) -> int:
     count = 0
     for trip_id in trip_ids:
         with trip_lock(trip_id) as trip:
+            if trip is None:
+                continue
             reason = CLEARED_CANCELLED if trip.status == TRIP_CANCELLED else CLEARED_DEPARTED
             count += clear_line(trip, reason, now)
     return count
