@@ -6,6 +6,7 @@ Also the offer's buttons through the real dispatcher, in English and in Russian.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -261,9 +262,12 @@ async def test_take_the_seat_and_pass_with_one_tap(env):
     for tid in (BOB, CAT, EVE):
         waitlist.wait_for_seat(tid, trip.id, first_point(trip))
     rides.leave_trip(ANN, trip.id)
+    env.dp["settings"] = replace(env.settings, waitlist_hold=timedelta(minutes=12))  # WAITLIST_HOLD=12
     bob = Presser(env, BOB)
     answer, shown, edited = await bob.press(offer_message(BOB), "🙅 Pass")
     assert answer.text == "OK: the seat goes to the next in line." and edited
+    cats = WaitEntry.get(WaitEntry.passenger == uid(CAT))
+    assert cats.status == WAIT_OFFERED and cats.offer_expires_at - cats.offered_at == timedelta(minutes=12)
     assert button_texts(shown) == ["🙅 You passed", "🚗 Open trip"]
     answer, _, _ = await bob.press(shown, "🙅 You passed")
     assert answer.text == "You passed on this seat."
