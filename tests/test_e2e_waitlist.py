@@ -1,0 +1,230 @@
+"""Issue #22 end to end: the real `carpool-bot` process against the fake Bot API, one bot for the
+module (restarted where a test says so), driven by button presses. The waiting list (offers,
+taking a seat, an offer running out, a cancelled trip, a restart with an offer pending),
+"Still OK?" after the driver moves the time and the release of the unanswered seats, the trip
+back (the wizard's way back, 🙋 Join both, one leg left or cancelled), and the driver's word
+(through the outbox, across a stop right after the press) and the removal of a passenger.
+
+The test process changes the club through the models on the bot's own SQLite file (as another
+replica would) where a flow needs a clock to pass: an offer's expiry or a release time moved
+into the past, which the scheduler (SCHEDULER_INTERVAL=1) acts on at its next tick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import time as clock
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.devtools.fakeapi import BENIGN_ERRORS, BotMessage, FakeTelegram
+from tests.process import BotProcess
+from tests.world import wait_message
+
+TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
+UTC = ZoneInfo("UTC")
+DEE, ANN, BOB, CAT, ZOE, YAN, VIC, IVAN = 1, 2, 3, 4, 5, 6, 7, 8  # Dee drives; the others ride
+NAMES = {DEE: "Dee", ANN: "Ann", BOB: "Bob", CAT: "Cat", ZOE: "Zoe", YAN: "Yan", VIC: "Vic", IVAN: "Иван"}
+OFFER = "A seat is free in the trip to"
+
+
+def seed(url: str) -> None:
+    from bot.infra.db import init_database
+    from models import ROLE_DRIVER, ROLE_PASSENGER, users
+
+    database = init_database(url)
+    try:
+        for tid, name in NAMES.items():
+            users.register_user(tid, name, language="ru" if tid == IVAN else None)
+            users.set_role(tid, ROLE_DRIVER if tid == DEE else ROLE_PASSENGER)
+        users.set_car(DEE, "Blue Volvo")
+    finally:
+        database.close()
+
+
+class World(SimpleNamespace):
+    """The fake Telegram, the bot, its players; the models bound to the bot's database on demand."""
+
+    @contextlib.contextmanager
+    def models(self):
+        from bot.infra.db import init_database
+
+        database = init_database(self.url)
+        try:
+            yield
+        finally:
+            database.close()
+
+    def restart(self, *, before_start=None) -> None:
+        """Stop the bot (SIGTERM, a clean exit), run `before_start()` while it is down, start it again."""
+        code, _ = self.bot.stop()
+        assert code == 0, self.bot.output()
+        self.outputs.append(self.bot.output())
+        if before_start is not None:
+            before_start()
+        fresh = BotProcess(self.tg, self.bot.workdir)
+        fresh.env = dict(self.bot.env)
+        self.bot = fresh.start()
+
+    def trip(self, destination: str, *, seats: int, riders=(), points=(("Station", clock(18)),), days: int = 3) -> int:
+        """Dee's trip `days` from today with these pickup points; `riders` take seats at the first."""
+        from models import queries, rides, trips
+
+        with self.models():
+            day = trips.local_today(UTC) + timedelta(days=days)
+            trip = trips.create_trip(DEE, trips.TripDraft(
+                destination=destination, departure_date=day, seats=seats,
+                pickups=[trips.PickupDraft(a, t) for a, t in points]), UTC)
+            first = queries.pickup_points(trip.id)[0].id
+            for rider in riders:
+                rides.join_trip(rider, trip.id, first)
+        return trip.id
+
+    def seated(self, trip_id: int) -> list[str]:
+        from models import Participant
+
+        with self.models():
+            return sorted(p.passenger.name for p in Participant.select().where(Participant.trip == trip_id))
+
+    def line(self, trip_id: int) -> list[tuple[str, str]]:
+        from models import WaitEntry
+
+        with self.models():
+            return [(e.passenger.name, e.status) for e in
+                    WaitEntry.select().where(WaitEntry.trip == trip_id).order_by(WaitEntry.id)]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    workdir: Path = tmp_path_factory.mktemp("e2e_waitlist")
+    with FakeTelegram(token=TOKEN) as tg:
+        bot = BotProcess(tg, workdir, SCHEDULER_INTERVAL="1", WAITLIST_HOLD="1", TIMEZONE="UTC")
+        bot.prepare_database()
+        seed(bot.env["DATABASE_URL"])
+        people = {tid: tg.user(tid, name, None, language_code="ru" if tid == IVAN else "en")
+                  for tid, name in NAMES.items()}
+        w = World(tg=tg, bot=bot, url=bot.env["DATABASE_URL"], people=people, outputs=[])
+        bot.start()
+        try:
+            yield w
+            code, _ = w.bot.stop()
+            rejected = tg.rejected(ignore=BENIGN_ERRORS)
+            assert (code, rejected) == (0, []), rejected
+            assert not any("Traceback" in out for out in [*w.outputs, w.bot.output()])
+        finally:
+            w.bot.kill()
+
+
+def buttons(message: BotMessage) -> list[str]:
+    return [b for row in message.buttons for b in row]
+
+
+def count(user, needle: str) -> int:
+    return sum(needle in (m.text or "") for m in user.messages())
+
+
+def card(user, trip_id: int, shows: str) -> BotMessage:
+    """The trip's card, opened by its share link (/start trip_<id>), once it shows `shows`."""
+    return fresh(user, f"/start trip_{trip_id}", lambda s: shows in s.text or shows in buttons(s))
+
+
+def fresh(user, command: str, ok) -> BotMessage:
+    """Send `command`; the screen drawn after it (not an older one that looks alike) once `ok(screen)`."""
+    before = max((m.message_id for m in user.messages()), default=0)
+    user.send(command)
+    return user.wait_screen(lambda s: s.message_id > before and ok(s))
+
+
+def wait_in_line(user, trip_id: int, place: str) -> None:
+    card(user, trip_id, "⏳ Wait for a seat")
+    user.press("⏳ Wait for a seat")
+    user.wait_screen(f"⏳ You are {place} in line. I'll message you when a seat frees up.")
+
+
+def leave(user, trip_id: int) -> None:
+    card(user, trip_id, "🚶 Leave")
+    user.press("🚶 Leave")
+    user.wait_screen("Leave this trip?")
+    user.press("🚶 Yes, leave")
+    user.wait_screen(lambda s: "🙋 Join" in buttons(s) or "⏳ Wait for a seat" in buttons(s))
+
+
+# --- 1. the waiting list ----------------------------------------------------------------------
+
+
+def test_the_line_offers_each_freed_seat_in_turn_and_closes_with_the_trip(world):
+    dee, ann, bob, zoe, yan, cat = (world.people[t] for t in (DEE, ANN, BOB, ZOE, YAN, CAT))
+    trip = world.trip("Cup final", seats=2, riders=(ZOE, YAN))
+    screen = card(ann, trip, "⏳ Wait for a seat")
+    assert "🙋 Join" not in buttons(screen)
+    wait_in_line(ann, trip, "1st")
+    wait_in_line(bob, trip, "2nd")
+    assert world.line(trip) == [("Ann", "waiting"), ("Bob", "waiting")]
+
+    leave(zoe, trip)  # a seat frees: held for Ann, not for anyone
+    offer = wait_message(ann, OFFER)
+    assert "Cup final" in offer.text and "✅ Take the seat" in buttons(offer) and "🙅 Pass" in buttons(offer)
+    assert count(bob, OFFER) == 0
+    ann.press("✅ Take the seat", message=offer)
+    took = wait_message(dee, "took a freed seat")
+    assert took.text.startswith("⏳ Ann took a freed seat in your trip to Cup final from the waiting list")
+    assert world.seated(trip) == ["Ann", "Yan"]
+
+    leave(yan, trip)  # the next seat: Bob's turn; he does not answer
+    offer = wait_message(bob, OFFER)
+    assert "✅ Take the seat" in buttons(offer)
+    from models import WaitEntry, utcnow
+
+    with world.models():  # the hold passes (it is at least 5 minutes): the scheduler's next tick
+        assert WaitEntry.update(offer_expires_at=utcnow() - timedelta(seconds=1)).where(
+            (WaitEntry.trip == trip) & (WaitEntry.status == "offered")).execute() == 1
+    expired = wait_message(bob, "was not taken in time")
+    assert expired.text.startswith("⌛ The seat offered to you in the trip to Cup final")
+    assert world.line(trip) == [("Ann", "took"), ("Bob", "expired")]
+    assert count(bob, OFFER) == 1
+
+    card(yan, trip, "🙋 Join")  # the seat is anyone's now; Yan takes it back, Cat waits
+    yan.press("🙋 Join")
+    yan.wait_screen("Take a seat")
+    yan.press("✅ Join")
+    yan.wait_screen("You have a seat")
+    wait_in_line(cat, trip, "1st")
+
+    fresh(dee, "/mytrips", lambda s: "Trips you drive" in s.text)  # the driver cancels: Cat is told
+    dee.press("Cup final")
+    dee.wait_screen(lambda s: "❌ Cancel trip" in buttons(s))
+    dee.press("❌ Cancel trip")
+    dee.wait_screen("Cancel the trip")
+    dee.press("❌ Yes, cancel the trip")
+    closed = wait_message(cat, "so its waiting list is closed")
+    assert closed.text.startswith("❌ The trip to Cup final on") and "Find another ride with /trips." in closed.text
+    assert world.line(trip)[-1] == ("Cat", "cleared")
+
+
+def test_an_offer_pending_over_a_restart_is_made_once(world):
+    """The seat frees while the bot is down: the offer reaches Cat once it is back, and once only
+    — through one more restart, and her press on the offer made by the previous process works."""
+    dee, cat = world.people[DEE], world.people[CAT]
+    trip = world.trip("Night race", seats=1, riders=(VIC,))
+    wait_in_line(cat, trip, "1st")
+    took_before = count(dee, "took a freed seat in your trip to Night race")
+
+    def vic_leaves():
+        from models import rides
+
+        with world.models():
+            rides.leave_trip(VIC, trip)
+
+    world.restart(before_start=vic_leaves)
+    offer = wait_message(cat, f"{OFFER} Night race")
+    world.restart()
+    cat.press("✅ Take the seat", message=offer)
+    wait_message(dee, "took a freed seat in your trip to Night race")
+    assert world.seated(trip) == ["Cat"]
+    assert count(cat, f"{OFFER} Night race") == 1
+    assert count(dee, "took a freed seat in your trip to Night race") == took_before + 1
