@@ -228,3 +228,73 @@ def test_an_offer_pending_over_a_restart_is_made_once(world):
     assert world.seated(trip) == ["Cat"]
     assert count(cat, f"{OFFER} Night race") == 1
     assert count(dee, "took a freed seat in your trip to Night race") == took_before + 1
+
+
+# --- 2. "Still OK?" after a change, and the release of the unanswered seats ----------------------
+
+
+def answered(user, notice: BotMessage, mark: str) -> None:
+    """Wait until the notice shows the answer given (`mark`) instead of the buttons to answer."""
+    def ok():
+        now = next((m for m in user.messages() if m.message_id == notice.message_id), None)
+        return now is not None and mark in buttons(now) and not any(b.startswith("👍") for b in buttons(now))
+
+    with user.tg._cond:
+        assert user.tg._cond.wait_for(ok, 10), [m.buttons for m in user.messages()[-3:]]
+
+
+def driver_card(world, destination: str, shows: str) -> BotMessage:
+    """Dee's card of the trip to `destination`, through /mytrips."""
+    dee = world.people[DEE]
+    fresh(dee, "/mytrips", lambda s: "Trips you drive" in s.text)
+    dee.press(destination)
+    return dee.wait_screen(lambda s: "🏁 " + destination in s.text and (shows in s.text or shows in buttons(s)))
+
+
+def test_still_ok_after_the_time_moves_and_the_unanswered_seat_released_to_the_line(world):
+    dee, ann, bob, ivan, cat = (world.people[t] for t in (DEE, ANN, BOB, IVAN, CAT))
+    trip = world.trip("Hill run", seats=3, riders=(ANN, BOB, IVAN))
+    wait_in_line(cat, trip, "1st")
+
+    driver_card(world, "Hill run", "✏️ Edit")
+    dee.press("✏️ Edit")
+    dee.wait_screen("Edit trip")
+    dee.press("🕘 +30 min")
+    dee.wait_screen("18:00 Station → 18:30 Station")
+    dee.press("✅ Confirm")
+    dee.wait_screen(lambda s: "Edit trip" not in s.text)
+
+    asks = {}
+    for who in (ann, bob):
+        asks[who.id] = ask = wait_message(who, "Does it still work for you?")
+        assert ask.text.startswith("✏️ The driver changed the trip to Hill run on")
+        assert "18:00 → 18:30" in ask.text and buttons(ask)[:2] == ["👍 Still OK", "🚪 Leave the trip"]
+    asked = wait_message(ivan, "Тебе всё ещё подходит?")  # Ivan reads it in Russian, buttons too
+    assert asked.text.startswith("✏️ Водитель изменил поездку до Hill run") and "18:00 → 18:30" in asked.text
+    assert buttons(asked)[:2] == ["👍 Всё в силе", "🚪 Выйти из поездки"]
+
+    ann.press("👍 Still OK", message=asks[ANN])
+    answered(ann, asks[ANN], "✅ Still OK")  # the answer given, on the notice
+    ivan.press("👍 Всё в силе", message=asked)
+    answered(ivan, asked, "✅ Всё в силе")
+    shown = driver_card(world, "Hill run", "Bob ❓")
+    assert "Ann ✅" in shown.text and "Иван ✅" in shown.text
+    assert "After your change: ✅ still OK · ❓ no answer yet (1)" in shown.text
+
+    dee.press("⏰ Release unanswered at …")
+    menu = dee.wait_screen("Release unanswered seats")
+    assert "1 passenger hasn't answered \"Still OK?\"" in menu.text
+    at = next(b for b in buttons(menu) if re.fullmatch(r"⏰ \d\d:\d\d", b))
+    dee.press(at)
+    dee.wait_screen(f"⏰ Seats still unanswered are released at {at[2:]}.")
+
+    from models import Trip, utcnow
+
+    with world.models():  # that time comes: the scheduler frees Bob's seat and offers it to Cat
+        assert Trip.update(release_unanswered_at=utcnow() - timedelta(seconds=1)).where(Trip.id == trip).execute()
+    released = wait_message(bob, "was released")
+    assert released.text.startswith("🚪 Your seat in the trip to Hill run on")
+    offer = wait_message(cat, f"{OFFER} Hill run")
+    assert "✅ Take the seat" in buttons(offer)
+    assert world.seated(trip) == ["Ann", "Иван"] and world.line(trip) == [("Cat", "offered")]
+    assert count(ann, "was released") == 0 and count(ivan, "освобождено") == 0
