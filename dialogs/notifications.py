@@ -396,10 +396,13 @@ def _entry_status(n: Notice) -> str | None:
     return WaitEntry.select(WaitEntry.status).where(WaitEntry.id == n.params.get("entry")).scalar()
 
 
-def _local_time(value: str, n: Notice) -> str:
-    """An ISO UTC instant as the club's local time: "18:42"."""
+def _until(value: str, n: Notice) -> str:
+    """An ISO UTC instant as the club's local time ("18:42"), with its day when that is not
+    today ("Sat 05 Dec 00:12")."""
     instant = datetime.fromisoformat(value).replace(tzinfo=ZoneInfo("UTC")).astimezone(n.tz)
-    return n.tr.time(instant.time())
+    today = n.now.replace(tzinfo=ZoneInfo("UTC")).astimezone(n.tz).date()
+    at = n.tr.time(instant.time())
+    return at if instant.date() == today else f"{n.tr.day(instant.date())} {at}"
 
 
 @renders("seat_offered")
@@ -407,7 +410,7 @@ def seat_offered(n: Notice) -> Rendered:
     """To the first in line: a freed seat held for them. Obsolete once the offer is settled."""
     if _entry_status(n) != WAIT_OFFERED:
         raise Obsolete(f"the offer of waiting entry {n.params.get('entry')} is settled")
-    args = dict(destination=n.text("destination"), date=n.date, until=_local_time(n.params["expires"], n))
+    args = dict(destination=n.text("destination"), date=n.date, until=_until(n.params["expires"], n))
     text = (n.tr("notice-seat-offered-at", address=n.text("address"), time=n.time, **args)
             if n.params.get("address") else n.tr("notice-seat-offered", **args))
     return Rendered(text, offer_keyboard(n.trip_id, n.tr))

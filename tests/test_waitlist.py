@@ -117,8 +117,10 @@ def test_a_freed_seat_is_held_for_the_first_in_line_then_taken(database):
 
     row = Notification.get(Notification.kind == "seat_offered")
     assert row.chat_id == BOB and json.loads(row.params)["entry"] == offer.id
-    shown = render_row(row)
+    shown = render_row(row, now=offer.offer_expires_at)  # read the day it runs out: no day shown
     until = f"{offer.offer_expires_at:%H:%M}"
+    assert render_row(row, now=offer.offer_expires_at - timedelta(days=1)).text.endswith(
+        f"take it by <b>{offer.offer_expires_at:%a %d %b %H:%M}</b>.")  # not today: its day too
     assert shown.text == (f"🎉 A seat is free in the trip to <b>Riverside Arena</b> on {trip.departure_date:%a %d %b %Y} "
                           f"(pickup Central Station, 18:00), and it's yours if you take it by <b>{until}</b>.")
     assert button_texts(shown) == ["✅ Take the seat", "🙅 Pass", "🚗 Open trip"]
@@ -252,7 +254,7 @@ def test_forgetting_a_player_offered_a_seat_offers_it_to_the_next(database):
 def offer_message(chat_id: int) -> Message:
     row = (Notification.select().where((Notification.chat_id == chat_id) & (Notification.kind == "seat_offered"))
            .order_by(Notification.id.desc()).get())
-    shown = render_row(row)
+    shown = render_row(row, now=offer.offer_expires_at)  # read the day it runs out: no day shown
     return Message(message_id=700 + row.id, date=datetime.now(), chat=Chat(id=chat_id, type="private"),
                    text=shown.text, reply_markup=shown.reply_markup)
 
