@@ -254,7 +254,7 @@ def test_forgetting_a_player_offered_a_seat_offers_it_to_the_next(database):
 def offer_message(chat_id: int) -> Message:
     row = (Notification.select().where((Notification.chat_id == chat_id) & (Notification.kind == "seat_offered"))
            .order_by(Notification.id.desc()).get())
-    shown = render_row(row, now=offer.offer_expires_at)  # read the day it runs out: no day shown
+    shown = render_row(row)
     return Message(message_id=700 + row.id, date=datetime.now(), chat=Chat(id=chat_id, type="private"),
                    text=shown.text, reply_markup=shown.reply_markup)
 
