@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram.types import Chat, Message
+from aiogram.types import Message
 
 from bot.workers.scheduler import Scheduler
 from models import (
@@ -21,6 +21,7 @@ from models.tables import RECONFIRM_ASKED, RECONFIRM_NONE, RECONFIRM_OK, WAIT_OF
 from tests.harness import button_texts
 from tests.notices import register, render_row
 from tests.test_reminder_answers import Presser
+from tests.test_waitlist import sent_notice
 
 UTC = ZoneInfo("UTC")
 DRIVER, ANN, BOB, CAT = 1, 2, 3, 4
@@ -141,11 +142,7 @@ def test_a_release_time_the_bot_missed_releases_nothing_after_departure(database
 
 
 def question(chat_id: int) -> Message:
-    row = (Notification.select().where((Notification.chat_id == chat_id) & (Notification.kind == "reconfirm"))
-           .order_by(Notification.id.desc()).get())
-    shown = render_row(row)
-    return Message(message_id=800 + row.id, date=datetime.now(), chat=Chat(id=chat_id, type="private"),
-                   text=shown.text, reply_markup=shown.reply_markup)
+    return sent_notice(chat_id, "reconfirm")
 
 
 async def test_still_ok_and_leave_with_one_tap(env):

@@ -251,12 +251,17 @@ def test_forgetting_a_player_offered_a_seat_offers_it_to_the_next(database):
 # --- the offer's buttons, through the real dispatcher ---------------------------------------------
 
 
-def offer_message(chat_id: int) -> Message:
-    row = (Notification.select().where((Notification.chat_id == chat_id) & (Notification.kind == "seat_offered"))
+def sent_notice(chat_id: int, kind: str) -> Message:
+    """The latest notice of `kind` to this chat as Telegram shows it: rendered as the notifier sends it."""
+    row = (Notification.select().where((Notification.chat_id == chat_id) & (Notification.kind == kind))
            .order_by(Notification.id.desc()).get())
     shown = render_row(row)
     return Message(message_id=700 + row.id, date=datetime.now(), chat=Chat(id=chat_id, type="private"),
                    text=shown.text, reply_markup=shown.reply_markup)
+
+
+def offer_message(chat_id: int) -> Message:
+    return sent_notice(chat_id, "seat_offered")
 
 
 async def test_take_the_seat_and_pass_with_one_tap(env):
