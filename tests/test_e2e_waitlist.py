@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from datetime import time as clock
 from datetime import timedelta
 from pathlib import Path
@@ -298,3 +299,142 @@ def test_still_ok_after_the_time_moves_and_the_unanswered_seat_released_to_the_l
     assert "✅ Take the seat" in buttons(offer)
     assert world.seated(trip) == ["Ann", "Иван"] and world.line(trip) == [("Cat", "offered")]
     assert count(ann, "was released") == 0 and count(ivan, "освобождено") == 0
+
+
+# --- 3. the trip back ---------------------------------------------------------------------------
+
+
+def legs(world, destination: str) -> list[tuple]:
+    """The trip to `destination` and its way back: (id, status, outbound id), the way there first."""
+    from models import Trip
+
+    with world.models():
+        there = Trip.select().where(Trip.destination == destination).order_by(Trip.id.desc()).get()
+        back = Trip.get(Trip.outbound == there.id)
+        return [(t.id, t.status, t.outbound_id) for t in (there, back)]
+
+
+def test_the_wizards_way_back_join_both_leave_one_leg_cancel_one_leg(world):
+    from models import trips
+
+    dee, ann = world.people[DEE], world.people[ANN]
+    day = trips.local_today(UTC) + timedelta(days=1)
+    fresh(dee, "/newtrip", lambda s: "Where to?" in s.text)
+    dee.send("Arena Park")
+    dee.wait_screen("Which day?")
+    dee.press(f"{day:%d}")
+    dee.wait_screen("How many free seats?")
+    dee.press("3")
+    dee.wait_screen("send the address")
+    dee.send("Station Square")
+    dee.wait_screen("Pickup time")
+    dee.send("18:30")
+    dee.wait_screen(lambda s: "Pickup points" in s.text and "Station Square" in s.text)
+    dee.press("✅ Done")
+    dee.wait_screen("Any comment")
+    dee.press("⏭ Skip")
+    dee.wait_screen("Check your trip")
+    dee.press("↩️ Driving back too?")
+    dee.wait_screen("where do you leave from?")
+    dee.press("📍 Arena Park")
+    dee.wait_screen("When do you leave Arena Park?")
+    dee.send("21:30")
+    dee.wait_screen("How many free seats on the way back?")
+    dee.press("👍 3, as on the way there")
+    dee.wait_screen("Drop-off point 1")
+    dee.send("Central Station")
+    dee.wait_screen("Drop-off time at")
+    dee.send("22:00")
+    dee.wait_screen("Drop-off points")
+    dee.press("✅ Done")
+    summary = dee.wait_screen("Way back")
+    assert "↩️ Way back at 21:30 from Arena Park" in summary.text
+    dee.press("✅ Confirm")
+    dee.wait_screen("Trip created")
+    (there, _, none), (back, open_, outbound) = legs(world, "Arena Park")
+    assert (none, open_, outbound) == (None, "open", there)
+
+    shown = card(ann, there, "🙋 Join both")  # the card shows both legs
+    assert f"↩️ Back: {day:%a %d %b}, 21:30 from Arena Park, 3 seats left" in shown.text
+    ann.press("🙋 Join both")  # one pickup point there, one drop-off back: straight to the question
+    ann.wait_screen("Take a seat both ways?")
+    ann.press("✅ Join both")
+    shown = ann.wait_screen(lambda s: "You have a seat" in s.text and "✅ you have a seat" in s.text)
+    assert "🙋 Join both" not in buttons(shown)
+    assert world.seated(there) == ["Ann"] and world.seated(back) == ["Ann"]
+
+    ann.press("↩️ The way back")  # leaving the way back keeps the way there
+    ann.wait_screen(lambda s: s.text.startswith("↩️ The way back") and "🚶 Leave" in buttons(s))
+    ann.press("🚶 Leave")
+    ann.wait_screen("Leave this trip?")
+    ann.press("🚶 Yes, leave")
+    ann.wait_screen(lambda s: s.text.startswith("↩️ The way back") and "🙋 Join" in buttons(s))
+    assert world.seated(there) == ["Ann"] and world.seated(back) == []
+
+    driver_card(world, "Arena Park", "❌ Cancel trip")  # cancelling the way there asks about the way back
+    dee.press("❌ Cancel trip")
+    asked = dee.wait_screen("Cancel it as well?")
+    assert f"↩️ The way back is still on: {day:%a %d %b} 21:30 from Arena Park." in asked.text
+    assert {"❌ Cancel both ways", "❌ Only the way there"} <= set(buttons(asked))
+    dee.press("❌ Only the way there")
+    told = wait_message(ann, "The trip to Arena Park on")
+    assert "is cancelled" in told.text
+    assert [status for _, status, _ in legs(world, "Arena Park")] == ["cancelled", "open"]
+
+
+# --- 4. the driver's word, and a passenger removed ----------------------------------------------
+
+
+def until(world, ok, what: str, timeout: float = 10) -> None:
+    """Wait until `ok()` (a database condition too): checked at each change the fake sees, and at least every 0.1 s."""
+    deadline = time.monotonic() + timeout
+    with world.tg._cond:
+        while not ok():
+            left = deadline - time.monotonic()
+            assert left > 0, f"{what}: not within {timeout}s"
+            world.tg._cond.wait(min(0.1, left))
+
+
+def driver_words(world, trip_id: int) -> list[str]:
+    from models import Notification
+
+    with world.models():
+        return [n.state for n in Notification.select().where(
+            (Notification.kind == "driver_word") & (Notification.trip == trip_id))]
+
+
+def test_the_drivers_word_survives_a_stop_and_a_removed_passengers_seat_goes_to_the_line(world):
+    dee, zoe, vic, yan = (world.people[t] for t in (DEE, ZOE, VIC, YAN))
+    trip = world.trip("Lake trip", seats=2, riders=(ZOE, VIC))
+    wait_in_line(yan, trip, "1st")
+    word = "North exit, 5 min late"
+
+    driver_card(world, "Lake trip", "💬 Message passengers")
+    dee.press("💬 Message passengers")
+    dee.wait_screen("Message your passengers")
+    dee.send(word)
+    dee.wait_screen("Send this to your 2 passengers?")
+    dee.press("📨 Send")
+    until(world, lambda: len(driver_words(world, trip)) == 2, "the word in the outbox")  # then stopped at once
+    world.restart()
+    for rider in (zoe, vic):
+        got = wait_message(rider, word)
+        assert got.text.startswith("💬 Dee, the driver of your trip to Lake trip on") and got.text.endswith(f":\n{word}")
+    until(world, lambda: driver_words(world, trip) == ["sent", "sent"], "the word sent")
+    assert (count(zoe, word), count(vic, word)) == (1, 1)
+
+    driver_card(world, "Lake trip", "🚫 Remove a passenger")
+    dee.press("🚫 Remove a passenger")
+    dee.wait_screen("Whom do you remove from the trip?")
+    dee.press("👤 18:00 Zoe")
+    dee.wait_screen("Remove Zoe")
+    dee.send("no show twice")
+    dee.wait_screen("Reason: no show twice")
+    dee.press("🚫 Yes, remove")
+    dee.wait_screen(lambda s: "🏁 Lake trip" in s.text and "Zoe" not in s.text)
+    removed = wait_message(zoe, "took you off the trip")
+    assert removed.text.startswith("🚫 Dee took you off the trip to Lake trip on") and "Reason: no show twice" in removed.text
+    offer = wait_message(yan, f"{OFFER} Lake trip")
+    yan.press("✅ Take the seat", message=offer)
+    wait_message(dee, "⏳ Yan took a freed seat in your trip to Lake trip")
+    assert world.seated(trip) == ["Vic", "Yan"]
