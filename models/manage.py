@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import club, outbox, queries, waitlist
+from . import club, outbox, queries, requests, waitlist
 from .base import utcnow
 from .cleaning import clean_text
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -294,6 +294,7 @@ def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
             outbox.notify(seat.passenger, "trip_cancelled", trip=trip, destination=trip.destination,
                           date=trip.departure_date, cancel_reason=reason)
         waitlist.clear_line(trip, waitlist.CLEARED_CANCELLED)  # the players in line are told
+        requests.reopen_for(trip, utcnow())  # its passengers need a ride to the event again
         club.touch(trip)  # "❌ Cancelled: reason" in the club chat
     return Trip.get_by_id(trip_id)
 
@@ -419,5 +420,6 @@ def remove_passenger(actor_telegram_id: int, trip_id: int, passenger_user_id: in
                       destination=trip.destination, date=trip.departure_date, address=point.address,
                       time=point.time)
         waitlist.seat_freed(trip, hold=hold)
+        requests.reopen_for(trip, utcnow(), [passenger_user_id])
         club.touch(trip)
     log.info("Trip %s: the driver removed passenger %s", trip_id, passenger_user_id)

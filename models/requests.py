@@ -31,9 +31,9 @@ from .base import db, utcnow
 from .cleaning import clean_text
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .logids import tg
-from .rules import event_lock, is_row_id, require_event
+from .rules import event_lock, is_row_id, locked_event, require_event
 from .tables import (
-    NOTIFY_PENDING, REQUEST_OPEN, REQUEST_OWN, REQUEST_SEATED, REQUEST_WITHDRAWN, TRIP_OPEN, Event, Notification,
+    EVENT_OPEN, NOTIFY_PENDING, REQUEST_OPEN, REQUEST_OWN, REQUEST_SEATED, REQUEST_WITHDRAWN, TRIP_OPEN, Event, Notification,
     Participant, RideAlert, RideRequest, Trip, User,
 )
 from .trips import validate_date, validate_destination
@@ -93,6 +93,25 @@ def tell_drivers(event: Event, now: datetime) -> int:
             outbox.notify(driver, RIDE_REQUESTS, event=event.id)
             written += 1
     return written
+
+
+def reopen_for(trip: Trip, now: datetime, passenger_ids: list[int] | None = None) -> int:
+    """The seats of `trip` are gone (the driver cancelled it, or removed these passengers): the
+    requests it had answered for its event are open again — those players still need a ride —
+    and the event's drivers hear of them. Inside the caller's transaction, after the trip's lock
+    (lock order: the trip, then its event). Returns how many reopened."""
+    if trip.event_id is None:
+        return 0
+    event = locked_event(trip.event_id)
+    if event is None:
+        return 0
+    seated = (RideRequest.trip == trip.id) & (RideRequest.status == REQUEST_SEATED)
+    if passenger_ids is not None:
+        seated &= RideRequest.passenger.in_(passenger_ids)
+    reopened = (RideRequest.update(status=REQUEST_OPEN, trip=None, updated_at=now).where(seated).execute())
+    if reopened and event.status == EVENT_OPEN and event.starts_at > now:
+        tell_drivers(event, now)
+    return reopened
 
 
 def _answer(actor_tid: int, event_id: int, status: str, area: str | None) -> RideRequest:

@@ -259,3 +259,25 @@ def test_forget_me_removes_the_players_requests_and_alerts(game):
     assert [r.passenger.name for r in RideRequest.select()] == ["Bob Rider"]
     assert RideAlert.select().count() == 0
     assert queries.event_summary(game.id).need_ride == 1
+
+
+def test_a_cancelled_car_or_a_removed_passenger_needs_a_ride_again(game):
+    """Seats that vanish with the driver's decision reopen the requests they had answered, and the
+    event's other drivers hear of them (F4 found the cancelled car's riders listed as seated)."""
+    from models import manage
+
+    dee, dan = trip_to(game, 1), trip_to(game, 2)
+    for tid in (11, 12):
+        requests.request_ride(tid, game.id)
+        rides.join_trip(tid, dee.id, first_point(dee))
+    assert queries.event_summary(game.id).need_ride == 0
+    Notification.update(state=NOTIFY_SENT).execute()  # the earlier batches went out
+    manage.remove_passenger(1, dee.id, users.get_user(12).id, "")
+    assert [r.status for r in RideRequest.select().order_by(RideRequest.id)] == [REQUEST_SEATED, REQUEST_OPEN]
+    assert sorted(n.chat_id for n in rows("ride_requests") if n.state != NOTIFY_SENT) == [1, 2]
+    Notification.update(state=NOTIFY_SENT).execute()
+    manage.cancel_trip(1, dee.id, "flat tyre")
+    assert [r.status for r in RideRequest.select().order_by(RideRequest.id)] == [REQUEST_OPEN, REQUEST_OPEN]
+    assert queries.event_summary(game.id).need_ride == 2
+    assert [n.chat_id for n in rows("ride_requests") if n.state != NOTIFY_SENT] == [2], "Dan, the car left, is told"
+    assert queries.event_card(game.id, 2).is_driving and dan.driver_id == users.get_user(2).id

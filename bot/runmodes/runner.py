@@ -111,7 +111,8 @@ class Service:
                                  poster=make_poster(settings, self.sender_bot))
         self.scheduler = Scheduler(settings.reminders, settings.timezone, notifier=self.notifier,
                                    interval=settings.scheduler_interval,
-                                   retention=timedelta(days=settings.notification_retention_days))
+                                   retention=timedelta(days=settings.notification_retention_days),
+                                   waitlist_hold=settings.waitlist_hold)
         self.app: App = build_dispatcher(settings, storage=storage, events_isolation=isolation,
                                          notifier=self.notifier, redis=self.redis)
         self.tasks: list[asyncio.Task] = []

@@ -205,7 +205,9 @@ async def _save(event: CallbackQuery, manager: DialogManager, lost: list[int]) -
     menu shows it; the removal window closes to the card, which shows it too)."""
     try:
         manage.apply_edit(tg_user_id(manager), _trip_id(manager), manager.dialog_data["base_version"],
-                          _edit(manager), club_tz(manager), expected_losers=lost)
+                          _edit(manager), club_tz(manager), expected_losers=lost,
+                          hold=manager.middleware_data["settings"].waitlist_hold
+                          if manager.middleware_data.get("settings") else None)
     except DomainError as exc:
         await show_error(event, exc)
         if isinstance(exc, Conflict):

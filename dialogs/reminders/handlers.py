@@ -61,7 +61,7 @@ async def _show_keyboard(callback: CallbackQuery, bot: Bot, keyboard: InlineKeyb
 
 
 async def on_answer(callback: CallbackQuery, callback_data: ReminderAnswer, bot: Bot, notifier=None,
-                    locale: str | None = None) -> None:
+                    locale: str | None = None, settings=None) -> None:
     action, trip_id, actor = callback_data.action, callback_data.trip_id, callback.from_user.id
     tr = tr_of(data={"locale": locale})  # the presser's language (bot.middlewares.user)
     if action == LEFT:
@@ -77,7 +77,8 @@ async def on_answer(callback: CallbackQuery, callback_data: ReminderAnswer, bot:
             key = key if told else ALREADY[action]
         elif action == CANT_YES:
             lifecycle.reminded_seat(actor, trip_id)
-            rides.leave_trip(actor, trip_id, reason=CANT_GO_REASON)
+            # the freed seat is held WAITLIST_HOLD for the first in line (issue #22)
+            rides.leave_trip(actor, trip_id, reason=CANT_GO_REASON, hold=getattr(settings, "waitlist_hold", None))
             told = True
         else:
             lifecycle.reminded_seat(actor, trip_id)
