@@ -304,6 +304,17 @@ def test_still_ok_after_the_time_moves_and_the_unanswered_seat_released_to_the_l
 # --- 3. the trip back ---------------------------------------------------------------------------
 
 
+def talk(user, script: list[tuple[str, str]]) -> None:
+    """Each step: tap a button ("tap <text>") or send a text, then wait for the screen holding the second part."""
+    for say, then in script:
+        before = user.screen()
+        if say.startswith("tap "):
+            user.press(say.removeprefix("tap "))
+        else:
+            user.send(say)
+        user.wait_screen(lambda s, then=then, before=before: then in s.text and s != before)
+
+
 def legs(world, destination: str) -> list[tuple]:
     """The trip to `destination` and its way back: (id, status, outbound id), the way there first."""
     from models import Trip
@@ -320,33 +331,14 @@ def test_the_wizards_way_back_join_both_leave_one_leg_cancel_one_leg(world):
     dee, ann = world.people[DEE], world.people[ANN]
     day = trips.local_today(UTC) + timedelta(days=1)
     fresh(dee, "/newtrip", lambda s: "Where to?" in s.text)
-    dee.send("Arena Park")
-    dee.wait_screen("Which day?")
-    dee.press(f"{day:%d}")
-    dee.wait_screen("How many free seats?")
-    dee.press("3")
-    dee.wait_screen("send the address")
-    dee.send("Station Square")
-    dee.wait_screen("Pickup time")
-    dee.send("18:30")
-    dee.wait_screen(lambda s: "Pickup points" in s.text and "Station Square" in s.text)
-    dee.press("✅ Done")
-    dee.wait_screen("Any comment")
-    dee.press("⏭ Skip")
-    dee.wait_screen("Check your trip")
-    dee.press("↩️ Driving back too?")
-    dee.wait_screen("where do you leave from?")
-    dee.press("📍 Arena Park")
-    dee.wait_screen("When do you leave Arena Park?")
-    dee.send("21:30")
-    dee.wait_screen("How many free seats on the way back?")
-    dee.press("👍 3, as on the way there")
-    dee.wait_screen("Drop-off point 1")
-    dee.send("Central Station")
-    dee.wait_screen("Drop-off time at")
-    dee.send("22:00")
-    dee.wait_screen("Drop-off points")
-    dee.press("✅ Done")
+    talk(dee, [  # (what Dee sends or taps, the screen that follows)
+        ("Arena Park", "Which day?"), (f"tap {day:%d}", "How many free seats?"), ("tap 3", "send the address"),
+        ("Station Square", "Pickup time"), ("18:30", "Pickup points"), ("tap ✅ Done", "Any comment"),
+        ("tap ⏭ Skip", "Check your trip"),
+        ("tap ↩️ Driving back too?", "where do you leave from?"), ("tap 📍 Arena Park", "When do you leave Arena Park?"),
+        ("21:30", "How many free seats on the way back?"), ("tap 👍 3, as on the way there", "Drop-off point 1"),
+        ("Central Station", "Drop-off time at"), ("22:00", "Drop-off points"), ("tap ✅ Done", "Way back"),
+    ])
     summary = dee.wait_screen("Way back")
     assert "↩️ Way back at 21:30 from Arena Park" in summary.text
     dee.press("✅ Confirm")
