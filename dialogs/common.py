@@ -97,10 +97,14 @@ def reason_text(reason: str, tr: Tr) -> str:
 
 def error_text(error: DomainError | str, tr: Tr | None = None) -> str:
     """A refusal in the player's language: a DomainError names a catalog key and its
-    parameters (models/errors.py); a plain string is a key."""
+    parameters (models/errors.py); a plain string is a key. Parameters stay raw (the caller
+    escapes the whole text)."""
     tr = tr or tr_of()
     if isinstance(error, DomainError):
-        return tr(error.key, **error.params)
+        # a reason the bot wrote itself ("the driver left the club bot") reads in this language too
+        params = {k: tr(OUR_REASONS[v]) if isinstance(v, str) and v in OUR_REASONS else v
+                  for k, v in error.params.items()}
+        return tr(error.key, **params)
     return tr(str(error))
 
 

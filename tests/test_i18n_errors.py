@@ -289,3 +289,17 @@ async def test_a_russian_player_is_refused_in_russian(env):
     alerts = [a.text for a in env.bot.callback_answers() if a.show_alert]
     assert alerts[-1] == "Увы, в этой поездке мест нет."
     assert Participant.select().count() == 1
+
+
+def test_a_reason_the_bot_wrote_reads_in_the_players_language():
+    """Review finding: a trip cancelled because its driver used /forget_me refused a Russian
+    player's Join with "Эта поездка отменена: the driver left the club bot"."""
+    from dialogs.common import error_text
+    from dialogs.i18n import tr_for
+    from models import Conflict
+    from models.privacy import DRIVER_LEFT
+
+    refusal = Conflict("error-trip-cancelled-because", reason=DRIVER_LEFT)
+    russian = error_text(refusal, tr_for("ru"))
+    assert "the driver" not in russian and tr_for("ru")("notice-reason-driver-left-bot") in russian
+    assert error_text(Conflict("error-trip-cancelled-because", reason="rain"), tr_for("ru")).endswith("rain")
