@@ -241,3 +241,17 @@ def test_a_long_running_playground_keeps_a_bounded_record_of_requests(page):
     for _ in range(2 * KEEP_REQUESTS + 5):
         urllib.request.urlopen(f"{page.tg.base_url}/bot{FAKE_TOKEN}/getMe", timeout=10).read()
     assert KEEP_REQUESTS <= len(page.tg.requests) <= 2 * KEEP_REQUESTS
+
+
+def test_the_fakes_pre_digested_description_is_up_to_date():
+    """botapi.digest.json (what the fake loads: the playground's process holds it beside the bot) says what
+    botapi.json says; `python -m bot.devtools.fakeapi.trim_spec api.json` rewrites both."""
+    from bot.devtools.fakeapi import spec
+
+    bundled = json.loads(spec.BUNDLED_SPEC.read_text(encoding="utf-8"))
+    assert spec.DIGEST.read_text(encoding="utf-8") == spec.dump_digest(spec.digest(bundled)), "run trim_spec"
+    loaded, parsed = spec.require_spec(), spec.ApiSpec(spec.digest(bundled))
+    assert loaded.path == spec.DIGEST
+    for part in ("version", "methods", "types", "deep", "subtypes", "_lower"):
+        assert getattr(loaded, part) == getattr(parsed, part), part
+    assert loaded.deep.keys() == spec.DEEP_TYPES and "sendMessage" in loaded.methods

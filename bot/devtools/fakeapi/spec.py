@@ -21,6 +21,9 @@ from typing import Any
 
 SPEC_ENV = "CARPOOL_BOT_API_SPEC"
 BUNDLED_SPEC = Path(__file__).with_name("botapi.json")
+# What the checks read of it, pre-digested (digest()): written with botapi.json by trim_spec.py.
+DIGEST = BUNDLED_SPEC.with_name("botapi.digest.json")
+DIGEST_BY = "python -m bot.devtools.fakeapi.trim_spec"
 
 # Parameters aiogram 3.31 (Bot API 10.3) may send that api.json (10.1) lacks; allowed per method.
 # New in 10.2/10.3: ephemeral messages (receiver_user_id, callback_query_id,
@@ -95,44 +98,66 @@ def find_spec_path() -> Path:
     return path
 
 
-def _without_prose(obj: dict[str, Any]) -> dict[str, Any]:
-    obj.pop("description", None)
-    return obj
+def digest(data: dict[str, Any]) -> dict[str, Any]:
+    """What the checks read of an api.json (full or trimmed), without the prose: each method's parameters
+    and each type's fields as name → index into ``shapes`` (one ``[types, required]`` per distinct shape);
+    of a type only its required fields (all that filled() reads), every field of DEEP_TYPES."""
+    shapes: dict[tuple, int] = {}
+
+    def fields(described: dict[str, Any], everything: bool = True) -> dict[str, int]:
+        return {f["name"]: shapes.setdefault((tuple(f["types"]), f["required"]), len(shapes))
+                for f in described.get("fields", []) if everything or f["required"]}
+
+    methods = {n: fields(m) for n, m in data["methods"].items()}
+    types = {n: fields(t, n in DEEP_TYPES) for n, t in data["types"].items()}
+    return {"version": data.get("version", "?"), "digest_of": BUNDLED_SPEC.name, "generated_by": DIGEST_BY,
+            "shapes": [[list(t), r] for t, r in shapes], "methods": methods, "types": types,
+            "subtypes": {n: t["subtypes"] for n, t in data["types"].items() if t.get("subtypes")},
+            "other_methods": list(data.get("other_methods", []))}
 
 
-def _fields(described: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Name → {types, required} of a method's parameters or a type's fields: the checks need nothing else.
-    Without the prose, and with one dict per shape, the spec holds 0.6 MB instead of 1.0 MB in the
-    playground's process (the bot and the fake together; benchmarks/playground.py)."""
-    return {f["name"]: _SHAPES.setdefault((tuple(f["types"]), f["required"]),
-                                          {"types": f["types"], "required": f["required"]})
-            for f in described.get("fields", [])}
+def dump_digest(d: dict[str, Any]) -> str:
+    """The digest file's text: compact JSON, one method or type a line (readable diffs)."""
+    def section(items: dict[str, Any]) -> str:
+        return "{\n" + ",\n".join(f"{json.dumps(k)}:{json.dumps(v, separators=(',', ':'))}"
+                                   for k, v in items.items()) + "\n}"
 
-
-_SHAPES: dict[tuple, dict[str, Any]] = {}  # one (read-only) dict per distinct field shape
+    head = {k: d[k] for k in ("version", "digest_of", "generated_by")}
+    parts = [f"{json.dumps(k)}:{json.dumps(v, separators=(',', ':'), ensure_ascii=False)}" for k, v in head.items()]
+    parts += [f'"shapes":{json.dumps(d["shapes"], separators=(",", ":"))}',
+              f'"methods":{section(d["methods"])}', f'"types":{section(d["types"])}',
+              f'"subtypes":{section(d["subtypes"])}',
+              f'"other_methods":{json.dumps(d["other_methods"], separators=(",", ":"))}']
+    return "{" + ",\n".join(parts) + "}\n"
 
 
 class ApiSpec:
     """Methods and types of api.json, with case-insensitive method lookup (as Telegram does).
 
     A trimmed file describes some methods and lists the others by name (``other_methods``): those
-    are real Telegram methods the fake does not implement, not unknown ones.
+    are real Telegram methods the fake does not implement, not unknown ones. Built from a ``digest()``:
+    the bundled description is read pre-digested (``botapi.digest.json``, 30 KB instead of 430 KB of
+    JSON to parse: the playground's process holds the bot too, benchmarks/playground.py).
     """
 
     def __init__(self, data: dict[str, Any], path: Path | None = None):
-        self.path, self.version = path, data.get("version", "?")
-        self.methods = {n: _fields(m) for n, m in data["methods"].items()}
-        # Of a type, only its required fields: all that filled() reads; every field of DEEP_TYPES.
-        self.types = {n: {k: f for k, f in _fields(t).items() if f["required"]} for n, t in data["types"].items()}
-        self.deep = {n: _fields(t) for n, t in data["types"].items() if n in DEEP_TYPES}
-        self.subtypes = {n: tuple(t["subtypes"]) for n, t in data["types"].items() if t.get("subtypes")}
-        self._lower = {n.lower(): n for n in [*self.methods, *data.get("other_methods", [])]}
+        self.path, self.version = path, data["version"]
+        shapes = [{"types": t, "required": r} for t, r in data["shapes"]]  # shared, read-only
+        self.methods = {n: {k: shapes[i] for k, i in m.items()} for n, m in data["methods"].items()}
+        self.types = {n: {k: shapes[i] for k, i in t.items() if shapes[i]["required"]}
+                      for n, t in data["types"].items()}
+        self.deep = {n: {k: shapes[i] for k, i in data["types"][n].items()} for n in DEEP_TYPES
+                     if n in data["types"]}
+        self.subtypes = {n: tuple(t) for n, t in data["subtypes"].items()}
+        self._lower = {n.lower(): n for n in [*self.methods, *data["other_methods"]]}
 
     @classmethod
     def load(cls, path: Path | None = None) -> ApiSpec:
         path = path or find_spec_path()
-        with path.open("rb") as file:  # the prose goes as soon as it is read (see _fields)
-            return cls(json.load(file, object_hook=_without_prose), path)
+        if path == BUNDLED_SPEC and DIGEST.is_file():  # tests/test_playground.py keeps it up to date
+            return cls(json.loads(DIGEST.read_bytes()), DIGEST)
+        with path.open("rb") as file:
+            return cls(digest(json.load(file)), path)
 
     def canonical(self, method: str) -> str | None:
         return self._lower.get(method.lower())

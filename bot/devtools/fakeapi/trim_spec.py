@@ -10,6 +10,9 @@ at run time::
     python -m bot.devtools.fakeapi.trim_spec path/to/api.json            # rewrites bot/devtools/fakeapi/botapi.json
     python -m bot.devtools.fakeapi.trim_spec path/to/api.json --check    # exit 1 if botapi.json differs
 
+With the default ``--out`` it also rewrites ``botapi.digest.json``, what the fake reads at run time
+(``spec.digest``: the same description without its prose, much quicker to load).
+
 To let the fake implement another method, add it to ``METHODS`` and run this again on a full
 ``api.json`` of the version named in ``NOTICE.md`` (or a newer one, and update the note).
 """
@@ -22,6 +25,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from . import spec
 
 TRIMMED = Path(__file__).with_name("botapi.json")
 SOURCE = "PaulSonOfLars/telegram-bot-api-spec (GitHub), file api.json"
@@ -98,12 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=TRIMMED, help=f"default: {TRIMMED}")
     parser.add_argument("--check", action="store_true", help="only compare with --out; exit 1 if it differs")
     args = parser.parse_args(argv)
-    text = dump(trim(json.loads(args.api_json.read_text(encoding="utf-8"))))
+    trimmed = trim(json.loads(args.api_json.read_text(encoding="utf-8")))
+    outputs = {args.out: dump(trimmed)}
+    if args.out == TRIMMED:
+        outputs[spec.DIGEST] = spec.dump_digest(spec.digest(trimmed))
     if args.check:
-        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
-        print(f"{args.out}: {'up to date' if same else 'differs from ' + str(args.api_json)}")
-        return 0 if same else 1
-    args.out.write_text(text, encoding="utf-8")
+        stale = [out for out, text in outputs.items() if not (out.is_file() and out.read_text(encoding="utf-8") == text)]
+        for out in outputs:
+            print(f"{out}: {'differs from ' + str(args.api_json) if out in stale else 'up to date'}")
+        return 1 if stale else 0
+    for out, text in outputs.items():
+        out.write_text(text, encoding="utf-8")
+    text = outputs[args.out]
     data = json.loads(text)
     print(f"{args.out}: {data['version']}, {len(data['methods'])} methods, {len(data['types'])} types, "
           f"{len(text.encode()) // 1024} KB")
