@@ -9,14 +9,16 @@ What they do:
 - `create_event(actor_tid, draft, tz, admins, key=None)`: one event, idempotent with the
   create dialog's intent `key` (as `trips.create_trip`). A weekly event starts a series (its
   `series` is itself).
-- `edit_event(actor_tid, event_id, draft, tz, admins)`: the drivers of its open trips and its
-  open requesters get one "event_changed" notification each (params: `event`, `title`,
-  `date`, `changes` — {field: [old, new]} for title, kind, venue, date, time). Trips keep
+- `edit_event(actor_tid, event_id, draft, tz, admins)`: the drivers of its open trips (and of
+  their ways back), the players seated in them and its open requesters get one "event_changed"
+  notification each (`concerned`; params: `event`, `title`, `date`, `changes` — {field:
+  [old, new]} for title, kind, venue, date, time). Trips keep
   their own date and times: their drivers decide. Switching `weekly` off ends the series
   after this occurrence; on, starts one (or continues it).
 - `cancel_event(actor_tid, event_id, reason="", tz=None, admins=frozenset())`: "event_cancelled"
-  to the same people (params `event`, `title`, `date`, `reason`); trips stay, their drivers
-  decide; requests stay as they are (nobody rides to a cancelled event: the lists skip it).
+  to the same people (params `event`, `title`, `date`, `reason`): the drivers hear that their
+  car's event is cancelled, but their trips stay open, they decide (the card marks the event
+  cancelled); requests stay as they are (nobody rides to a cancelled event: the lists skip it).
 - `roll_weekly(now, tz) -> int`: the scheduler's: a weekly series whose latest occurrence
   has started gets its next one (the first week whose start is still ahead), once: the
   unique (series, date) index settles two schedulers racing.
@@ -69,7 +71,7 @@ from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .logids import tg
 from .rules import EVENT_GONE, EVENT_STARTED, event_lock, is_row_id
 from .tables import (
-    EVENT_CANCELLED, EVENT_KINDS, EVENT_OPEN, REQUEST_OPEN, TRIP_OPEN, Event, RideRequest, Trip, User,
+    EVENT_CANCELLED, EVENT_KINDS, EVENT_OPEN, REQUEST_OPEN, TRIP_OPEN, Event, Participant, RideRequest, Trip, User,
 )
 from .manage import validate_reason
 from .trips import _length, has_passed, to_utc, validate_date
@@ -179,13 +181,18 @@ def _open_event(event: Event | None, now: datetime) -> Event:
 
 def concerned(event_id: int, now: datetime | None = None) -> list[User]:
     """Who hears about a change to the event: the drivers of its open trips not over yet and
-    the players whose request to it is open; each once."""
+    of their open ways back, the players with a seat in any of those cars, and the players
+    whose request to it is open; each once. Three subqueries, one query."""
     now = now or utcnow()
-    drivers = Trip.select(Trip.driver).where(
-        (Trip.event == event_id) & (Trip.status == TRIP_OPEN) & (Trip.ends_at > now))
+    live = (Trip.status == TRIP_OPEN) & (Trip.ends_at > now)
+    there = Trip.select(Trip.id).where((Trip.event == event_id) & live)
+    cars = Trip.select(Trip.id).where(live & (Trip.id.in_(there) | Trip.outbound.in_(there)))
+    drivers = Trip.select(Trip.driver).where(Trip.id.in_(cars))
+    riders = Participant.select(Participant.passenger).where(Participant.trip.in_(cars))
     askers = RideRequest.select(RideRequest.passenger).where(
         (RideRequest.event == event_id) & (RideRequest.status == REQUEST_OPEN))
-    return list(User.select().where(User.id.in_(drivers) | User.id.in_(askers)).order_by(User.id))
+    return list(User.select().where(User.id.in_(drivers) | User.id.in_(riders) | User.id.in_(askers))
+                .order_by(User.id))
 
 
 def edit_event(actor_tid: int, event_id: int, draft: EventDraft, tz: ZoneInfo, admins: frozenset[int]) -> Event:
@@ -232,7 +239,8 @@ def _json_changes(changes: dict[str, list]) -> dict[str, list]:
 
 def cancel_event(actor_tid: int, event_id: int, reason: str = "", tz: ZoneInfo | None = None,
                  admins: frozenset[int] = frozenset()) -> Event:
-    """Cancel (never delete) an event (admins only): its drivers and open requesters are told.
+    """Cancel (never delete) an event (admins only): its drivers, their passengers and its open
+    requesters are told (`concerned`); the cars stay open, their drivers decide.
     A weekly series goes on (cancel this week's only); to end it, edit `weekly` off."""
     _admin(actor_tid, admins)
     reason = validate_reason(reason)
