@@ -418,7 +418,12 @@ def seat_offered(n: Notice) -> Rendered:
 
 @renders("offer_expired", "offer_withdrawn")
 def offer_gone(n: Notice) -> Rendered:
-    key = "notice-offer-expired" if n.row.kind == "offer_expired" else "notice-offer-withdrawn"
+    """An offer that ran out says where the seat went: to the next in line (`passed_on`, true in
+    rows written before it was a parameter), or free again to anyone, the reader too."""
+    if n.row.kind == "offer_withdrawn":
+        key = "notice-offer-withdrawn"
+    else:
+        key = "notice-offer-expired" if n.params.get("passed_on", True) else "notice-offer-expired-free"
     return Rendered(n.tr(key, destination=n.text("destination"), date=n.date), _trip_button(n))
 
 

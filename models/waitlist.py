@@ -42,7 +42,8 @@ The line is ordered by id. At most one active (waiting or offered) entry per tri
 - `pass_offer(actor_tid, trip_id)`: the entry is `left`, the next one is offered. Decision:
   passing is leaving the line (the player may get in line again, at its end).
 - `expire_offers(now, hold) -> int` (scheduler): offers run out → `expired` (notification
-  `offer_expired`), the next in line offered.
+  `offer_expired`, `passed_on`: whether the next in line was offered the seat; else it is
+  free to anyone), the next in line offered.
 - `clear_line(trip, reason)` (inside `manage.cancel_trip`: reason "cancelled") and
   `clear_departed(now) -> int` (scheduler: reason "departed"): the active entries are
   `cleared`, each player told (`waitlist_cleared`).
@@ -216,7 +217,7 @@ def leave_line(actor_tid: int, trip_id: int, *, now: datetime | None = None, hol
             raise Conflict(NOT_IN_LINE)
         _settle(entry, WAIT_LEFT, now)
         if entry.status == WAIT_OFFERED:
-            seat_freed(trip, now, hold)
+            seat_freed(trip, now, hold, released=1)
 
 
 def _settle(entry: WaitEntry, status: str, now: datetime, *, was: tuple[str, ...] = WAIT_ACTIVE) -> bool:
@@ -228,16 +229,20 @@ def _settle(entry: WaitEntry, status: str, now: datetime, *, was: tuple[str, ...
 # --- offers ----------------------------------------------------------------------------------
 
 
-def seat_freed(trip: Trip | int, now: datetime | None = None, hold: timedelta | None = None) -> list[WaitEntry]:
+def seat_freed(trip: Trip | int, now: datetime | None = None, hold: timedelta | None = None, *,
+               released: int = 0) -> list[WaitEntry]:
     """Offer the seats free beyond the outstanding offers to the first in line; withdraw the
     latest offers if the seats fell under them. Inside the caller's transaction, the trip
-    locked. Returns the entries offered a seat now."""
+    locked. Returns the entries offered a seat now. `released`: offers the caller has just
+    settled (passed, left, run out); when the seats promised end up fewer or more than
+    before them, the club chat's post and board are edited (the seats free for anyone)."""
     now = now or utcnow()
     trip = Trip.get_by_id(trip.id if isinstance(trip, Trip) else trip)  # as changed by the caller
     if trip.status != TRIP_OPEN or trip.departs_at <= now:
         return []
     free = max(trip.seats - queries.seats_taken(trip.id), 0)
     promised = seats_promised(trip)
+    promised_before = promised + released
     while promised > free:
         _withdraw_latest(trip, now)
         promised -= 1
@@ -259,6 +264,8 @@ def seat_freed(trip: Trip | int, now: datetime | None = None, hold: timedelta | 
     if offered:
         log.info("Waiting list: trip %s, a seat offered to entries %s until %s", trip.id,
                  [e.id for e in offered], expires)
+    if promised != promised_before:
+        club.touch(trip, now)  # "FULL" or the seats left, in the club chat's post and board
     return offered
 
 
@@ -370,7 +377,7 @@ def pass_offer(actor_tid: int, trip_id: int, *, now: datetime | None = None, hol
         if entry is None:
             _refuse_no_offer(actor, trip)
         _settle(entry, WAIT_LEFT, now, was=(WAIT_OFFERED,))
-        seat_freed(trip, now, hold)
+        seat_freed(trip, now, hold, released=1)
 
 
 # --- the scheduler -----------------------------------------------------------------------------
@@ -387,12 +394,15 @@ def expire_offers(now: datetime | None = None, hold: timedelta | None = None) ->
         with trip_lock(trip_id) as trip:
             if trip is None:  # deleted meanwhile, its line with it
                 continue
-            for entry in WaitEntry.select(WaitEntry, User).join(User).where(due & (WaitEntry.trip == trip_id)):
-                if _settle(entry, WAIT_EXPIRED, now, was=(WAIT_OFFERED,)):
-                    outbox.notify(entry.passenger, "offer_expired", trip=trip_id, entry=entry.id,
-                                  **_trip_params(trip))
-                    count += 1
-            seat_freed(trip, now, hold)
+            ran_out = [entry for entry in WaitEntry.select(WaitEntry, User).join(User)
+                       .where(due & (WaitEntry.trip == trip_id)).order_by(WaitEntry.id)
+                       if _settle(entry, WAIT_EXPIRED, now, was=(WAIT_OFFERED,))]
+            offered = seat_freed(trip, now, hold, released=len(ran_out))
+            for n, entry in enumerate(ran_out):
+                # passed_on: the seat went to the next in line; else nobody waits: it is anyone's
+                outbox.notify(entry.passenger, "offer_expired", trip=trip_id, entry=entry.id,
+                              passed_on=n < len(offered), **_trip_params(trip))
+            count += len(ran_out)
     if count:
         log.info("Waiting list: %d offer(s) ran out", count)
     return count
@@ -438,5 +448,5 @@ def leave_every_line(user: User, now: datetime | None = None, hold: timedelta | 
             if _settle(entry, WAIT_LEFT, now):
                 count += 1
                 if entry.status == WAIT_OFFERED:
-                    seat_freed(trip, now, hold)
+                    seat_freed(trip, now, hold, released=1)
     return count

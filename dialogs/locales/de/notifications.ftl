@@ -80,6 +80,7 @@ notice-alert-new-trip = 🔔 Neue Fahrt nach <b>{ $destination }</b> am { $day }
 notice-seat-offered = 🎉 In der Fahrt nach <b>{ $destination }</b> am { $date } ist ein Platz frei – er gehört dir, wenn du ihn bis <b>{ $until }</b> nimmst.
 notice-seat-offered-at = 🎉 In der Fahrt nach <b>{ $destination }</b> am { $date } ist ein Platz frei (Treffpunkt { $address }, { $time }) – er gehört dir, wenn du ihn bis <b>{ $until }</b> nimmst.
 notice-offer-expired = ⌛ Der Platz in der Fahrt nach <b>{ $destination }</b> am { $date } wurde nicht rechtzeitig genommen und ging an den Nächsten auf der Warteliste.
+notice-offer-expired-free = ⌛ Der dir angebotene Platz in der Fahrt nach <b>{ $destination }</b> am { $date } wurde nicht rechtzeitig genommen. Sonst wartet niemand, also ist er wieder frei: steig ein, solange er noch frei ist.
 notice-offer-withdrawn = ↩️ Der Fahrer hat die Fahrt nach <b>{ $destination }</b> am { $date } geändert: der dir angebotene Platz ist weg. Deinen Platz auf der Warteliste behältst du.
 notice-waitlist-cancelled =
     ❌ Die Fahrt nach <b>{ $destination }</b> am { $date } ist abgesagt, ihre Warteliste ist geschlossen.

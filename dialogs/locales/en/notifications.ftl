@@ -87,6 +87,7 @@ notice-alert-new-trip = 🔔 New trip to <b>{ $destination }</b> on { $day }: { 
 notice-seat-offered = 🎉 A seat is free in the trip to <b>{ $destination }</b> on { $date }, and it's yours if you take it by <b>{ $until }</b>.
 notice-seat-offered-at = 🎉 A seat is free in the trip to <b>{ $destination }</b> on { $date } (pickup { $address }, { $time }), and it's yours if you take it by <b>{ $until }</b>.
 notice-offer-expired = ⌛ The seat offered to you in the trip to <b>{ $destination }</b> on { $date } was not taken in time, so it went to the next in line.
+notice-offer-expired-free = ⌛ The seat offered to you in the trip to <b>{ $destination }</b> on { $date } was not taken in time. Nobody else is waiting, so it is free again: join it while it lasts.
 notice-offer-withdrawn = ↩️ The driver changed the trip to <b>{ $destination }</b> on { $date }: the seat offered to you is gone. You keep your place in line.
 notice-waitlist-cancelled =
     ❌ The trip to <b>{ $destination }</b> on { $date } is cancelled, so its waiting list is closed.

@@ -84,6 +84,7 @@ notice-alert-new-trip = 🔔 Новая поездка до <b>{ $destination }<
 notice-seat-offered = 🎉 В поездке до <b>{ $destination }</b> ({ $date }) освободилось место — оно твоё, если займёшь его до <b>{ $until }</b>.
 notice-seat-offered-at = 🎉 В поездке до <b>{ $destination }</b> ({ $date }) освободилось место (посадка — { $address }, { $time }) — оно твоё, если займёшь его до <b>{ $until }</b>.
 notice-offer-expired = ⌛ Место в поездке до <b>{ $destination }</b> ({ $date }) не было занято вовремя и ушло следующему в очереди.
+notice-offer-expired-free = ⌛ Место в поездке до <b>{ $destination }</b> ({ $date }) не было занято вовремя. Больше в очереди никого нет, так что оно снова свободно: занимай, пока никто не опередил.
 notice-offer-withdrawn = ↩️ Водитель изменил поездку до <b>{ $destination }</b> ({ $date }): предложенного тебе места больше нет. Твоё место в очереди сохранено.
 notice-waitlist-cancelled =
     ❌ Поездка до <b>{ $destination }</b> ({ $date }) отменена, очередь на неё закрыта.
