@@ -516,12 +516,14 @@ def _summaries(event_ids: list[int], now: datetime) -> dict[int, EventSummary]:
         return {}
     cars: dict[int, int] = {}
     free: dict[int, int] = {}
-    trips = (Trip.select(Trip.event, Trip.seats, Trip.departs_at, _taken().alias("taken"))
+    trips = (Trip.select(Trip.event, Trip.seats, Trip.departs_at, _taken().alias("taken"),
+                         _promised().alias("promised"))
              .where(Trip.event.in_(event_ids) & (Trip.status == TRIP_OPEN) & (Trip.ends_at > now)).dicts())
-    for t in trips:
+    for t in trips:  # seats held for a waiting list (issue #22) are not free, as in TripRow.seats_left
         cars[t["event"]] = cars.get(t["event"], 0) + 1
         if t["departs_at"] > now:
-            free[t["event"]] = free.get(t["event"], 0) + max(t["seats"] - (t["taken"] or 0), 0)
+            left = t["seats"] - (t["taken"] or 0) - (t["promised"] or 0)
+            free[t["event"]] = free.get(t["event"], 0) + max(left, 0)
     needs = dict(RideRequest.select(RideRequest.event, pw.fn.COUNT(RideRequest.id))
                  .where(RideRequest.event.in_(event_ids) & (RideRequest.status == REQUEST_OPEN))
                  .group_by(RideRequest.event).tuples())
@@ -679,7 +681,7 @@ def event_card(event_id: int, viewer_tid: int | None, now: datetime | None = Non
     now = now or utcnow()
     found = event(event_id)
     viewer = get_user(viewer_tid) if viewer_tid else None
-    trips = list(Trip.select(Trip, User, _taken().alias("taken")).join(User)
+    trips = list(Trip.select(Trip, User, _taken().alias("taken"), _promised().alias("promised")).join(User)
                  .where((Trip.event == found.id) & (Trip.status == TRIP_OPEN) & (Trip.ends_at > now))
                  .order_by(Trip.departs_at, Trip.id))
     ids = [t.id for t in trips]
@@ -699,7 +701,8 @@ def event_card(event_id: int, viewer_tid: int | None, now: datetime | None = Non
     rows = [EventTrip(t.id, t.destination, t.departure_date, points[t.id][0].time if points[t.id] else None,
                       first_name(t.driver), t.seats, t.taken or 0, driving=viewer is not None and t.driver_id == viewer.id,
                       riding=my_seat_trip_id == t.id, driver_id=t.driver_id,
-                      driver_forgotten=t.driver.forgotten_at is not None, departs_at=t.departs_at, points=points[t.id])
+                      driver_forgotten=t.driver.forgotten_at is not None, departs_at=t.departs_at, points=points[t.id],
+                      promised=t.promised or 0)
             for t in trips]
     needs = [Need(r.id, r.passenger_id, first_name(r.passenger), r.passenger.forgotten_at is not None, r.area)
              for r in RideRequest.select(RideRequest, User).join(User)

@@ -85,3 +85,17 @@ def test_a_moved_event_reaches_the_players_in_its_cars(cup):
     assert kinds(ANN) == ["event_changed"] and kinds(DEE) == ["event_changed"]
     assert outbox.params_of(Notification.get(Notification.chat_id == ANN))["changes"]["venue"] == [
         "Riverside Arena", "North Hall"]
+
+
+def test_seats_held_for_the_waiting_list_are_not_free_on_the_event(cup):
+    trip = car(cup, DEE, seats=2)
+    rides.join_trip(ANN, trip.id, point(trip))
+    rides.join_trip(BOB, trip.id, point(trip))
+    waitlist.wait_for_seat(CAT, trip.id, point(trip))
+    rides.leave_trip(BOB, trip.id)  # the freed seat is held for Cat
+    assert waitlist.seats_promised(trip) == 1
+    assert queries.event_summary(cup.id).free_seats == 0
+    assert queries.event_summaries([cup.id])[cup.id].free_seats == 0
+    card = queries.event_card(cup.id, ANN)
+    assert [(t.seats_left, t.promised) for t in card.trips] == [(0, 1)] and card.summary.free_seats == 0
+    assert [row.free_seats for row in queries.upcoming_events()] == [0]
