@@ -77,6 +77,18 @@ def seats_taken(trip_id: int) -> int:
     return Participant.select().where(Participant.trip == trip_id).count()
 
 
+def seat_elsewhere(user_id: int, trip: Trip, now: datetime | None = None) -> int | None:
+    """The other open trip not over to `trip`'s event where the player has a seat (None: none,
+    or `trip` goes to no event). A way back has no event of its own (`Trip.outbound` set): a
+    seat on each leg is no second seat. One query."""
+    if trip.event_id is None:
+        return None
+    return (Participant.select(Participant.trip).join(Trip)
+            .where((Participant.passenger == user_id) & (Trip.event == trip.event_id) & (Trip.id != trip.id)
+                   & Trip.outbound.is_null() & still_open(now))
+            .limit(1).scalar())
+
+
 # --- finding trips -------------------------------------------------------------------------
 
 

@@ -99,3 +99,31 @@ def test_seats_held_for_the_waiting_list_are_not_free_on_the_event(cup):
     card = queries.event_card(cup.id, ANN)
     assert [(t.seats_left, t.promised) for t in card.trips] == [(0, 1)] and card.summary.free_seats == 0
     assert [row.free_seats for row in queries.upcoming_events()] == [0]
+
+
+def test_one_player_holds_one_seat_per_event(cup):
+    dees, dans = car(cup, DEE), car(cup, DAN)
+    rides.join_trip(ANN, dees.id, point(dees))
+    with pytest.raises(Conflict) as refused:
+        rides.join_trip(ANN, dans.id, point(dans))
+    assert refused.value.key == "error-event-seat-elsewhere"
+    assert [t.riding for t in queries.event_card(cup.id, ANN).trips] == [True, False]
+    # the way back is another leg: a seat there and one on the way there are fine
+    back = way_back(dans)
+    rides.join_trip(ANN, back.id, point(back))
+    # out of the other car, she may take this one
+    rides.leave_trip(ANN, dees.id)
+    rides.join_trip(ANN, dans.id, point(dans))
+    # a cancelled car does not count
+    manage.cancel_trip(DAN, dans.id)
+    rides.join_trip(ANN, dees.id, point(dees))
+
+
+def test_join_both_refuses_a_second_seat_to_the_event(cup):
+    dees, dans = car(cup, DEE), car(cup, DAN)
+    back = way_back(dans)
+    rides.join_trip(ANN, dees.id, point(dees))
+    with pytest.raises(Conflict) as refused:
+        rides.join_both(ANN, dans.id, point(dans), point(back))
+    assert refused.value.key == "error-event-seat-elsewhere"
+    assert queries.event_card(cup.id, ANN).my_seat_trip_id == dees.id

@@ -12,6 +12,7 @@ error-event-date-taken = An diesem Tag gibt es diesen wöchentlichen Termin scho
 error-area-length = Die Gegend darf höchstens { $most } Zeichen lang sein (du hast { NUMBER($sent, useGrouping: 0) } geschickt).
 error-request-driving = Du fährst selbst zu diesem Termin: du musst nicht um eine Mitfahrt bitten.
 error-request-seated = Du hast schon einen Platz in einem Auto zu diesem Termin.
+error-event-seat-elsewhere = Du hast schon einen Platz in einem anderen Auto zu diesem Termin: steig dort zuerst aus, um hier einzusteigen.
 error-request-gone = Diese Mitfahrbitte gibt es nicht mehr.
 error-request-not-yours = Diese Mitfahrbitte ist nicht deine.
 error-request-closed = Diese Bitte ist geschlossen: bitte noch einmal um eine Mitfahrt, wenn du noch eine brauchst.

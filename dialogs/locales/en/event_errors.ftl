@@ -12,6 +12,7 @@ error-event-date-taken = This weekly event already has an occurrence on that day
 error-area-length = Keep the area under { $most } characters (you sent { NUMBER($sent, useGrouping: 0) }).
 error-request-driving = You are driving to this event: no need to ask for a ride.
 error-request-seated = You already have a seat in a car to this event.
+error-event-seat-elsewhere = You already have a seat in another car to this event: leave it first to take this one.
 error-request-gone = That ride request no longer exists.
 error-request-not-yours = That ride request is someone else's.
 error-request-closed = That request is closed: ask for a ride again if you still need one.

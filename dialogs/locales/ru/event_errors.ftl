@@ -27,6 +27,7 @@ error-area-length = Район — не больше { $most } { $most ->
     } (сейчас { NUMBER($sent, useGrouping: 0) }).
 error-request-driving = Ты сам едешь на это событие за рулём: просить подвезти не нужно.
 error-request-seated = У тебя уже есть место в машине на это событие.
+error-event-seat-elsewhere = У тебя уже есть место в другой машине на это событие: сначала выйди из неё, чтобы сесть в эту.
 error-request-gone = Этой просьбы подвезти больше нет.
 error-request-not-yours = Это чужая просьба подвезти.
 error-request-closed = Эта просьба закрыта: попроси подвезти снова, если всё ещё нужно.
