@@ -26,7 +26,7 @@ from .tables import (
     RECONFIRM_ASKED, RECONFIRM_OK, TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User,
 )
 from .trips import (
-    to_utc, validate_address, validate_comment, validate_date, validate_destination, validate_pickup_time,
+    LegTimes, legs_lock, require_in_order_with_other_leg, to_utc, validate_address, validate_comment, validate_date, validate_destination, validate_pickup_time,
     validate_seats,
 )
 from .users import require_user
@@ -174,7 +174,7 @@ def apply_edit(
     holding them `hold`).
     """
     actor = require_user(actor_telegram_id)
-    with trip_lock(trip_id) as locked:
+    with legs_lock(trip_id) as locked:
         require_trip(locked)
         trip = require_open(owned_trip(actor, trip_id, action="edit"))
         if trip.version != base_version:
@@ -206,6 +206,8 @@ def apply_edit(
         if expected_losers is not None and {s.passenger.telegram_id for s in losing} != set(expected_losers):
             raise Conflict("error-removed-pickups-changed")
         require_seats_cover(len(staying), seats)
+        times = [to_utc(day, p.time, tz) for p in new_points]
+        require_in_order_with_other_leg(trip, LegTimes(min(times), max(times)))
 
         # write
         for p in new_points:
@@ -219,7 +221,6 @@ def apply_edit(
             s.delete_instance()
         if removed_ids:
             PickupPoint.delete().where(PickupPoint.id.in_(removed_ids)).execute()
-        times = [to_utc(day, p.time, tz) for p in new_points]
         Trip.update(
             destination=destination, departure_date=day, seats=seats, comment=comment,
             departs_at=min(times), ends_at=max(times), version=Trip.version + 1, updated_at=utcnow(),

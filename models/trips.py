@@ -19,7 +19,7 @@ from . import club, matching
 from .base import db, utcnow
 from .cleaning import clean_text, visible_length
 from .errors import Conflict, ValidationError
-from .rules import event_lock, require_event, require_open, require_pickup_count, trip_lock
+from .rules import event_lock, is_row_id, require_event, require_open, require_pickup_count, trip_lock
 from .tables import TRIP_OPEN, PickupPoint, Trip, TripTemplate, User
 from .users import require_driver, require_owner, require_user
 
@@ -183,7 +183,9 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
     try:
         with _creation_lock(event_id, outbound_id) as locked:
             event = require_event(locked) if event_id is not None else None  # locked before the trip refers to it
-            outbound = _outbound(actor, locked, min(times)) if outbound_id is not None else None
+            outbound = _outbound(actor, locked) if outbound_id is not None else None
+            if outbound is not None:
+                require_legs_in_order(outbound, LegTimes(min(times), max(times)))
             trip = Trip.create(
                 driver=actor,
                 destination=clean.destination,
@@ -214,6 +216,26 @@ def create_trip(actor_telegram_id: int, draft: TripDraft, tz: ZoneInfo, *, key: 
     return trip
 
 
+def create_with_return(actor_telegram_id: int, draft: TripDraft, back: TripDraft, tz: ZoneInfo, *,
+                       key: str | None = None, announce: bool = True, event_id: int | None = None
+                       ) -> tuple[Trip, Trip]:
+    """The way there and its way back (`create_trip`, then `create_trip(outbound_id=…)`; the way
+    back's key is `key` + ".back"), both or neither: one transaction, so a refused way back
+    leaves no way there, no announcement and no notification behind."""
+    with write_transaction():
+        trip = create_trip(actor_telegram_id, draft, tz, key=key, announce=announce, event_id=event_id)
+        way_back = create_trip(actor_telegram_id, back, tz, key=None if key is None else f"{key}.back",
+                               announce=announce, outbound_id=trip.id)
+    return trip, way_back
+
+
+def write_transaction():
+    """An outer write transaction for operations that each open their own (they become
+    savepoints in it): on SQLite `BEGIN IMMEDIATE`, since a nested `atomic('IMMEDIATE')` is a
+    mere savepoint and could not take the write lock itself."""
+    return db.atomic("IMMEDIATE") if isinstance(db.obj, pw.SqliteDatabase) else db.atomic()
+
+
 def _creation_lock(event_id: int | None, outbound_id: int | None):
     """The write transaction a creation runs in, holding what the new trip refers to: its
     event (`event_lock`), or the outbound trip of a return leg (`trip_lock`); yields it."""
@@ -230,16 +252,73 @@ def _nothing_locked():
         yield None
 
 
-def _outbound(actor: User, outbound: Trip | None, departs_at: datetime) -> Trip:
-    """The trip a return leg (departing at `departs_at`, UTC) comes back from, locked: the
-    actor's own, open and not over, without an open return leg yet."""
+def _outbound(actor: User, outbound: Trip | None) -> Trip:
+    """The trip a return leg comes back from, locked: the actor's own, open and not over,
+    without an open return leg yet."""
     outbound = require_open(outbound, until="end")
     require_owner(actor, outbound.driver_id, "trip")
     if Trip.select().where((Trip.outbound == outbound.id) & (Trip.status == TRIP_OPEN)).exists():
         raise Conflict("error-return-exists")
-    if departs_at <= outbound.departs_at:
-        raise ValidationError("error-return-before-outbound")
     return outbound
+
+
+@dataclass(frozen=True)
+class LegTimes:
+    """A leg's first and last pickup (naive UTC), as `Trip.departs_at` and `Trip.ends_at`."""
+
+    departs_at: datetime
+    ends_at: datetime
+
+
+def leg_times(draft: TripDraft, tz: ZoneInfo) -> LegTimes:
+    """A draft's first and last pickup, as the trip made of it would have them (UTC)."""
+    times = [to_utc(draft.departure_date, p.time, tz) for p in draft.pickups]
+    return LegTimes(min(times), max(times))
+
+
+def require_legs_in_order(outbound: Trip | LegTimes, back: Trip | LegTimes) -> None:
+    """THE rule of a trip and its way back (creation, an edit of either leg, the wizard): the
+    way back departs after the way there's last pickup (`ends_at`)."""
+    if back.departs_at <= outbound.ends_at:
+        raise ValidationError("error-return-before-outbound")
+
+
+def other_open_leg(trip: Trip) -> Trip | None:
+    """The open leg linked to `trip`: its way back, or the way there it comes back from."""
+    if trip.outbound_id is not None:
+        return Trip.get_or_none((Trip.id == trip.outbound_id) & (Trip.status == TRIP_OPEN))
+    return Trip.get_or_none((Trip.outbound == trip.id) & (Trip.status == TRIP_OPEN))
+
+
+def require_in_order_with_other_leg(trip: Trip, times: LegTimes) -> None:
+    """`trip`, moved to `times`, still in order with its open linked leg (if any)."""
+    other = other_open_leg(trip)
+    if other is None:
+        return
+    if trip.outbound_id is not None:
+        require_legs_in_order(other, times)
+    else:
+        require_legs_in_order(times, other)
+
+
+@contextlib.contextmanager
+def legs_lock(trip_id: int):
+    """`trip_lock` on the trip and on its open linked leg, the way there first (the order
+    `rides.join_both` takes): an edit or a cancellation that must see the other leg as it is.
+    Yields the trip as read under the lock (None if there is none)."""
+    row = Trip.get_or_none(Trip.id == trip_id) if is_row_id(trip_id) else None
+    if row is not None and row.outbound_id is not None:
+        with trip_lock(row.outbound_id), trip_lock(trip_id) as locked:
+            yield locked
+        return
+    with trip_lock(trip_id) as locked:
+        back = (Trip.get_or_none((Trip.outbound == locked.id) & (Trip.status == TRIP_OPEN))
+                if locked is not None else None)
+        if back is None:
+            yield locked
+        else:
+            with trip_lock(back.id):
+                yield locked
 
 
 def created_with(model: type[Trip] | type[TripTemplate], actor: User, key: str | None):

@@ -30,7 +30,7 @@ departure place, its destination the last drop-off), each idempotent by its own 
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import sentry_sdk
 from aiogram import F
@@ -390,10 +390,16 @@ async def on_same_place(event: CallbackQuery, button, manager: DialogManager) ->
 
 
 def check_back_time(pickups: list[dict], dropoffs: list[dict], at: time) -> time:
-    """The way back leaves after the way there's last pickup, and before its first drop-off."""
-    last = max((p["time"] for p in pickups), default=None)
-    if last is not None and at <= time.fromisoformat(last):
-        raise ValidationError("wizard-back-too-early", after=last)
+    """The way back leaves after the way there (the model's rule, `trips.require_legs_in_order`:
+    after its last pickup), and before its first drop-off. Both legs are on the draft's date,
+    so their local times compare as instants."""
+    if pickups:
+        there = [datetime.combine(date.min, time.fromisoformat(p["time"])) for p in pickups]
+        leave = datetime.combine(date.min, at)
+        try:
+            trips.require_legs_in_order(trips.LegTimes(min(there), max(there)), trips.LegTimes(leave, leave))
+        except ValidationError:
+            raise ValidationError("wizard-back-too-early", after=f"{max(there):%H:%M}") from None
     first = min((p["time"] for p in dropoffs), default=None)
     if first is not None and at >= time.fromisoformat(first):
         raise ValidationError("wizard-back-after-dropoff", first=first)
@@ -511,16 +517,17 @@ async def on_publish(event: CallbackQuery, button, manager: DialogManager) -> No
     with sentry_sdk.start_span(op="trip.create", name="create trip"):
         d, tz = draft(manager), club_tz(manager)
         back = return_draft(d)
-        if back is not None:
-            trips.validate_draft(back, tz)
         # the wizard's intent id: this confirmation makes one trip (and one way back), however often it arrives
         key = manager.current_context().id
         announce = queries.club_chat_ready() and manager.find("post").is_checked()
-        trip = trips.create_trip(tg_user_id(manager), trip_draft(d), tz, key=key, announce=announce,
-                                 event_id=(manager.dialog_data.get(EVENT) or {}).get("id"))
-        if back is not None:
-            manager.dialog_data["back_id"] = trips.create_trip(tg_user_id(manager), back, tz, key=f"{key}.back",
-                                                               announce=announce, outbound_id=trip.id).id
+        event_id = (manager.dialog_data.get(EVENT) or {}).get("id")
+        if back is None:
+            trip = trips.create_trip(tg_user_id(manager), trip_draft(d), tz, key=key, announce=announce,
+                                     event_id=event_id)
+        else:  # both or neither, in one transaction
+            trip, way_back = trips.create_with_return(tg_user_id(manager), trip_draft(d), back, tz, key=key,
+                                                      announce=announce, event_id=event_id)
+            manager.dialog_data["back_id"] = way_back.id
     manager.dialog_data.update(trip_id=trip.id, posted=announce)
     await event.answer(tr_of(manager)("wizard-created-toast"))
 
