@@ -234,6 +234,8 @@ def apply_edit(
             outbox.notify(s.passenger, "seat_removed", trip=trip, driver=actor.id, address=point.address,
                           time=point.time, **known)
         now = utcnow()
+        if losing:  # they need a ride to the event again
+            requests.reopen_for(trip, now, [s.passenger_id for s in losing])
         for s in staying:
             changes = _changes_for(s, old, old_points, destination, day, comment, new_by_id)
             if changes and _needs_reconfirm(changes):
@@ -356,13 +358,17 @@ def release_unanswered(now: datetime | None = None, hold: timedelta | None = Non
             Trip.update(release_unanswered_at=None).where(Trip.id == trip.id).execute()
             if trip.status != TRIP_OPEN or trip.departs_at <= now:
                 continue
+            released = []
             for seat in (Participant.select(Participant, User).join(User)
                          .where((Participant.trip == trip.id) & (Participant.reconfirm == RECONFIRM_ASKED))):
                 point = seat.pickup_point
                 seat.delete_instance()
                 outbox.notify(seat.passenger, "released", trip=trip, destination=trip.destination,
                               date=trip.departure_date, address=point.address, time=point.time)
-                freed += 1
+                released.append(seat.passenger_id)
+            if released:  # they need a ride to the event again
+                requests.reopen_for(trip, now, released)
+            freed += len(released)
             waitlist.seat_freed(trip, now, hold)
             club.touch(trip, now)
     if freed:
