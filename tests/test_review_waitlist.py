@@ -7,12 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from aiogram.types import Chat
+from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
 from dialogs.i18n import tr_for
 from models import Notification, User, club, queries, rides, utcnow, waitlist
-from models.tables import POST_TRIP, WAIT_EXPIRED, WAIT_LEFT, WAIT_OFFERED, GroupPost
+from models.tables import POST_TRIP, WAIT_EXPIRED, WAIT_LEFT, WAIT_OFFERED, WAIT_WAITING, GroupPost
+from tests.harness import button_texts
 from tests.notices import buttons, render_row
-from tests.test_waitlist import ANN, BOB, CAT, entries, first_point, full_trip
+from tests.test_access import FORMER_MEMBER, club_env  # noqa: F401 (a fixture)
+from tests.test_reminder_answers import Presser
+from tests.test_waitlist import ANN, BOB, CAT, DRIVER, EVE, entries, first_point, full_trip, offer_message
 
 CHAT = -100123
 
@@ -94,3 +99,66 @@ def test_the_free_again_wording_in_every_language(held, language):
     shown = _expired_notice(BOB)
     assert shown.text == tr("notice-offer-expired-free", **args) != tr("notice-offer-expired", **args)
     assert buttons(shown) == [tr("notice-open-trip")]
+
+
+# --- a former club member gets out of a line (the members gate's way out) ----------------------
+
+
+@pytest.fixture
+def line_of_leavers(club_env):
+    """Ann has the one seat of Dee's trip; Bob, Cat and Eve wait. Ann leaves it: the seat is held
+    for Bob. Then Bob and Cat leave the club group."""
+    env = club_env
+    trip = full_trip()
+    for tid in (DRIVER, ANN, BOB, CAT, EVE):
+        env.bot.status[tid] = "member"
+    for tid in (BOB, CAT, EVE):
+        waitlist.wait_for_seat(tid, trip.id, first_point(trip))
+    rides.leave_trip(ANN, trip.id)
+    env.bot.status[BOB] = env.bot.status[CAT] = "left"
+    env.trip = trip
+    return env
+
+
+async def test_a_former_member_passes_on_an_offer_but_cannot_take_it(line_of_leavers):
+    env, trip = line_of_leavers, line_of_leavers.trip
+    bob = Presser(env, BOB)
+    answer, _, _ = await bob.press(offer_message(BOB), "✅ Take the seat")
+    assert answer.text == FORMER_MEMBER and entries(trip)[0] == (BOB, WAIT_OFFERED)
+    answer, shown, _ = await bob.press(offer_message(BOB), "🙅 Pass")
+    assert answer.text == "OK: the seat goes to the next in line."
+    assert entries(trip)[:2] == [(BOB, WAIT_LEFT), (CAT, WAIT_OFFERED)]
+
+
+def _open_trip_notice(chat_id: int, of: int):
+    """A notice of the trip with its 🚗 Open trip (the offer `of` got), in this player's chat."""
+    return offer_message(of).model_copy(update={"chat": Chat(id=chat_id, type="private")})
+
+
+async def test_a_former_member_leaves_the_line_or_passes_from_the_card(line_of_leavers):
+    env, trip = line_of_leavers, line_of_leavers.trip
+    env.bot.status[EVE] = "left"  # Eve, 3rd in line, left the group too
+    eve = env.player(EVE)
+    await eve.client.click(_open_trip_notice(EVE, of=BOB), InlineButtonTextLocator("🚗 Open trip"))
+    assert "🚶 Leave the line" in button_texts(eve.screen())
+    await eve.click("🚶 Leave the line")
+    assert entries(trip) == [(BOB, WAIT_OFFERED), (CAT, WAIT_WAITING), (EVE, WAIT_LEFT)]
+
+    waitlist.pass_offer(BOB, trip.id)  # the seat is held for Cat, who left the group
+    cat = env.player(CAT)
+    await cat.client.click(_open_trip_notice(CAT, of=CAT), InlineButtonTextLocator("🚗 Open trip"))
+    assert button_texts(cat.screen()) == ["✅ Take the seat", "🙅 Pass", "⬅️ Back"]
+    await cat.client.click(cat.screen(), InlineButtonTextLocator("✅ Take the seat"))  # refused
+    assert any(getattr(c, "text", None) == FORMER_MEMBER for c in env.bot.calls)
+    assert entries(trip)[1] == (CAT, WAIT_OFFERED)
+    await cat.click("🙅 Pass")
+    assert entries(trip) == [(BOB, WAIT_LEFT), (CAT, WAIT_LEFT), (EVE, WAIT_LEFT)]
+    assert queries.trip_card(trip.id, None).seats_left == 1
+
+
+async def test_a_former_member_opens_no_card_of_a_trip_they_are_not_in(line_of_leavers):
+    env, trip = line_of_leavers, line_of_leavers.trip
+    bob = env.player(BOB)
+    waitlist.pass_offer(BOB, trip.id)  # out of the line: the notice's Open trip leads nowhere now
+    await bob.client.click(_open_trip_notice(BOB, of=CAT), InlineButtonTextLocator("🚗 Open trip"))
+    assert bob.last_screen() is None and env.bot.sent_texts(BOB) == []

@@ -14,9 +14,10 @@ is slowed by each replica it reaches).
 
 A player who left the club group keeps a way out (`way_out`): a known player (registered,
 not forgotten) who is not a member — or whose membership Telegram cannot tell just now —
-may still leave a trip they hold a seat in and erase their data, and nothing else: the
-/mytrips and /forget_me commands, and the presses of exactly the windows on those paths
-(`WAY_OUT_PRESSES`). A press is identified by what the bot stored, not by what the button
+may still leave a trip they hold a seat in, get out of a waiting line, and erase their data,
+and nothing else: the /mytrips and /forget_me commands, the presses of exactly the windows on
+those paths (`WAY_OUT_PRESSES`), and a notice's buttons that lead there (pass on an offer, leave
+a trip, open the card of a trip they ride in or wait for: `_notice_way_out`). A press is identified by what the bot stored, not by what the button
 says: aiogram-dialog's callback data is `<intent id>\x1d<widget id>[:<item>]`, and the
 state of that intent is read from the player's own dialog storage, so a forged intent or
 widget id (Join, a pickup point, another window's button) is refused here. The operations
@@ -46,7 +47,8 @@ from aiogram_dialog.utils import CB_SEP
 
 from dialogs.i18n import DEFAULT_LANGUAGE, pick_language, tr_for
 from dialogs.states import ForgetSG, MyTripsSG, TripSG
-from models import Participant, User, users
+from models import Participant, User, WaitEntry, users
+from models.tables import WAIT_ACTIVE
 from models.logids import tg
 
 log = logging.getLogger(__name__)
@@ -67,11 +69,18 @@ SWEEP_EVERY = 1000  # calls between sweeps of expired entries
 WAY_OUT_COMMANDS = frozenset({"mytrips", "forget_me"})
 WAY_OUT_PRESSES: dict[str, frozenset[str]] = {
     MyTripsSG.list.state: frozenset({"back"}),
-    TripSG.card.state: frozenset({"leave", "back"}),
+    TripSG.card.state: frozenset({"leave", "unwait", "pass", "back"}),
     TripSG.leave.state: frozenset({"leave_ok", "back"}),
     ForgetSG.confirm.state: frozenset({"confirm", "back"}),
 }
 OPEN_SEAT = (MyTripsSG.list.state, "ride")
+# A notice's buttons (plain callback data, not a dialog's): of the waiting list's and "Still OK?"
+# answers (`wl:<action>:<trip id>`, dialogs/waitlist) passing on an offer for a line they are in,
+# and leaving a trip they hold a seat in (asked, then confirmed) — never taking a seat; and
+# "🚗 Open trip" (`nt:trip:<trip id>`) to the card of a trip they hold a seat in or wait for, where
+# they may leave the line (`unwait`, `pass` above).
+WAY_OUT_LINE_ANSWERS = frozenset({"pass"})
+WAY_OUT_SEAT_ANSWERS = frozenset({"leave", "yes"})
 
 
 def _command(message: Message) -> str | None:
@@ -85,6 +94,23 @@ def _command(message: Message) -> str | None:
 def _holds_seat(telegram_id: int, trip_id: str) -> bool:
     return trip_id.isdigit() and len(trip_id) < 12 and Participant.select().join(User).where(
         (User.telegram_id == telegram_id) & (Participant.trip == int(trip_id))).exists()
+
+
+def _in_line(telegram_id: int, trip_id: str) -> bool:
+    """In the trip's waiting line (waiting, or a seat offered to them)."""
+    return trip_id.isdigit() and len(trip_id) < 12 and WaitEntry.select().join(User).where(
+        (User.telegram_id == telegram_id) & (WaitEntry.trip == int(trip_id))
+        & WaitEntry.status.in_(WAIT_ACTIVE)).exists()
+
+
+def _notice_way_out(telegram_id: int, data: str) -> bool:
+    """A press on a notice's button that leads out of a line or a trip (see WAY_OUT_LINE_ANSWERS)."""
+    kind, _, rest = data.partition(":")
+    action, _, trip_id = rest.partition(":")
+    if kind == "wl":
+        return ((action in WAY_OUT_LINE_ANSWERS and _in_line(telegram_id, trip_id))
+                or (action in WAY_OUT_SEAT_ANSWERS and _holds_seat(telegram_id, trip_id)))
+    return kind == "nt" and action == "trip" and (_holds_seat(telegram_id, trip_id) or _in_line(telegram_id, trip_id))
 
 
 async def _press_state(query: CallbackQuery, bot: Bot, storage: BaseStorage) -> tuple[str | None, str]:
@@ -104,6 +130,8 @@ async def way_out(event: Update, data: dict[str, Any]) -> bool:
     user_id = data["event_from_user"].id
     if event.message is not None:
         allowed = event.message.chat.type == "private" and _command(event.message) in WAY_OUT_COMMANDS
+    elif event.callback_query is not None and (event.callback_query.data or "").startswith(("wl:", "nt:")):
+        allowed = _notice_way_out(user_id, event.callback_query.data)
     elif event.callback_query is not None and "fsm_storage" in data:
         state, rest = await _press_state(event.callback_query, data["bot"], data["fsm_storage"])
         widget, _, item = rest.partition(":")
