@@ -4,8 +4,9 @@ The specification is ``botapi.json`` beside this file: a trimmed copy of ``api.j
 from PaulSonOfLars/telegram-bot-api-spec, MIT licence (``NOTICE.md``), holding the methods the fake
 implements or soon will and every type they reach; ``trim_spec.py`` regenerates it from a full
 ``api.json``. ``$CARPOOL_BOT_API_SPEC`` points at another file of the same layout (a full or newer
-``api.json``) instead. It is loaded at import; a missing file only raises (``SpecNotFoundError``)
-when a server starts.
+``api.json``) instead. It is loaded at import, the bundled one from ``botapi.digest.json`` (what the
+checks read of ``botapi.json``, ``digest()``, written beside it by ``trim_spec.py``); a missing file
+only raises (``SpecNotFoundError``) when a server starts.
 
 Everything here is pure functions: parameter coercion, HTML entity parsing, keyboard checks.
 """
