@@ -26,7 +26,7 @@ from .tables import (
     RECONFIRM_ASKED, RECONFIRM_OK, TRIP_CANCELLED, TRIP_OPEN, Participant, PickupPoint, Trip, User,
 )
 from .trips import (
-    LegTimes, legs_lock, require_in_order_with_other_leg, to_utc, validate_address, validate_comment, validate_date, validate_destination, validate_pickup_time,
+    LegTimes, legs_lock, other_open_leg, require_in_order_with_other_leg, to_utc, validate_address, validate_comment, validate_date, validate_destination, validate_pickup_time,
     validate_seats,
 )
 from .users import require_user
@@ -300,6 +300,18 @@ def cancel_trip(actor_telegram_id: int, trip_id: int, reason: str = "") -> Trip:
         requests.reopen_for(trip, utcnow())  # its passengers need a ride to the event again
         club.touch(trip)  # "❌ Cancelled: reason" in the club chat
     return Trip.get_by_id(trip_id)
+
+
+def cancel_both(actor_telegram_id: int, trip_id: int, reason: str = "") -> list[Trip]:
+    """"❌ Cancel both ways" from either leg: the trip and its linked leg (when that one is open
+    and still to depart) are cancelled (`cancel_trip`, each passenger told once) in one
+    transaction — both or neither. Returns the trips cancelled, the way there first."""
+    with legs_lock(trip_id) as locked:
+        trip = require_trip(locked)
+        other = other_open_leg(trip)
+        legs = [trip] if other is None or other.departs_at <= utcnow() else (
+            [other, trip] if trip.outbound_id is not None else [trip, other])
+        return [cancel_trip(actor_telegram_id, leg.id, reason) for leg in legs]
 
 
 # --- re-confirmation after a change (issue #22) -----------------------------------------------

@@ -303,20 +303,18 @@ async def on_cancel_confirmed(event: CallbackQuery, button: Button, manager: Dia
     """Cancel the trip (with "❌ Cancel both ways", its other leg too, after it); the dialog
     closes either way (refused: the alert says why)."""
     actor, reason = tg_user_id(manager), manager.find("reason").get_value() or ""
+    trip_id = _trip_id(manager)
     try:
-        manage.cancel_trip(actor, _trip_id(manager), reason)
+        if button.widget_id == "yes_both":  # both or neither, in one transaction
+            cancelled = [t.id for t in manage.cancel_both(actor, trip_id, reason)]
+        else:
+            cancelled = [manage.cancel_trip(actor, trip_id, reason).id]
     except DomainError as exc:
         await show_error(event, exc)
         return
-    other = _open_leg(queries.trip_card(_trip_id(manager), actor).other_leg) if button.widget_id == "yes_both" else None
-    try:
-        if other is not None:
-            manage.cancel_trip(actor, other.trip_id, reason)
-            await refresh_windows(manager, queries.passenger_telegram_ids(other.trip_id))
-    except DomainError as exc:  # the other leg left or was cancelled meanwhile: this one is cancelled all the same
-        await show_error(event, exc)
-    else:
-        await event.answer(tr_of(manager)("manage-cancelled"))
+    for other in (t for t in cancelled if t != trip_id):
+        await refresh_windows(manager, queries.passenger_telegram_ids(other))
+    await event.answer(tr_of(manager)("manage-cancelled"))
     await _after_write(manager, [])
 
 
