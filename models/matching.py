@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import outbox
+from . import outbox, queries
 from .base import utcnow
+from .errors import Conflict
 from .rules import locked_event
 from .tables import REQUEST_OPEN, REQUEST_OWN, REQUEST_SEATED, Event, RideAlert, RideRequest, Trip, User
 
@@ -33,6 +34,17 @@ from .tables import REQUEST_OPEN, REQUEST_OWN, REQUEST_SEATED, Event, RideAlert,
 def destination_matches(wanted: str, destination: str) -> bool:
     wanted = " ".join(wanted.casefold().split())
     return bool(wanted) and wanted in " ".join(destination.casefold().split())
+
+
+SEAT_ELSEWHERE = "error-event-seat-elsewhere"  # a seat in another car to the trip's event (issue #21)
+
+
+def require_one_car(actor: User, trip: Trip) -> None:
+    """One car per event: refused while the player holds a seat in another open car to the
+    trip's event (a way back is another leg, not another car). Joining and a waiting-list
+    offer both take a seat through here."""
+    if queries.seat_elsewhere(actor.id, trip) is not None:
+        raise Conflict(SEAT_ELSEWHERE)
 
 
 def seat_taken(trip: Trip, passenger: User, now: datetime | None = None) -> int:

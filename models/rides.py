@@ -22,7 +22,6 @@ from .users import require_user
 
 TRIP_FULL = "error-trip-full"
 RETURN_FULL = "error-return-full"  # the way back of a "Join both" (issue #22)
-SEAT_ELSEWHERE = "error-event-seat-elsewhere"  # a seat in another car to the trip's event (issue #21)
 
 
 def _point_of(trip: Trip, pickup_point_id: int) -> PickupPoint:
@@ -69,8 +68,7 @@ def _take_seat(actor: User, trip: Trip, pickup_point_id: int, full: str) -> tupl
     )  # one query for both checks
     if mine:
         raise Conflict("error-seat-taken-already")
-    if queries.seat_elsewhere(actor.id, trip) is not None:  # one car per event (the way back is another leg)
-        raise Conflict(SEAT_ELSEWHERE)
+    matching.require_one_car(actor, trip)
     point = _point_of(trip, pickup_point_id)
     held, entry = waitlist.held_for_others(trip, actor.id)
     if taken + held >= trip.seats:

@@ -339,6 +339,7 @@ def accept_offer(actor_tid: int, trip_id: int, pickup_point_id: int | None = Non
         if _is_seated(actor.id, trip.id):
             _settle(entry, WAIT_TOOK, now)
             raise Conflict("error-seat-taken-already")
+        matching.require_one_car(actor, trip)  # seated in another car to the event meanwhile
         point = _point(trip, pickup_point_id) or _entry_point(entry, trip)
         taken = queries.seats_taken(trip.id)
         if taken >= trip.seats:  # cannot happen while offers follow the seats; never overbook

@@ -127,3 +127,19 @@ def test_join_both_refuses_a_second_seat_to_the_event(cup):
         rides.join_both(ANN, dans.id, point(dans), point(back))
     assert refused.value.key == "error-event-seat-elsewhere"
     assert queries.event_card(cup.id, ANN).my_seat_trip_id == dees.id
+
+
+def test_a_waiting_list_offer_does_not_give_a_second_car_to_the_event(cup):
+    """Ann waits for Dan's full car, takes a seat with Dee meanwhile, then is offered Dan's
+    freed seat: taking it is refused (one car per event), and she can pass it on."""
+    dans = car(cup, DAN, seats=1)
+    rides.join_trip(BOB, dans.id, point(dans))
+    waitlist.wait_for_seat(ANN, dans.id, point(dans))
+    dees = car(cup, DEE)
+    rides.join_trip(ANN, dees.id, point(dees))
+    rides.leave_trip(BOB, dans.id)  # Dan's seat is offered to Ann
+    with pytest.raises(Conflict) as refused:
+        waitlist.accept_offer(ANN, dans.id)
+    assert refused.value.key == "error-event-seat-elsewhere"
+    assert queries.seats_taken(dans.id) == 0 and queries.seats_taken(dees.id) == 1
+    waitlist.pass_offer(ANN, dans.id)
