@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import peewee as pw
 
-from . import club, matching, outbox, queries, waitlist
+from . import club, matching, outbox, queries, trips, waitlist
 from .errors import Conflict, PermissionDenied
 from .rules import require_open, require_trip, trip_lock
 from .tables import RECONFIRM_ASKED, RECONFIRM_OK, TRIP_OPEN, WAIT_OFFERED, Participant, PickupPoint, Trip, User
@@ -97,6 +97,7 @@ def join_both(actor_telegram_id: int, outbound_id: int, outbound_point_id: int, 
             raise Conflict("error-return-gone")
         with trip_lock(back.id) as back:
             back = require_open(back)
+            trips.require_legs_in_order(outbound, back)  # legs stored out of order before the rule: no seats
             there, _ = _take_seat(actor, outbound, outbound_point_id, TRIP_FULL)
             home, _ = _take_seat(actor, back, return_point_id, RETURN_FULL)
     return there, home
