@@ -66,8 +66,13 @@ def build_preview_router() -> Router:
     """A fresh router with new Dialog objects (a Dialog can have only one parent)."""
     from dialogs import build_dialogs
 
+    from dialogs.states import MainSG
+
     router = Router(name="preview")
-    router.include_routers(*build_dialogs())
+    # The main menu last: its language window's simulated presses switch the language of every
+    # window drawn after them (the handler redraws the menu in the new one), and nothing comes
+    # after the menu's last window.
+    router.include_routers(*sorted(build_dialogs(), key=lambda d: d.states_group() is MainSG))
     return router
 
 
