@@ -47,28 +47,29 @@ def require_user(telegram_id: int) -> User:
     return user
 
 
+def _set(telegram_id: int, field, value) -> User:
+    """One of the player's own choices (role, language), written only when it changes."""
+    with db.atomic():
+        user = require_user(telegram_id)
+        if getattr(user, field.name) != value:
+            setattr(user, field.name, value)
+            user.updated_at = utcnow()
+            user.save(only=[field, User.updated_at])
+        return user
+
+
 def set_role(telegram_id: int, role: str) -> User:
     """Choose or switch the role. Never touches trips or seats."""
     if role not in ROLES:
         raise ValidationError("error-unknown-role", role=repr(role))
-    with db.atomic():
-        user = require_user(telegram_id)
-        if user.role != role:
-            user.role, user.updated_at = role, utcnow()
-            user.save(only=[User.role, User.updated_at])
-        return user
+    return _set(telegram_id, User.role, role)
 
 
 def set_language(telegram_id: int, language: str) -> User:
     """The player chooses the language the bot speaks to them."""
     if language not in LANGUAGES:
         raise ValidationError("error-unknown-language")
-    with db.atomic():
-        user = require_user(telegram_id)
-        if user.language != language:
-            user.language, user.updated_at = language, utcnow()
-            user.save(only=[User.language, User.updated_at])
-        return user
+    return _set(telegram_id, User.language, language)
 
 
 def other_role(role: str | None) -> str:
