@@ -252,6 +252,25 @@ def _card_window() -> Window:
     )
 
 
+def _place_window(question: str, input_id: str, ok_id: str, back_state, state) -> Window:
+    """A place typed for a ride elsewhere or an alert: the question, what was typed so far,
+    ➡️ Next once there is one, ⬅️ Back to where it was asked."""
+    async def getter(dialog_manager: DialogManager, **kwargs) -> dict:
+        return {"place": q(dialog_manager.find(input_id).get_value() or "")}
+
+    return Window(
+        T(question),
+        now("place"),
+        TextField(id=input_id, type_factory=trips.validate_destination, on_success=Next(id=ok_id),
+                  on_error=on_input_error),
+        Next(T(NEXT), id="next", when="place"),
+        back_to(back_state),
+        getter=getter,
+        state=state,
+        preview_data={"place": ""},
+    )
+
+
 def _request_windows() -> list[Window]:
     return [
         Window(
@@ -268,17 +287,7 @@ def _request_windows() -> list[Window]:
             preview_data=localized_preview(lambda tr: _request_data("Cup final", tr.date("2026-12-05") + ", 18:30",
                                                                     True)),
         ),
-        Window(
-            T("events-free-place-question"),
-            now("place"),
-            TextField(id="free_dest", type_factory=trips.validate_destination, on_success=Next(id="free_ok"),
-                      on_error=on_input_error),
-            Next(T(NEXT), id="next", when="place"),
-            back_to(EventsSG.list),
-            getter=free_place_getter,
-            state=EventsSG.free_place,
-            preview_data={"place": ""},
-        ),
+        _place_window("events-free-place-question", "free_dest", "free_ok", EventsSG.list, EventsSG.free_place),
         Window(
             T("events-free-date-question"),
             now("day"),
@@ -292,17 +301,9 @@ def _request_windows() -> list[Window]:
     ]
 
 
-async def free_place_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"place": q(dialog_manager.find("free_dest").get_value() or "")}
-
-
 async def free_date_getter(dialog_manager: DialogManager, **kwargs) -> dict:
     day = dialog_manager.dialog_data.get("free_date")
     return {"day": tr_of(dialog_manager).date(day) if day else ""}
-
-
-async def alert_place_getter(dialog_manager: DialogManager, **kwargs) -> dict:
-    return {"place": q(dialog_manager.find("alert_dest").get_value() or "")}
 
 
 def _alert_windows() -> list[Window]:
@@ -319,17 +320,7 @@ def _alert_windows() -> list[Window]:
             state=EventsSG.alerts,
             preview_data=localized_preview(lambda tr: _alerts_data(preview_alerts(), tr)),
         ),
-        Window(
-            T("events-alert-place-question"),
-            now("place"),
-            TextField(id="alert_dest", type_factory=trips.validate_destination, on_success=Next(id="ad_ok"),
-                      on_error=on_input_error),
-            Next(T(NEXT), id="next", when="place"),
-            back_to(EventsSG.alerts),
-            getter=alert_place_getter,
-            state=EventsSG.alert_place,
-            preview_data={"place": ""},
-        ),
+        _place_window("events-alert-place-question", "alert_dest", "ad_ok", EventsSG.alerts, EventsSG.alert_place),
         Window(
             T("events-alert-day-question"),
             Group(Select(Format("{item[1]}"), id="day", item_id_getter=lambda item: item[0], items="days",
